@@ -1,0 +1,32 @@
+package dev.openclaw.twin.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The root {@code twin} command: only dispatches to its subcommands. */
+@Command(
+        name = "twin",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = {
+            "Run two or more OpenClaw assistants (\"twins\") as one dependable assistant:",
+            "exactly one answers each message, another takes over when one fails.",
+        },
+        subcommands = {WhoCommand.class, DecideCommand.class, ValidateCommand.class, VersionCommand.class},
+        footer = {
+            "",
+            "Exit codes: 0 ok, 1 failed, 2 usage, 3 degraded, 78 bad configuration.",
+            "Run 'twin COMMAND --help' for a command's options."
+        })
+public final class TwinCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing a command (see the list below).");
+    }
+}

@@ -1,0 +1,445 @@
+package dev.openclaw.twin.config;
+
+import dev.openclaw.twin.config.YamlNode.Entry;
+import dev.openclaw.twin.config.YamlNode.ListNode;
+import dev.openclaw.twin.config.YamlNode.Location;
+import dev.openclaw.twin.config.YamlNode.MapNode;
+import dev.openclaw.twin.config.YamlNode.ScalarNode;
+import dev.openclaw.twin.config.YamlNode.ScalarType;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, validating access to one mapping of the configuration. Every read that fails records a
+ * {@link ConfigProblem} at the offending value and returns empty or the default, so that one pass
+ * finds every problem in the file.
+ */
+final class ConfigSection {
+
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<[^<>\\s][^<>]*>");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+
+    /** What all sections of one file share: where problems go and what values are resolved against. */
+    record Context(String file, Path baseDirectory, ConfigEnvironment environment, List<ConfigProblem> problems) {}
+
+    private final Context context;
+    private final String path;
+    private final Location where;
+    private final Map<String, Entry> entries;
+
+    private ConfigSection(Context context, String path, Location where, Map<String, Entry> entries) {
+        this.context = context;
+        this.path = path;
+        this.where = where;
+        this.entries = entries;
+    }
+
+    /** A section over {@code node}; keys not in {@code allowedKeys} are reported as unknown. */
+    static ConfigSection of(Context context, String path, Location where, MapNode node, Collection<String> allowedKeys) {
+        ConfigSection section = new ConfigSection(context, path, where, node.entries());
+        section.rejectUnknownKeys(allowedKeys);
+        return section;
+    }
+
+    /** A section with no keys, standing in for one that is absent so defaults apply. */
+    static ConfigSection absent(Context context, String path, Location where) {
+        return new ConfigSection(context, path, where, Map.of());
+    }
+
+    private void rejectUnknownKeys(Collection<String> allowedKeys) {
+        for (Entry entry : entries.values()) {
+            if (!allowedKeys.contains(entry.key())) {
+                String hint = KeySuggester.closest(entry.key(), allowedKeys)
+                        .map(k -> "did you mean '" + k + "'? ")
+                        .orElse("");
+                context.problems()
+                        .add(new ConfigProblem(
+                                context.file(),
+                                entry.keyLocation(),
+                                childPath(entry.key()),
+                                "unknown key (" + hint + "allowed: " + String.join(", ", allowedKeys) + ")"));
+            }
+        }
+    }
+
+    String path() {
+        return path;
+    }
+
+    Location location() {
+        return where;
+    }
+
+    boolean has(String key) {
+        Entry entry = entries.get(key);
+        return entry != null
+                && !(entry.value() instanceof ScalarNode scalar && scalar.type() == ScalarType.NULL);
+    }
+
+    boolean isList(String key) {
+        Entry entry = entries.get(key);
+        return entry != null && entry.value() instanceof ListNode;
+    }
+
+    Collection<Entry> entries() {
+        return entries.values();
+    }
+
+    String childPath(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** Where the value of {@code key} is written, or where this section starts when it is absent. */
+    Location locationOf(String key) {
+        Entry entry = entries.get(key);
+        return entry == null ? where : entry.value().location();
+    }
+
+    Location keyLocationOf(String key) {
+        Entry entry = entries.get(key);
+        return entry == null ? where : entry.keyLocation();
+    }
+
+    void error(String key, String message) {
+        error(locationOf(key), childPath(key), message);
+    }
+
+    void error(Location location, String keyPath, String message) {
+        context.problems().add(new ConfigProblem(context.file(), location, keyPath, message));
+    }
+
+    void errorHere(String message) {
+        context.problems().add(new ConfigProblem(context.file(), where, path, message));
+    }
+
+    // ---- sections and lists -------------------------------------------------------------------
+
+    /** The nested mapping under {@code key}; an absent key gives an empty section (defaults apply). */
+    Optional<ConfigSection> section(String key, Collection<String> allowedKeys) {
+        Entry entry = entries.get(key);
+        if (entry == null || isNull(entry.value())) {
+            return Optional.empty();
+        }
+        if (entry.value() instanceof MapNode map) {
+            return Optional.of(of(context, childPath(key), entry.keyLocation(), map, allowedKeys));
+        }
+        wrongType(key, entry.value(), "a mapping of keys to values");
+        return Optional.empty();
+    }
+
+    /** The nested mapping under {@code key} whose keys are names chosen by the user (e.g. twins). */
+    Optional<ConfigSection> namedSection(String key) {
+        Entry entry = entries.get(key);
+        if (entry == null || isNull(entry.value())) {
+            return Optional.empty();
+        }
+        if (entry.value() instanceof MapNode map) {
+            return Optional.of(new ConfigSection(context, childPath(key), entry.keyLocation(), map.entries()));
+        }
+        wrongType(key, entry.value(), "a mapping of names to settings");
+        return Optional.empty();
+    }
+
+    ConfigSection sectionOrAbsent(String key, Collection<String> allowedKeys) {
+        return section(key, allowedKeys).orElseGet(() -> absent(context, childPath(key), keyLocationOf(key)));
+    }
+
+    /** Each item of the list under {@code key}, converted; items that fail are reported and skipped. */
+    <T> List<T> list(String key, ItemReader<T> reader) {
+        Entry entry = entries.get(key);
+        if (entry == null || isNull(entry.value())) {
+            return List.of();
+        }
+        if (!(entry.value() instanceof ListNode list)) {
+            wrongType(key, entry.value(), "a list, e.g. [a, b]");
+            return List.of();
+        }
+        List<T> result = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            YamlNode item = list.items().get(i);
+            String itemPath = childPath(key) + "[" + i + "]";
+            if (!(item instanceof ScalarNode scalar) || scalar.type() == ScalarType.NULL) {
+                error(item.location(), itemPath, "expected a single value, got " + item.kindName());
+                continue;
+            }
+            Optional<String> text = expand(scalar, itemPath);
+            text.flatMap(t -> reader.read(t, scalar.location(), itemPath)).ifPresent(result::add);
+        }
+        return result;
+    }
+
+    List<String> strings(String key) {
+        return list(key, (text, location, itemPath) -> Optional.of(text));
+    }
+
+    /** Converts one list item; reports its own problems via {@link #error(Location, String, String)}. */
+    @FunctionalInterface
+    interface ItemReader<T> {
+        Optional<T> read(String text, Location location, String itemPath);
+    }
+
+    // ---- scalars ------------------------------------------------------------------------------
+
+    /** The scalar text of {@code key} with {@code ${VAR}} expanded; empty when absent or invalid. */
+    Optional<String> string(String key) {
+        Entry entry = entries.get(key);
+        if (entry == null || isNull(entry.value())) {
+            return Optional.empty();
+        }
+        if (!(entry.value() instanceof ScalarNode scalar)) {
+            wrongType(key, entry.value(), "a single value");
+            return Optional.empty();
+        }
+        return expand(scalar, childPath(key));
+    }
+
+    String string(String key, String defaultValue) {
+        return string(key).orElse(defaultValue);
+    }
+
+    Optional<String> requiredString(String key) {
+        if (!has(key)) {
+            missing(key);
+            return Optional.empty();
+        }
+        return string(key);
+    }
+
+    void missing(String key) {
+        context.problems()
+                .add(new ConfigProblem(context.file(), where, childPath(key), "missing (this key is required)"));
+    }
+
+    int integer(String key, int defaultValue, int min, int max) {
+        return string(key).flatMap(text -> parseInteger(key, text, min, max)).orElse(defaultValue);
+    }
+
+    private Optional<Integer> parseInteger(String key, String text, int min, int max) {
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value < min || value > max) {
+                error(key, value + " is out of range (allowed: " + min + ".." + max + ")");
+                return Optional.empty();
+            }
+            return Optional.of(value);
+        } catch (NumberFormatException e) {
+            error(key, "'" + text + "' is not a whole number (allowed: " + min + ".." + max + ")");
+            return Optional.empty();
+        }
+    }
+
+    boolean bool(String key, boolean defaultValue) {
+        return string(key).flatMap(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+                    case "true" -> Optional.of(true);
+                    case "false" -> Optional.of(false);
+                    default -> {
+                        error(key, "'" + text + "' is not a boolean (allowed: true, false)");
+                        yield Optional.<Boolean>empty();
+                    }
+                })
+                .orElse(defaultValue);
+    }
+
+    Optional<Boolean> optionalBool(String key) {
+        return has(key) ? Optional.of(bool(key, false)) : Optional.empty();
+    }
+
+    /** A duration written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 {@code PT5M}. */
+    Duration duration(String key, Duration defaultValue, Duration min) {
+        return string(key).flatMap(text -> parseDuration(key, text, min)).orElse(defaultValue);
+    }
+
+    private Optional<Duration> parseDuration(String key, String text, Duration min) {
+        String allowed = "allowed: 500ms, 30s, 5m, 1h, 1d or ISO-8601 such as PT5M";
+        Optional<Duration> parsed = parseDurationText(text.strip());
+        if (parsed.isEmpty()) {
+            error(key, "'" + text + "' is not a duration (" + allowed + ")");
+            return Optional.empty();
+        }
+        if (parsed.get().compareTo(min) < 0) {
+            error(key, "'" + text + "' is too short (at least " + DurationText.format(min) + ")");
+            return Optional.empty();
+        }
+        return parsed;
+    }
+
+    static Optional<Duration> parseDurationText(String text) {
+        Matcher m = SHORT_DURATION.matcher(text);
+        if (m.matches()) {
+            double amount = Double.parseDouble(m.group(1));
+            double millis =
+                    switch (m.group(2)) {
+                        case "ms" -> amount;
+                        case "s" -> amount * 1_000;
+                        case "m" -> amount * 60_000;
+                        case "h" -> amount * 3_600_000;
+                        default -> amount * 86_400_000;
+                    };
+            return Optional.of(Duration.ofMillis(Math.round(millis)));
+        }
+        try {
+            return Optional.of(Duration.parse(text.toUpperCase(Locale.ROOT)));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A number of seconds ({@code 2}, {@code 0.5}) under a key whose name says the unit. */
+    Duration seconds(String key, Duration defaultValue, Duration min, Duration max) {
+        return string(key).flatMap(text -> {
+                    try {
+                        double seconds = Double.parseDouble(text.strip());
+                        Duration value = Duration.ofMillis(Math.round(seconds * 1000));
+                        if (Double.isNaN(seconds) || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                            error(key, text + " is out of range (allowed: " + DurationText.seconds(min) + ".."
+                                    + DurationText.seconds(max) + ")");
+                            return Optional.empty();
+                        }
+                        return Optional.of(value);
+                    } catch (NumberFormatException e) {
+                        error(key, "'" + text + "' is not a number of seconds");
+                        return Optional.empty();
+                    }
+                })
+                .orElse(defaultValue);
+    }
+
+    /** One of {@code allowed} (compared case-insensitively), as mapped by {@code byName}. */
+    <E> Optional<E> choice(String key, Map<String, E> allowed) {
+        return string(key).flatMap(text -> {
+            E value = allowed.get(text.strip().toLowerCase(Locale.ROOT));
+            if (value == null) {
+                error(key, "'" + text + "' is not allowed (allowed: " + String.join(", ", allowed.keySet()) + ")");
+            }
+            return Optional.ofNullable(value);
+        });
+    }
+
+    /** An http(s) URL. */
+    Optional<URI> url(String key) {
+        return string(key).flatMap(text -> parseUrl(text, locationOf(key), childPath(key)));
+    }
+
+    Optional<URI> parseUrl(String text, Location location, String keyPath) {
+        try {
+            URI uri = new URI(text.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                error(location, keyPath, "'" + redactUrl(text) + "' is not an http(s) URL (e.g. http://127.0.0.1:7420)");
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            error(location, keyPath, "'" + redactUrl(text) + "' is not a valid URL (" + e.getReason() + ")");
+            return Optional.empty();
+        }
+    }
+
+    /** Secret URLs carry tokens in their path: an error message shows only the scheme and host. */
+    private static String redactUrl(String text) {
+        int hostEnd = text.indexOf('/', text.indexOf("//") + 2);
+        return hostEnd > 0 && text.contains("//") ? text.substring(0, hostEnd) + "/…" : text;
+    }
+
+    /** A local path with {@code ~} expanded; relative paths are relative to the config file's folder. */
+    Optional<Path> localPath(String key) {
+        return string(key).map(text -> context.baseDirectory().resolve(context.environment().expandHome(text.strip())));
+    }
+
+    /**
+     * A secret: written inline, as {@code ${ENV_VAR}}, or as {@code file:/path} (the file's content,
+     * trimmed). Reports whether it was written inline so a world-readable file can be warned about.
+     */
+    Optional<Secret> secret(String key, List<String> inlineSecretKeys) {
+        Optional<String> raw = rawText(key);
+        return string(key).flatMap(text -> {
+            if (text.startsWith("file:")) {
+                return readSecretFile(key, text.substring("file:".length()));
+            }
+            if (raw.isPresent() && !ENV_REFERENCE.matcher(raw.get()).find()) {
+                inlineSecretKeys.add(childPath(key));
+            }
+            return Optional.of(new Secret(text));
+        });
+    }
+
+    private Optional<Secret> readSecretFile(String key, String pathText) {
+        Path file = context.baseDirectory().resolve(context.environment().expandHome(pathText.strip()));
+        try {
+            String content = Files.readString(file).strip();
+            if (content.isEmpty()) {
+                error(key, "secret file " + file + " is empty");
+                return Optional.empty();
+            }
+            return Optional.of(new Secret(content));
+        } catch (IOException e) {
+            error(key, "cannot read secret file " + file + " (" + e.getClass().getSimpleName() + ")");
+            return Optional.empty();
+        }
+    }
+
+    private Optional<String> rawText(String key) {
+        Entry entry = entries.get(key);
+        return entry != null && entry.value() instanceof ScalarNode scalar
+                ? Optional.ofNullable(scalar.text())
+                : Optional.empty();
+    }
+
+    /** Expands {@code ${VAR}} and {@code ${VAR:-default}}; an unset variable is a problem. */
+    private Optional<String> expand(ScalarNode scalar, String keyPath) {
+        String text = scalar.text();
+        if (scalar.type() == ScalarType.STRING && PLACEHOLDER.matcher(text.strip()).matches()) {
+            error(scalar.location(), keyPath, "'" + text + "' is still the example's placeholder (write the real value)");
+            return Optional.empty();
+        }
+        Matcher m = ENV_REFERENCE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        List<String> unset = new ArrayList<>();
+        while (m.find()) {
+            String name = m.group(1);
+            Optional<String> value = context.environment().variable(name).or(() -> Optional.ofNullable(m.group(2)));
+            if (value.isEmpty()) {
+                unset.add(name);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value.orElse("")));
+        }
+        m.appendTail(out);
+        if (!unset.isEmpty()) {
+            error(
+                    scalar.location(),
+                    keyPath,
+                    "environment variable " + String.join(", ", unset)
+                            + (unset.size() == 1 ? " is" : " are") + " not set (export it, or write ${"
+                            + unset.getFirst() + ":-default})");
+            return Optional.empty();
+        }
+        String expanded = out.toString();
+        if (expanded.isBlank()) {
+            error(scalar.location(), keyPath, "is empty (remove the key to use the default)");
+            return Optional.empty();
+        }
+        return Optional.of(expanded);
+    }
+
+    private void wrongType(String key, YamlNode value, String expected) {
+        error(key, "expected " + expected + ", got " + value.kindName());
+    }
+
+    private static boolean isNull(YamlNode node) {
+        return node instanceof ScalarNode scalar && scalar.type() == ScalarType.NULL;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.openclaw.twin.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A validated {@code twins.yaml}. Every value has been checked and defaulted; nothing here needs to
+ * be validated again by the code that uses it.
+ *
+ * @param source the file it was read from
+ * @param twins the twins in the order they were written
+ * @param warnings things that load but that an operator should know about
+ */
+public record TwinsConfig(
+        Path source,
+        Map<String, Twin> twins,
+        SharedStorage sharedStorage,
+        Coordination coordination,
+        Monitoring monitoring,
+        Rescue rescue,
+        Daemon daemon,
+        List<ConfigProblem> warnings) {
+
+    public TwinsConfig {
+        twins = Collections.unmodifiableMap(new LinkedHashMap<>(twins));
+        warnings = List.copyOf(warnings);
+    }
+
+    public List<String> twinNames() {
+        return List.copyOf(twins.keySet());
+    }
+
+    /** The twin with this exact name, or an exception naming the twins that exist. */
+    public Twin twin(String name) {
+        Twin twin = twins.get(name);
+        if (twin == null) {
+            throw new IllegalArgumentException(
+                    "'" + name + "' is not a twin (twins: " + String.join(", ", twins.keySet()) + ")");
+        }
+        return twin;
+    }
+
+    /** One OpenClaw instance of the flock. */
+    public record Twin(
+            String name,
+            String hostname,
+            String username,
+            String openclawPath,
+            List<String> aliases,
+            List<String> botIds,
+            Optional<Boolean> strictMentions,
+            Ssh ssh,
+            URI gatewayUrl,
+            Optional<URI> daemonUrl) {
+        public Twin {
+            aliases = List.copyOf(aliases);
+            botIds = List.copyOf(botIds);
+        }
+    }
+
+    /** How to reach a twin over SSH for rescue. {@code key} empty means the SSH agent/default keys. */
+    public record Ssh(int port, Optional<Path> key, Path knownHosts) {}
+
+    public enum StorageType {
+        SMB,
+        NFS,
+        CLOUD,
+        LOCAL,
+        ETCD;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** All but etcd keep the state as files in a directory. */
+        public boolean isFileBackend() {
+            return this != ETCD;
+        }
+    }
+
+    /** @param path the shared directory (file backends); empty for etcd */
+    public record SharedStorage(StorageType type, Optional<Path> path, String stateFile, List<URI> endpoints) {
+        public SharedStorage {
+            endpoints = List.copyOf(endpoints);
+        }
+    }
+
+    public enum RotationMode {
+        DAILY("daily"),
+        MANUAL("manual"),
+        ROUND_ROBIN("round-robin");
+
+        private final String configName;
+
+        RotationMode(String configName) {
+            this.configName = configName;
+        }
+
+        public String configName() {
+            return configName;
+        }
+    }
+
+    /**
+     * @param order every twin exactly once: the takeover rank after the primary
+     * @param pinnedPrimary the primary under {@code rotation: manual} until an override says otherwise
+     */
+    public record Coordination(
+            RotationMode rotation,
+            String oddPrimary,
+            String evenPrimary,
+            String pinnedPrimary,
+            List<String> order,
+            ZoneId timezone,
+            Duration fallbackTimeout,
+            Duration offlineAfter,
+            Duration takeoverDelay,
+            TakeoverDispatch takeoverDispatch,
+            List<Pattern> machineSpecificPatterns) {
+        public Coordination {
+            order = List.copyOf(order);
+            machineSpecificPatterns = List.copyOf(machineSpecificPatterns);
+        }
+
+        /** Heartbeat-based and seed role-level timeouts: whichever is smaller wins. */
+        public Duration offlineThreshold() {
+            return offlineAfter.compareTo(fallbackTimeout) <= 0 ? offlineAfter : fallbackTimeout;
+        }
+    }
+
+    /** How a takeover re-runs a turn on the twin that took the message over. */
+    public sealed interface TakeoverDispatch {
+        /** The twin's own gateway runs the turn ({@code POST /hooks/agent}). */
+        record OpenClaw(Optional<URI> url, Optional<Secret> hooksToken) implements TakeoverDispatch {}
+
+        /** The original decide request is POSTed to a URL. */
+        record Webhook(URI url, Optional<Secret> token) implements TakeoverDispatch {}
+    }
+
+    public enum AlertChannel {
+        DISCORD,
+        TELEGRAM,
+        EMAIL,
+        SLACK,
+        NTFY,
+        WEBHOOK;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public record Monitoring(
+            Duration healthCheckInterval,
+            Duration heartbeatInterval,
+            List<AlertChannel> alertChannels,
+            Optional<Discord> discord,
+            Optional<Telegram> telegram,
+            Optional<Slack> slack,
+            Optional<Ntfy> ntfy,
+            Optional<Webhook> webhook,
+            Optional<Email> email,
+            Optional<Secret> deadmanUrl) {
+        public Monitoring {
+            alertChannels = List.copyOf(alertChannels);
+        }
+    }
+
+    public record Discord(Secret webhookUrl) {}
+
+    public record Telegram(Secret botToken, String chatId) {}
+
+    public record Slack(Secret webhookUrl) {}
+
+    public record Ntfy(Secret url, Optional<Secret> token) {}
+
+    public record Webhook(Secret url, Optional<Secret> token) {}
+
+    public enum EmailSecurity {
+        STARTTLS,
+        TLS,
+        NONE
+    }
+
+    public record Email(
+            String smtpHost,
+            int smtpPort,
+            EmailSecurity security,
+            String from,
+            List<String> to,
+            Optional<String> username,
+            Optional<Secret> password) {
+        public Email {
+            to = List.copyOf(to);
+        }
+    }
+
+    /** @param restartCommand the argument vector run on the failed twin's host */
+    public record Rescue(
+            boolean auto, List<String> restartCommand, int maxAttempts, boolean allowReboot, Duration readyTimeout) {
+        public Rescue {
+            restartCommand = List.copyOf(restartCommand);
+        }
+    }
+
+    public record Daemon(int port, String bind, Optional<Secret> token) {}
+}
