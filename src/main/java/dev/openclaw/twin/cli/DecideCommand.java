@@ -92,23 +92,24 @@ public final class DecideCommand implements Callable<Integer> {
     }
 
     private static String describe(Decision d, FlockView view) {
-        String verdict = d.twin() + ": " + (d.respond() ? "respond" : "silent") + " (" + d.reason().code() + ")";
+        String verdict = d.twin() + ": " + (d.respond() ? "respond" : "silent") + " ("
+                + d.reason().code() + ")";
         String claimant = d.claimant().orElse("nobody");
-        String detail =
-                switch (d.reason()) {
-                    case FROM_TWIN -> "the message was written by a twin of the flock; twins never answer each other";
-                    case OVERRIDE_ONLY, NAMED -> "the message asks for " + String.join(" and ", d.responders());
-                    case OVERRIDE_OTHER, NAMED_OTHER -> "the message is for " + String.join(" and ", d.responders());
-                    case BOTH_REQUESTED -> "the message asks every twin to answer";
-                    case BOTH_FLAG -> "a 'both' override is in force: every twin answers";
-                    case MACHINE_SPECIFIC -> "a question about each machine: every twin answers for itself";
-                    case PRIMARY -> "primary of the day: claims the message at once and answers";
-                    case ACTING_PRIMARY -> "acting primary (" + view.roles().primary()
-                            + " is offline): claims the message at once and answers";
-                    case STANDBY -> claimant + " claims it; " + d.twin() + " takes it over if no claim appears within "
-                            + DurationText.format(d.takeoverWait());
-                    case TAKEOVER, CLAIMED_BY_OTHER -> "decided by the claim in the shared store";
-                };
+        String detail = switch (d.reason()) {
+            case FROM_TWIN -> "the message was written by a twin of the flock; twins never answer each other";
+            case OVERRIDE_ONLY, NAMED -> "the message asks for " + String.join(" and ", d.responders());
+            case OVERRIDE_OTHER, NAMED_OTHER -> "the message is for " + String.join(" and ", d.responders());
+            case BOTH_REQUESTED -> "the message asks every twin to answer";
+            case BOTH_FLAG -> "a 'both' override is in force: every twin answers";
+            case MACHINE_SPECIFIC -> "a question about each machine: every twin answers for itself";
+            case PRIMARY -> "primary of the day: claims the message at once and answers";
+            case ACTING_PRIMARY ->
+                "acting primary (" + view.roles().primary() + " is offline): claims the message at once and answers";
+            case STANDBY ->
+                claimant + " claims it; " + d.twin() + " takes it over if no claim appears within "
+                        + DurationText.format(d.takeoverWait());
+            case TAKEOVER, CLAIMED_BY_OTHER -> "decided by the claim in the shared store";
+        };
         return verdict + " — " + detail;
     }
 }

@@ -45,8 +45,9 @@ public final class ValidateCommand implements Callable<Integer> {
                         new ValidateReport(JsonOutput.SCHEMA_VERSION, file, true, List.of(), loaded.warnings()));
             } else {
                 loaded.warnings().forEach(w -> context.out().println("warning: " + w));
-                context.out().println(file + ": OK (" + loaded.twins().size() + " twins: "
-                        + String.join(", ", loaded.twinNames()) + ")");
+                context.out()
+                        .println(file + ": OK (" + loaded.twins().size() + " twins: "
+                                + String.join(", ", loaded.twinNames()) + ")");
             }
             return ExitCodes.OK;
         } catch (ConfigException e) {
@@ -55,8 +56,7 @@ public final class ValidateCommand implements Callable<Integer> {
                         ? List.of(new ConfigProblem(file, 0, 0, "", e.getMessage()))
                         : e.problems();
                 JsonOutput.print(
-                        context.out(),
-                        new ValidateReport(JsonOutput.SCHEMA_VERSION, file, false, problems, List.of()));
+                        context.out(), new ValidateReport(JsonOutput.SCHEMA_VERSION, file, false, problems, List.of()));
             } else {
                 e.lines().forEach(context.err()::println);
             }

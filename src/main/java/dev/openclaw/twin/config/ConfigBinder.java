@@ -105,16 +105,14 @@ final class ConfigBinder {
 
     private final ConfigSection.Context context;
     private final List<ConfigProblem> warnings;
+    private final boolean fileReadableByOthers;
+    /** Keys whose secret value is written into the file itself (not ${ENV} or file:). */
     private final List<String> inlineSecretKeys = new ArrayList<>();
 
-    ConfigBinder(ConfigSection.Context context, List<ConfigProblem> warnings) {
+    ConfigBinder(ConfigSection.Context context, List<ConfigProblem> warnings, boolean fileReadableByOthers) {
         this.context = context;
         this.warnings = warnings;
-    }
-
-    /** Keys whose secret value is written into the file itself (not ${ENV} or file:). */
-    List<String> inlineSecretKeys() {
-        return List.copyOf(inlineSecretKeys);
+        this.fileReadableByOthers = fileReadableByOthers;
     }
 
     Optional<TwinsConfig> bind(YamlNode root, Path source) {
@@ -137,8 +135,15 @@ final class ConfigBinder {
         if (!context.problems().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                new TwinsConfig(source, twins, storage, coordination, monitoring, rescue, daemon, warnings));
+        if (fileReadableByOthers && !inlineSecretKeys.isEmpty()) {
+            warnings.add(new ConfigProblem(
+                    context.file(),
+                    Location.START,
+                    "",
+                    "readable by other users and holds secrets (" + String.join(", ", inlineSecretKeys)
+                            + "): run chmod 600 " + context.file() + ", or use ${ENV_VAR} / file:/path"));
+        }
+        return Optional.of(new TwinsConfig(source, twins, storage, coordination, monitoring, rescue, daemon, warnings));
     }
 
     // ---- twins --------------------------------------------------------------------------------
@@ -153,7 +158,19 @@ final class ConfigBinder {
         if (section.isEmpty()) {
             return twins;
         }
+        // Names and aliases are matched ignoring case, so no two twins may share one.
         Map<String, String> identities = new HashMap<>();
+        for (Entry entry : section.get().entries()) {
+            String previous = identities.putIfAbsent(entry.key().toLowerCase(Locale.ROOT), entry.key());
+            if (previous != null) {
+                section.get()
+                        .error(
+                                entry.keyLocation(),
+                                section.get().childPath(entry.key()),
+                                "'" + entry.key() + "' and '" + previous + "' differ only in case (names are compared"
+                                        + " ignoring case)");
+            }
+        }
         for (Entry entry : section.get().entries()) {
             twin(section.get(), entry, identities).ifPresent(t -> twins.put(t.name(), t));
         }
@@ -161,7 +178,8 @@ final class ConfigBinder {
             top.error(
                     top.keyLocationOf("twins"),
                     "twins",
-                    "a flock needs at least 2 twins, found " + section.get().entries().size());
+                    "a flock needs at least 2 twins, found "
+                            + section.get().entries().size());
         }
         return twins;
     }
@@ -180,18 +198,26 @@ final class ConfigBinder {
             twinsSection.error(
                     entry.value().location(),
                     path,
-                    "expected the twin's settings (hostname, username, ...), got " + entry.value().kindName());
+                    "expected the twin's settings (hostname, username, ...), got "
+                            + entry.value().kindName());
             return Optional.empty();
         }
         ConfigSection s = ConfigSection.of(context, path, entry.keyLocation(), map, TWIN_KEYS);
-        claimIdentity(identities, name, name, s, entry.keyLocation(), path);
         Optional<String> hostname = s.requiredString("hostname");
         String username = s.string("username", System.getProperty("user.name", "openclaw"));
         String openclawPath = s.string("openclaw_path", "~/workspace");
-        List<String> aliases = s.strings("aliases");
-        for (int i = 0; i < aliases.size(); i++) {
-            claimIdentity(identities, aliases.get(i), name, s, s.locationOf("aliases"), path + ".aliases[" + i + "]");
-        }
+        List<String> aliases = s.list("aliases", (alias, location, itemPath) -> {
+            String owner = identities.putIfAbsent(alias.toLowerCase(Locale.ROOT), name);
+            if (owner != null && !owner.equals(name)) {
+                s.error(
+                        location,
+                        itemPath,
+                        "'" + alias + "' already names twin '" + owner
+                                + "' (names and aliases are compared ignoring case)");
+                return Optional.empty();
+            }
+            return Optional.of(alias);
+        });
         List<String> botIds = s.strings("bot_ids");
         Optional<Boolean> strictMentions = s.optionalBool("strict_mentions");
         ConfigSection sshSection = s.sectionOrAbsent("ssh", SSH_KEYS);
@@ -203,24 +229,8 @@ final class ConfigBinder {
                         .orElse(context.environment().home().resolve(".ssh/known_hosts")));
         URI gatewayUrl = s.url("gateway_url").orElse(URI.create(DEFAULT_GATEWAY_URL));
         Optional<URI> daemonUrl = s.url("daemon_url");
-        return hostname.map(h -> new Twin(
-                name, h, username, openclawPath, aliases, botIds, strictMentions, ssh, gatewayUrl, daemonUrl));
-    }
-
-    /** Names and aliases are matched case-insensitively, so no two twins may share one. */
-    private void claimIdentity(
-            Map<String, String> identities,
-            String identity,
-            String twin,
-            ConfigSection s,
-            Location location,
-            String keyPath) {
-        String key = identity.toLowerCase(Locale.ROOT);
-        String owner = identities.putIfAbsent(key, twin);
-        if (owner != null && !owner.equals(twin)) {
-            s.error(location, keyPath, "'" + identity + "' already names twin '" + owner
-                    + "' (names and aliases are compared ignoring case)");
-        }
+        return hostname.map(h ->
+                new Twin(name, h, username, openclawPath, aliases, botIds, strictMentions, ssh, gatewayUrl, daemonUrl));
     }
 
     // ---- shared storage -----------------------------------------------------------------------
@@ -270,7 +280,8 @@ final class ConfigBinder {
         }
         ZoneId zone = s.string("timezone").flatMap(text -> zone(s, text)).orElse(ZoneId.systemDefault());
         Duration fallback = Duration.ofMinutes(s.integer("fallback_timeout_minutes", 30, 1, 24 * 60));
-        Duration offlineAfter = s.seconds("offline_after_seconds", Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofDays(1));
+        Duration offlineAfter =
+                s.seconds("offline_after_seconds", Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofDays(1));
         Duration takeoverDelay = s.seconds(
                 "takeover_delay_seconds", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(10));
         TakeoverDispatch dispatch = dispatch(s.sectionOrAbsent("takeover_dispatch", DISPATCH_KEYS));
@@ -303,7 +314,8 @@ final class ConfigBinder {
 
     /** The takeover order: the listed twins first, then the rest in the order they are written. */
     private List<String> order(ConfigSection s, List<String> names) {
-        List<String> listed = s.list("order", (text, location, itemPath) -> checkTwinName(s, text, location, itemPath, names));
+        List<String> listed =
+                s.list("order", (text, location, itemPath) -> checkTwinName(s, text, location, itemPath, names));
         Set<String> order = new LinkedHashSet<>();
         for (String name : listed) {
             if (!order.add(name)) {
@@ -318,8 +330,10 @@ final class ConfigBinder {
         try {
             return Optional.of(ZoneId.of(text.strip()));
         } catch (DateTimeException e) {
-            s.error("timezone", "'" + text + "' is not a time zone (allowed: a region such as Europe/London,"
-                    + " America/New_York, or UTC)");
+            s.error(
+                    "timezone",
+                    "'" + text + "' is not a time zone (allowed: a region such as Europe/London,"
+                            + " America/New_York, or UTC)");
             return Optional.empty();
         }
     }
@@ -328,14 +342,18 @@ final class ConfigBinder {
         try {
             return Optional.of(Pattern.compile(text, Pattern.CASE_INSENSITIVE));
         } catch (PatternSyntaxException e) {
-            s.error(location, itemPath, "'" + text + "' is not a valid regular expression ("
-                    + e.getDescription() + " near index " + e.getIndex() + ")");
+            s.error(
+                    location,
+                    itemPath,
+                    "'" + text + "' is not a valid regular expression (" + e.getDescription() + " near index "
+                            + e.getIndex() + ")");
             return Optional.empty();
         }
     }
 
     private TakeoverDispatch dispatch(ConfigSection s) {
-        String type = s.choice("type", Map.of("openclaw", "openclaw", "webhook", "webhook")).orElse("openclaw");
+        String type = s.choice("type", Map.of("openclaw", "openclaw", "webhook", "webhook"))
+                .orElse("openclaw");
         if (type.equals("webhook")) {
             Optional<URI> url = s.url("url");
             if (url.isEmpty() && !s.has("url")) {
@@ -365,21 +383,24 @@ final class ConfigBinder {
         List<AlertChannel> channels = s.list("alert_channels", (text, location, itemPath) -> {
             AlertChannel c = channelNames.get(text.strip().toLowerCase(Locale.ROOT));
             if (c == null) {
-                s.error(location, itemPath, "'" + text + "' is not an alert channel (allowed: "
-                        + String.join(", ", channelNames.keySet()) + ")");
+                s.error(
+                        location,
+                        itemPath,
+                        "'" + text + "' is not an alert channel (allowed: " + String.join(", ", channelNames.keySet())
+                                + ")");
             }
             return Optional.ofNullable(c);
         });
-        Optional<Discord> discord =
-                s.section("discord", List.of("webhook_url")).flatMap(d -> required(d, "webhook_url").map(Discord::new));
+        Optional<Discord> discord = s.section("discord", List.of("webhook_url"))
+                .flatMap(d -> required(d, "webhook_url").map(Discord::new));
         Optional<TwinsConfig.Telegram> telegram = s.section("telegram", List.of("bot_token", "chat_id"))
                 .flatMap(t -> {
                     Optional<Secret> token = required(t, "bot_token");
                     Optional<String> chat = t.requiredString("chat_id");
                     return token.flatMap(tok -> chat.map(c -> new Telegram(tok, c)));
                 });
-        Optional<Slack> slack =
-                s.section("slack", List.of("webhook_url")).flatMap(d -> required(d, "webhook_url").map(Slack::new));
+        Optional<Slack> slack = s.section("slack", List.of("webhook_url"))
+                .flatMap(d -> required(d, "webhook_url").map(Slack::new));
         Optional<Ntfy> ntfy = s.section("ntfy", List.of("url", "token"))
                 .flatMap(n -> requiredUrlSecret(n, "url").map(u -> new Ntfy(u, n.secret("token", inlineSecretKeys))));
         Optional<Webhook> webhook = s.section("webhook", List.of("url", "token"))
@@ -429,7 +450,8 @@ final class ConfigBinder {
 
     private Optional<Secret> urlSecret(ConfigSection s, String key) {
         return s.secret(key, inlineSecretKeys)
-                .filter(secret -> s.parseUrl(secret.value(), s.locationOf(key), s.childPath(key)).isPresent());
+                .filter(secret -> s.parseUrl(secret.value(), s.locationOf(key), s.childPath(key))
+                        .isPresent());
     }
 
     private Optional<Email> email(ConfigSection s) {
@@ -442,7 +464,9 @@ final class ConfigBinder {
         EmailSecurity security = s.choice("security", securities)
                 .orElse(port == 465 ? EmailSecurity.TLS : port == 25 ? EmailSecurity.NONE : EmailSecurity.STARTTLS);
         Optional<String> from = s.requiredString("from");
-        List<String> to = s.isList("to") ? s.strings("to") : s.requiredString("to").map(List::of).orElse(List.of());
+        List<String> to = s.isList("to")
+                ? s.strings("to")
+                : s.requiredString("to").map(List::of).orElse(List.of());
         Optional<String> username = s.string("username");
         Optional<Secret> password = s.secret("password", inlineSecretKeys);
         if (host.isEmpty() || from.isEmpty() || to.isEmpty()) {
@@ -459,7 +483,9 @@ final class ConfigBinder {
             command = s.strings("restart_command");
         } else {
             // A plain string is split on whitespace; write a list for arguments that contain spaces.
-            command = Arrays.stream(s.string("restart_command", "openclaw gateway restart").strip().split("\\s+"))
+            command = Arrays.stream(s.string("restart_command", "openclaw gateway restart")
+                            .strip()
+                            .split("\\s+"))
                     .toList();
         }
         return new Rescue(
@@ -475,8 +501,10 @@ final class ConfigBinder {
         String bind = s.string("bind", "127.0.0.1").strip();
         Optional<Secret> token = s.secret("token", inlineSecretKeys);
         if (!isLoopback(bind) && token.isEmpty() && !s.has("token")) {
-            s.error("bind", "'" + bind + "' is not a loopback address, so daemon.token is required"
-                    + " (set daemon.token, or bind 127.0.0.1)");
+            s.error(
+                    "bind",
+                    "'" + bind + "' is not a loopback address, so daemon.token is required"
+                            + " (set daemon.token, or bind 127.0.0.1)");
         }
         return new Daemon(port, bind, token);
     }

@@ -70,7 +70,8 @@ public final class ConfigLoader {
         } catch (MalformedInputException e) {
             throw new ConfigException(file + ": not UTF-8 text");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw new ConfigException(
+                    file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
         return parse(text, file);
     }
@@ -86,19 +87,10 @@ public final class ConfigLoader {
         if (root.isEmpty()) {
             throw new ConfigException(problems);
         }
-        ConfigBinder binder = new ConfigBinder(context, warnings);
+        ConfigBinder binder = new ConfigBinder(context, warnings, isReadableByOthers(file));
         Optional<TwinsConfig> config = binder.bind(root.get(), file);
         if (config.isEmpty() || !problems.isEmpty()) {
             throw new ConfigException(problems);
-        }
-        if (!binder.inlineSecretKeys().isEmpty() && isReadableByOthers(file)) {
-            warnings.add(new ConfigProblem(
-                    name,
-                    1,
-                    1,
-                    "",
-                    "readable by other users and holds secrets (" + String.join(", ", binder.inlineSecretKeys())
-                            + "): run chmod 600 " + name + ", or use ${ENV_VAR} / file:/path"));
         }
         return config.get();
     }

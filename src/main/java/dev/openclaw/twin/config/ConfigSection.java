@@ -49,7 +49,8 @@ final class ConfigSection {
     }
 
     /** A section over {@code node}; keys not in {@code allowedKeys} are reported as unknown. */
-    static ConfigSection of(Context context, String path, Location where, MapNode node, Collection<String> allowedKeys) {
+    static ConfigSection of(
+            Context context, String path, Location where, MapNode node, Collection<String> allowedKeys) {
         ConfigSection section = new ConfigSection(context, path, where, node.entries());
         section.rejectUnknownKeys(allowedKeys);
         return section;
@@ -86,8 +87,7 @@ final class ConfigSection {
 
     boolean has(String key) {
         Entry entry = entries.get(key);
-        return entry != null
-                && !(entry.value() instanceof ScalarNode scalar && scalar.type() == ScalarType.NULL);
+        return entry != null && !(entry.value() instanceof ScalarNode scalar && scalar.type() == ScalarType.NULL);
     }
 
     boolean isList(String key) {
@@ -243,7 +243,8 @@ final class ConfigSection {
     }
 
     boolean bool(String key, boolean defaultValue) {
-        return string(key).flatMap(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+        return string(key)
+                .flatMap(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
                     case "true" -> Optional.of(true);
                     case "false" -> Optional.of(false);
                     default -> {
@@ -281,14 +282,13 @@ final class ConfigSection {
         Matcher m = SHORT_DURATION.matcher(text);
         if (m.matches()) {
             double amount = Double.parseDouble(m.group(1));
-            double millis =
-                    switch (m.group(2)) {
-                        case "ms" -> amount;
-                        case "s" -> amount * 1_000;
-                        case "m" -> amount * 60_000;
-                        case "h" -> amount * 3_600_000;
-                        default -> amount * 86_400_000;
-                    };
+            double millis = switch (m.group(2)) {
+                case "ms" -> amount;
+                case "s" -> amount * 1_000;
+                case "m" -> amount * 60_000;
+                case "h" -> amount * 3_600_000;
+                default -> amount * 86_400_000;
+            };
             return Optional.of(Duration.ofMillis(Math.round(millis)));
         }
         try {
@@ -300,13 +300,16 @@ final class ConfigSection {
 
     /** A number of seconds ({@code 2}, {@code 0.5}) under a key whose name says the unit. */
     Duration seconds(String key, Duration defaultValue, Duration min, Duration max) {
-        return string(key).flatMap(text -> {
+        return string(key)
+                .flatMap(text -> {
                     try {
                         double seconds = Double.parseDouble(text.strip());
                         Duration value = Duration.ofMillis(Math.round(seconds * 1000));
                         if (Double.isNaN(seconds) || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                            error(key, text + " is out of range (allowed: " + DurationText.seconds(min) + ".."
-                                    + DurationText.seconds(max) + ")");
+                            error(
+                                    key,
+                                    text + " is out of range (allowed: " + DurationText.seconds(min) + ".."
+                                            + DurationText.seconds(max) + ")");
                             return Optional.empty();
                         }
                         return Optional.of(value);
@@ -339,7 +342,10 @@ final class ConfigSection {
             URI uri = new URI(text.strip());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                error(location, keyPath, "'" + redactUrl(text) + "' is not an http(s) URL (e.g. http://127.0.0.1:7420)");
+                error(
+                        location,
+                        keyPath,
+                        "'" + redactUrl(text) + "' is not an http(s) URL (e.g. http://127.0.0.1:7420)");
                 return Optional.empty();
             }
             return Optional.of(uri);
@@ -357,7 +363,9 @@ final class ConfigSection {
 
     /** A local path with {@code ~} expanded; relative paths are relative to the config file's folder. */
     Optional<Path> localPath(String key) {
-        return string(key).map(text -> context.baseDirectory().resolve(context.environment().expandHome(text.strip())));
+        return string(key)
+                .map(text ->
+                        context.baseDirectory().resolve(context.environment().expandHome(text.strip())));
     }
 
     /**
@@ -402,8 +410,12 @@ final class ConfigSection {
     /** Expands {@code ${VAR}} and {@code ${VAR:-default}}; an unset variable is a problem. */
     private Optional<String> expand(ScalarNode scalar, String keyPath) {
         String text = scalar.text();
-        if (scalar.type() == ScalarType.STRING && PLACEHOLDER.matcher(text.strip()).matches()) {
-            error(scalar.location(), keyPath, "'" + text + "' is still the example's placeholder (write the real value)");
+        if (scalar.type() == ScalarType.STRING
+                && PLACEHOLDER.matcher(text.strip()).matches()) {
+            error(
+                    scalar.location(),
+                    keyPath,
+                    "'" + text + "' is still the example's placeholder (write the real value)");
             return Optional.empty();
         }
         Matcher m = ENV_REFERENCE.matcher(text);

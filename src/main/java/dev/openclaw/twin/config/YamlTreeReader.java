@@ -38,12 +38,14 @@ final class YamlTreeReader {
         try (JsonParser parser = MAPPER.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                problems.add(new ConfigProblem(file, Location.START, "", "the file is empty (expected a 'twins:' mapping)"));
+                problems.add(
+                        new ConfigProblem(file, Location.START, "", "the file is empty (expected a 'twins:' mapping)"));
                 return Optional.empty();
             }
             YamlNode root = readValue(parser, "");
             if (parser.nextToken() != null) {
-                problems.add(problem(parser.currentTokenLocation(), "", "more than one YAML document (only one is read)"));
+                problems.add(
+                        problem(parser.currentTokenLocation(), "", "more than one YAML document (only one is read)"));
             }
             return Optional.of(root);
         } catch (JacksonException e) {
@@ -60,7 +62,8 @@ final class YamlTreeReader {
             case START_ARRAY -> readList(parser, path, location);
             case VALUE_NULL -> new ScalarNode(location, null, ScalarType.NULL);
             case VALUE_TRUE, VALUE_FALSE -> new ScalarNode(location, parser.getString(), ScalarType.BOOLEAN);
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new ScalarNode(location, parser.getString(), ScalarType.NUMBER);
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                new ScalarNode(location, parser.getString(), ScalarType.NUMBER);
             case VALUE_STRING -> new ScalarNode(location, parser.getString(), ScalarType.STRING);
             default -> {
                 problems.add(new ConfigProblem(file, location, path, "unsupported YAML value (" + token + ")"));
@@ -83,7 +86,8 @@ final class YamlTreeReader {
                         file,
                         keyLocation,
                         childPath,
-                        "duplicate key (first written at line " + previous.keyLocation().line() + ")"));
+                        "duplicate key (first written at line "
+                                + previous.keyLocation().line() + ")"));
             } else {
                 entries.put(key, new Entry(key, keyLocation, value));
             }
@@ -102,8 +106,9 @@ final class YamlTreeReader {
 
     private ConfigProblem syntaxProblem(JacksonException e) {
         TokenStreamLocation where = e.getLocation();
-        String message = firstLine(e.getOriginalMessage());
-        return new ConfigProblem(file, where == null ? Location.START : locationOf(where), "", "YAML syntax error: " + message);
+        String message = summary(e.getOriginalMessage());
+        return new ConfigProblem(
+                file, where == null ? Location.START : locationOf(where), "", "YAML syntax error: " + message);
     }
 
     private ConfigProblem problem(TokenStreamLocation where, String path, String message) {
@@ -114,12 +119,18 @@ final class YamlTreeReader {
         return new Location(Math.max(1, where.getLineNr()), Math.max(1, where.getColumnNr()));
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
+    /**
+     * The parser's message without its indented excerpts: "while parsing a flow mapping; expected ','
+     * or '}', but got <stream end>".
+     */
+    private static String summary(String message) {
+        if (message == null || message.isBlank()) {
             return "unreadable";
         }
-        String trimmed = message.strip();
-        int newline = trimmed.indexOf('\n');
-        return newline < 0 ? trimmed : trimmed.substring(0, newline).strip();
+        List<String> parts = message.lines()
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+                .map(String::strip)
+                .toList();
+        return parts.isEmpty() ? message.strip() : String.join("; ", parts);
     }
 }

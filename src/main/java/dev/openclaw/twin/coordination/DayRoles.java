@@ -12,7 +12,8 @@ import java.util.Optional;
  *     {@code override}
  * @param parity {@code odd} or {@code even} under the odd-even rule
  */
-public record DayRoles(LocalDate date, String primary, String secondary, List<String> order, String rule, Optional<String> parity) {
+public record DayRoles(
+        LocalDate date, String primary, String secondary, List<String> order, String rule, Optional<String> parity) {
 
     public DayRoles {
         order = List.copyOf(order);

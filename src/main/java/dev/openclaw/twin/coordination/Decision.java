@@ -12,7 +12,12 @@ import java.util.Optional;
  * @param responders every twin expected to answer
  */
 public record Decision(
-        String twin, boolean respond, Reason reason, Optional<String> claimant, Duration takeoverWait, List<String> responders) {
+        String twin,
+        boolean respond,
+        Reason reason,
+        Optional<String> claimant,
+        Duration takeoverWait,
+        List<String> responders) {
 
     public Decision {
         responders = List.copyOf(responders);

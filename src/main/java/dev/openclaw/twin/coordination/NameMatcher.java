@@ -27,16 +27,120 @@ public final class NameMatcher {
 
     /** Everyday words that people also pick as assistant names. */
     static final Set<String> COMMON_WORDS = Set.of(
-            "ace", "agent", "air", "alpha", "amber", "april", "art", "assistant", "atlas", "august", "autumn",
-            "backup", "bear", "beta", "bill", "black", "blue", "bolt", "bot", "box", "buddy", "captain", "case",
-            "chief", "clever", "coral", "dash", "dawn", "delta", "doc", "echo", "eve", "faith", "flash", "fox",
-            "frank", "friday", "friend", "ghost", "grace", "gray", "green", "grey", "happy", "hawk", "helper",
-            "holly", "home", "hope", "iris", "ivy", "jack", "jade", "joy", "june", "link", "local", "lucky",
-            "main", "major", "mark", "mate", "max", "may", "mini", "monday", "node", "office", "olive", "one",
-            "orange", "pal", "pat", "pearl", "pilot", "primary", "pro", "raven", "ray", "red", "river", "robin",
-            "rose", "ruby", "rusty", "sage", "saturday", "scout", "secondary", "server", "shadow", "sky", "smart",
-            "spark", "spring", "stone", "storm", "studio", "summer", "sunday", "sunny", "swift", "tank", "thursday",
-            "time", "tuesday", "two", "violet", "wednesday", "white", "will", "winter", "wolf", "zero");
+            "ace",
+            "agent",
+            "air",
+            "alpha",
+            "amber",
+            "april",
+            "art",
+            "assistant",
+            "atlas",
+            "august",
+            "autumn",
+            "backup",
+            "bear",
+            "beta",
+            "bill",
+            "black",
+            "blue",
+            "bolt",
+            "bot",
+            "box",
+            "buddy",
+            "captain",
+            "case",
+            "chief",
+            "clever",
+            "coral",
+            "dash",
+            "dawn",
+            "delta",
+            "doc",
+            "echo",
+            "eve",
+            "faith",
+            "flash",
+            "fox",
+            "frank",
+            "friday",
+            "friend",
+            "ghost",
+            "grace",
+            "gray",
+            "green",
+            "grey",
+            "happy",
+            "hawk",
+            "helper",
+            "holly",
+            "home",
+            "hope",
+            "iris",
+            "ivy",
+            "jack",
+            "jade",
+            "joy",
+            "june",
+            "link",
+            "local",
+            "lucky",
+            "main",
+            "major",
+            "mark",
+            "mate",
+            "max",
+            "may",
+            "mini",
+            "monday",
+            "node",
+            "office",
+            "olive",
+            "one",
+            "orange",
+            "pal",
+            "pat",
+            "pearl",
+            "pilot",
+            "primary",
+            "pro",
+            "raven",
+            "ray",
+            "red",
+            "river",
+            "robin",
+            "rose",
+            "ruby",
+            "rusty",
+            "sage",
+            "saturday",
+            "scout",
+            "secondary",
+            "server",
+            "shadow",
+            "sky",
+            "smart",
+            "spark",
+            "spring",
+            "stone",
+            "storm",
+            "studio",
+            "summer",
+            "sunday",
+            "sunny",
+            "swift",
+            "tank",
+            "thursday",
+            "time",
+            "tuesday",
+            "two",
+            "violet",
+            "wednesday",
+            "white",
+            "will",
+            "winter",
+            "wolf",
+            "zero");
 
     private static final String WORD_CHAR = "[\\p{L}\\p{N}_]";
     private static final Pattern ONLY_PREFIX =
@@ -158,7 +262,8 @@ public final class NameMatcher {
                     break;
                 }
                 targets.add(match.get().twin());
-                Matcher separator = LIST_SEPARATOR.matcher(text).region(match.get().end(), text.length());
+                Matcher separator =
+                        LIST_SEPARATOR.matcher(text).region(match.get().end(), text.length());
                 if (!separator.lookingAt()) {
                     break;
                 }
@@ -180,7 +285,10 @@ public final class NameMatcher {
             if (m.lookingAt()) {
                 boolean explicit = !identity.strict()
                         || !m.group(1).isEmpty()
-                        || AFTER_ONLY_TARGET.matcher(text).region(m.end(), text.length()).lookingAt();
+                        || AFTER_ONLY_TARGET
+                                .matcher(text)
+                                .region(m.end(), text.length())
+                                .lookingAt();
                 if (explicit) {
                     return Optional.of(new Match(identity.twin(), m.end()));
                 }

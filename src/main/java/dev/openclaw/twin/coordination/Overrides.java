@@ -15,8 +15,8 @@ public record Overrides(
         Optional<String> by,
         Optional<Instant> at) {
 
-    public static final Overrides NONE =
-            new Overrides(false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    public static final Overrides NONE = new Overrides(
+            false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     /** These overrides as they stand at {@code now}: {@link #NONE} once expired. */
     public Overrides activeAt(Instant now) {

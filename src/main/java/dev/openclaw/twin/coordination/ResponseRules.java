@@ -102,9 +102,8 @@ public final class ResponseRules {
         return switch (evaluate(message, view)) {
             case Evaluation.Settled settled -> {
                 boolean respond = settled.responders().contains(twin);
-                List<String> responders = twins.stream()
-                        .filter(settled.responders()::contains)
-                        .toList();
+                List<String> responders =
+                        twins.stream().filter(settled.responders()::contains).toList();
                 Optional<String> claimant =
                         respond ? Optional.of(twin) : responders.stream().findFirst();
                 yield new Decision(

@@ -28,7 +28,8 @@ public final class Rotation {
 
     public DayRoles rolesOn(LocalDate date, Overrides overrides) {
         List<String> order = coordination.order();
-        if (overrides.primary().isPresent() && order.contains(overrides.primary().get())) {
+        if (overrides.primary().isPresent()
+                && order.contains(overrides.primary().get())) {
             return roles(date, overrides.primary().get(), "override", Optional.empty());
         }
         return switch (coordination.rotation()) {
