@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * written {@code @name}: "Tars," and "tars?" name tars, "tarsier" does not. A name that is also an
  * everyday word ("case", "will", "friday", see {@link #COMMON_WORDS}) is <em>strict</em>: it names
  * the twin only when written {@code @case}, or when the message addresses it, at the start ("Case,
- * ...", "case: ..."), after a greeting ("hey case"), or at the very end after a comma ("what do you
+ * ...", "case: ...", "tars and case: ..."), after a greeting ("hey case"), or at the very end after a comma ("what do you
  * think, case?"). So "in any case" and "just in case" name nobody. A twin's
  * {@code strict_mentions} setting overrides the word list; aliases such as {@code TARS} let humans
  * name a twin unambiguously.
@@ -160,6 +160,8 @@ public final class NameMatcher {
 
     private final List<Identity> identities = new ArrayList<>();
     private final List<Identity> senderIdentities = new ArrayList<>();
+    /** Names listed at the start of a message ("tars and case: ..."), which address each of them. */
+    private final Pattern addresseeListPrefix;
 
     public NameMatcher(Collection<Twin> twins) {
         for (Twin twin : twins) {
@@ -176,6 +178,13 @@ public final class NameMatcher {
                 senderIdentities.add(new Identity(twin.name(), botId, senderPattern(botId), false));
             }
         }
+        String anyIdentity = identities.stream()
+                .map(i -> Pattern.quote(i.text()))
+                .reduce((a, b) -> a + "|" + b)
+                .orElse("(?!)");
+        addresseeListPrefix = Pattern.compile(
+                "\\s*(?:@?(?:" + anyIdentity + ")\\s*(?:,|&|\\band\\b|\\+)\\s*)+",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
     private static Pattern mentionPattern(String word) {
@@ -198,12 +207,10 @@ public final class NameMatcher {
             return Optional.empty();
         }
         String sender = senderId.strip();
-        int bang = sender.indexOf('!');
-        if (bang > 0) {
-            sender = sender.substring(0, bang);
-        }
         if (sender.startsWith("<@") && sender.endsWith(">")) {
             sender = sender.substring(2, sender.length() - 1).replaceFirst("^!", "");
+        } else if (sender.indexOf('!') > 0) {
+            sender = sender.substring(0, sender.indexOf('!'));
         }
         for (Identity identity : senderIdentities) {
             if (identity.pattern().matcher(sender).matches()) {
@@ -231,13 +238,14 @@ public final class NameMatcher {
         return named;
     }
 
-    private static boolean countsAsMention(Identity identity, Matcher m, String text) {
+    private boolean countsAsMention(Identity identity, Matcher m, String text) {
         if (!identity.strict() || !m.group(1).isEmpty()) {
             return true;
         }
         String before = text.substring(0, m.start());
         String after = text.substring(m.end());
-        boolean atStart = before.isBlank();
+        boolean atStart =
+                before.isBlank() || addresseeListPrefix.matcher(before).matches();
         if (atStart && ADDRESS_PUNCTUATION_AFTER.matcher(after).lookingAt()) {
             return true;
         }

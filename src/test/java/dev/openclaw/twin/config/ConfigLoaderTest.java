@@ -133,6 +133,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theReadmeExampleIsValid() throws IOException {
+        TwinsConfig config = TestConfigs.parse(Files.readString(Path.of("examples/twins.yaml")));
+        assertThat(config.twinNames()).containsExactly("tars", "case");
+        assertThat(config.twin("case").strictMentions()).contains(true);
+        assertThat(config.rescue().restartCommand()).containsExactly("openclaw", "gateway", "restart");
+        assertThat(config.warnings()).isEmpty();
+    }
+
+    @Test
     void acceptsAllDurationForms() {
         for (var form : Map.of("30s", 30_000L, "1m", 60_000L, "PT5M", 300_000L, "500ms", 500L, "1h", 3_600_000L)
                 .entrySet()) {

@@ -1,0 +1,86 @@
+package dev.openclaw.twin.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the repository's {@code ./twin} launcher as a real process, as a user would: with whatever
+ * Java is first on PATH (17 on our machines), so the launcher must find a JDK ≥ 21 by itself.
+ */
+class LauncherIT {
+
+    private static final Path REPO =
+            Path.of(System.getProperty("twin.repo.dir", ".")).toAbsolutePath();
+
+    record Result(int exitCode, String out, String err) {}
+
+    private static Result launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command =
+                new java.util.ArrayList<>(List.of(REPO.resolve("twin").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
+        builder.environment().putAll(env);
+        // The jar was just built by this Maven run; never start a nested build from a test.
+        builder.environment().put("TWIN_SKIP_BUILD", "1");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), out, err);
+    }
+
+    @Test
+    void printsTheSeedsPrimaryWithTheSeedExampleFilledIn(@TempDir Path dir) throws Exception {
+        Path seedExample = Files.exists(REPO.resolve("../shared/seed/config/twins.example.yaml"))
+                ? REPO.resolve("../shared/seed/config/twins.example.yaml")
+                : REPO.resolve("src/test/resources/config/seed-example.yaml");
+        Path config = dir.resolve("twins.yaml");
+        Files.writeString(
+                config,
+                Files.readString(seedExample)
+                        .replace("<AGENT_A_IP_OR_HOSTNAME>", "192.168.1.100")
+                        .replace("<AGENT_A_USERNAME>", "mark")
+                        .replace("<AGENT_B_IP_OR_HOSTNAME>", "192.168.1.101")
+                        .replace("<AGENT_B_USERNAME>", "mark"));
+
+        Result even = launch(Map.of(), "who", "--config", config.toString(), "--date", "2026-02-28");
+        assertThat(even.err()).isEmpty();
+        assertThat(even.exitCode()).isZero();
+        assertThat(even.out()).startsWith("Primary on 2026-02-28: agent-b (even date)\n");
+
+        Result odd = launch(Map.of(), "who", "--config", config.toString(), "--date", "2026-03-01", "--json");
+        assertThat(odd.out()).contains("\"primary\" : \"agent-a\"", "\"parity\" : \"odd\"");
+    }
+
+    @Test
+    void explainsWhatToInstallWithoutAJava21(@TempDir Path dir) throws Exception {
+        Result result = launch(
+                Map.of("JAVA_HOME", "/nonexistent", "PATH", "/usr/bin:/bin", "TWIN_JDK_DIRS", dir.toString()),
+                "version");
+        // /usr/bin/java (if any) is Java 17 here, and the JDK directories searched are empty.
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err())
+                .contains("twin: no Java 21 or newer found.")
+                .contains("sudo apt-get install openjdk-21-jdk-headless")
+                .contains("JAVA_HOME");
+    }
+
+    @Test
+    void findsAJdkUnderUsrLibJvmWhenPathHasAnOlderJava() throws Exception {
+        Result result = launch(Map.of("JAVA_HOME", "", "PATH", "/usr/bin:/bin"), "version");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("openclaw-twin ");
+        int feature = Integer.parseInt(result.out().replaceAll("(?s).*\\(Java (\\d+).*", "$1"));
+        assertThat(feature).isGreaterThanOrEqualTo(21);
+    }
+}
