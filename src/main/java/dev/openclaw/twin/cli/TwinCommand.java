@@ -14,7 +14,14 @@ import picocli.CommandLine.Spec;
             "Run two or more OpenClaw assistants (\"twins\") as one dependable assistant:",
             "exactly one answers each message, another takes over when one fails.",
         },
-        subcommands = {WhoCommand.class, DecideCommand.class, ValidateCommand.class, VersionCommand.class},
+        subcommands = {
+            WhoCommand.class,
+            DecideCommand.class,
+            StatusCommand.class,
+            DaemonCommand.class,
+            ValidateCommand.class,
+            VersionCommand.class
+        },
         footer = {
             "",
             "Exit codes: 0 ok, 1 failed, 2 usage, 3 degraded, 78 bad configuration.",

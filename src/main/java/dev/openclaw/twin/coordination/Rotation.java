@@ -2,6 +2,7 @@ package dev.openclaw.twin.coordination;
 
 import dev.openclaw.twin.config.TwinsConfig.Coordination;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,11 @@ public final class Rotation {
 
     /** Today's date where the flock lives, not where this machine's clock is set. */
     public LocalDate today(Clock clock) {
-        return LocalDate.ofInstant(clock.instant(), coordination.timezone());
+        return dateAt(clock.instant());
+    }
+
+    public LocalDate dateAt(Instant instant) {
+        return LocalDate.ofInstant(instant, coordination.timezone());
     }
 
     public DayRoles rolesOn(LocalDate date, Overrides overrides) {

@@ -1,0 +1,109 @@
+package dev.openclaw.twin.cli;
+
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.daemon.Daemon;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "daemon",
+        description = {
+            "Run beside one twin's OpenClaw gateway: publish heartbeats to the shared store, watch the",
+            "gateway and the other twins, keep twin-primary.json current and serve the HTTP API",
+            "(/healthz, /v1/status, /metrics) on daemon.bind:daemon.port. Stops cleanly on SIGTERM/Ctrl-C,",
+            "leaving a 'stopped' heartbeat so the other twins know at once."
+        })
+public final class DaemonCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(
+            names = "--twin",
+            paramLabel = "NAME",
+            description = "Which twin this is. Default: the twin whose name or hostname is this host's name.")
+    String twin;
+
+    @Option(names = "--port", paramLabel = "P", description = "HTTP port (0: any free port). Default: daemon.port.")
+    Integer port;
+
+    /** Test hook: run with a wrong wall clock, to prove liveness never trusts it. */
+    @Option(names = "--clock-skew", hidden = true, paramLabel = "DURATION")
+    Duration clockSkew = Duration.ZERO;
+
+    public DaemonCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        TwinsConfig loaded = config.load(context);
+        loaded.warnings().forEach(w -> context.err().println("warning: " + w));
+        String name = twin != null ? checkTwin(loaded, twin) : twinOfThisHost(loaded);
+        Clock clock = Clock.offset(context.clock(), clockSkew);
+        Daemon daemon = new Daemon(
+                loaded,
+                name,
+                SharedStore.open(loaded),
+                clock,
+                System::nanoTime,
+                VersionCommand.version(),
+                port != null ? port : loaded.daemon().port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            daemon.close();
+                            stopped.countDown();
+                        },
+                        "twin-daemon-shutdown"));
+        daemon.start();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private static String checkTwin(TwinsConfig config, String name) {
+        if (!config.twins().containsKey(name)) {
+            throw new TwinException(
+                    ExitCodes.USAGE,
+                    "--twin: '" + name + "' is not a twin (twins: " + String.join(", ", config.twinNames()) + ")");
+        }
+        return name;
+    }
+
+    private static String twinOfThisHost(TwinsConfig config) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+        } catch (UnknownHostException e) {
+            throw new TwinException(ExitCodes.USAGE, "cannot tell this host's name; pass --twin NAME");
+        }
+        String shortHost = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
+        List<String> matches = config.twins().values().stream()
+                .filter(t -> List.of(host, shortHost).contains(t.name().toLowerCase(Locale.ROOT))
+                        || List.of(host, shortHost).contains(t.hostname().toLowerCase(Locale.ROOT)))
+                .map(TwinsConfig.Twin::name)
+                .toList();
+        if (matches.size() != 1) {
+            throw new TwinException(
+                    ExitCodes.USAGE,
+                    "this host ('" + host + "') "
+                            + (matches.isEmpty()
+                                    ? "is no twin's name or hostname"
+                                    : "matches " + String.join(" and ", matches))
+                            + "; pass --twin NAME");
+        }
+        return matches.getFirst();
+    }
+}

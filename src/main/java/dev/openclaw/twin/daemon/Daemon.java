@@ -1,0 +1,266 @@
+package dev.openclaw.twin.daemon;
+
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.coordination.DayRoles;
+import dev.openclaw.twin.coordination.Rotation;
+import dev.openclaw.twin.health.FlockSnapshot;
+import dev.openclaw.twin.health.FlockStatus;
+import dev.openclaw.twin.health.Liveness;
+import dev.openclaw.twin.health.LivenessTracker;
+import dev.openclaw.twin.health.TwinState;
+import dev.openclaw.twin.state.Heartbeat;
+import dev.openclaw.twin.state.Heartbeat.GatewayHealth;
+import dev.openclaw.twin.state.PrimaryState;
+import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.StoreUnavailableException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs beside one twin's gateway: publishes its heartbeat, watches its gateway and its peers, keeps
+ * {@code twin-primary.json} current and serves the HTTP API. Lifecycle: {@link #start()} once, then
+ * {@link #close()} (idempotent), which publishes a final "stopped" heartbeat so peers know at once.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private enum Lifecycle {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
+
+    private final TwinsConfig config;
+    private final String twin;
+    private final StateStore store;
+    private final Clock clock;
+    private final String version;
+    private final Instant startedAt;
+    private final String host = hostName();
+    private final LivenessTracker tracker;
+    private final GatewayProbe gatewayProbe;
+    private final DaemonHttpServer http;
+    private final DaemonMetrics metrics;
+    private final Rotation rotation;
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
+    private final AtomicLong seq = new AtomicLong();
+    private final AtomicReference<GatewayHealth> gateway = new AtomicReference<>();
+    private final AtomicReference<FlockSnapshot> lastSnapshot = new AtomicReference<>();
+    private final AtomicReference<String> storeProblem = new AtomicReference<>();
+    private final Map<String, TwinState> lastStates = new HashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread t = new Thread(runnable, "twin-daemon-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Daemon(
+            TwinsConfig config,
+            String twin,
+            StateStore store,
+            Clock clock,
+            LongSupplier nanoTime,
+            String version,
+            int port) {
+        this.config = config;
+        this.twin = twin;
+        this.store = store;
+        this.clock = clock;
+        this.version = version;
+        this.startedAt = clock.instant();
+        this.tracker = new LivenessTracker(nanoTime, Liveness.of(config));
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        this.gatewayProbe = new GatewayProbe(client, config.twin(twin).gatewayUrl(), clock);
+        this.rotation = new Rotation(config.coordination());
+        this.metrics = new DaemonMetrics(config.twinNames());
+        this.http = new DaemonHttpServer(config.daemon(), port, twin, this::status, metrics);
+    }
+
+    public void start() {
+        if (!lifecycle.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
+            throw new IllegalStateException("daemon already started or closed");
+        }
+        http.start();
+        long beatMillis = config.monitoring().heartbeatInterval().toMillis();
+        gateway.set(gatewayProbe.probe());
+        scheduler.scheduleWithFixedDelay(guarded(this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(guarded(this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
+        LOG.info(
+                "twin {} daemon {} started: store {}, HTTP on {}:{}, heartbeat every {} ms",
+                twin,
+                version,
+                store.describe(),
+                config.daemon().bind(),
+                http.port(),
+                beatMillis);
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: log and carry on.
+                LOG.error("unexpected error in {} daemon task", twin, e);
+            }
+        };
+    }
+
+    private void probeGateway() {
+        GatewayHealth health = gatewayProbe.probe();
+        GatewayHealth previous = gateway.getAndSet(health);
+        if (previous == null || previous.ready() != health.ready()) {
+            LOG.info("gateway of {} is {} ({})", twin, health.ready() ? "ready" : "not ready", health.detail());
+        }
+    }
+
+    /** One heartbeat: publish ours, read everyone's, keep twin-primary.json current. */
+    private void beat() {
+        publish(Heartbeat.RUNNING);
+        FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
+        lastSnapshot.set(snapshot);
+        snapshot.heartbeats().values().forEach(tracker::observe);
+        reportStoreProblem(snapshot.storeProblem());
+        if (snapshot.storeProblem().isEmpty()) {
+            maintainPrimaryState(snapshot);
+        }
+        logTransitions();
+        metrics.update(tracker, config.twinNames());
+    }
+
+    private void publish(String state) {
+        Heartbeat heartbeat = new Heartbeat(
+                twin,
+                seq.incrementAndGet(),
+                ProcessHandle.current().pid(),
+                host,
+                version,
+                startedAt,
+                clock.instant(),
+                state,
+                gateway.get());
+        try {
+            store.writeHeartbeat(heartbeat);
+            metrics.heartbeatWritten();
+        } catch (StoreUnavailableException e) {
+            metrics.storeError();
+            reportStoreProblem(Optional.of(e.getMessage()));
+        }
+    }
+
+    private void reportStoreProblem(Optional<String> problem) {
+        String previous = storeProblem.getAndSet(problem.orElse(null));
+        if (problem.isPresent() && !problem.get().equals(previous)) {
+            LOG.warn("shared store unavailable: {}", problem.get());
+        } else if (problem.isEmpty() && previous != null) {
+            LOG.info("shared store available again: {}", store.describe());
+        }
+    }
+
+    /** Rewrites twin-primary.json when the day, the roles or a hand edit of it call for it. */
+    private void maintainPrimaryState(FlockSnapshot snapshot) {
+        Instant now = clock.instant();
+        DayRoles roles =
+                rotation.rolesOn(rotation.dateAt(now), snapshot.overrides().activeAt(now));
+        Optional<PrimaryState> current = snapshot.primaryState();
+        // A human's bothRespond edit is honoured for the day it was made on.
+        boolean both = current.filter(s -> s.date().equals(roles.date().toString()))
+                .map(PrimaryState::bothRespond)
+                .orElse(false);
+        PrimaryState wanted = new PrimaryState(
+                roles.date().toString(),
+                roles.primary(),
+                roles.secondary(),
+                both,
+                now,
+                roles.order(),
+                config.coordination().timezone().getId(),
+                roles.rule(),
+                PrimaryState.SCHEMA_VERSION);
+        if (current.isPresent() && current.get().sameAs(wanted)) {
+            return;
+        }
+        try {
+            store.writePrimaryState(wanted);
+            LOG.info(
+                    "{} {}: primary {} ({}), order {}",
+                    config.sharedStorage().stateFile(),
+                    current.isEmpty() ? "written" : "updated",
+                    roles.primary(),
+                    roles.rule(),
+                    roles.order());
+        } catch (StoreUnavailableException e) {
+            reportStoreProblem(Optional.of(e.getMessage()));
+        }
+    }
+
+    private void logTransitions() {
+        for (String name : config.twinNames()) {
+            TwinState state = tracker.stateOf(name);
+            TwinState previous = lastStates.put(name, state);
+            if (previous != state && !name.equals(twin)) {
+                LOG.info("twin {} is {} (was {})", name, state.code(), previous == null ? "unknown" : previous.code());
+                try {
+                    store.appendEvent(twin, clock.instant(), "peer-state", Map.of("peer", name, "state", state.code()));
+                } catch (StoreUnavailableException e) {
+                    metrics.storeError();
+                }
+            }
+        }
+    }
+
+    /** The flock as this daemon sees it, for {@code /v1/status}. */
+    public FlockStatus status() {
+        FlockSnapshot snapshot = Optional.ofNullable(lastSnapshot.get())
+                .orElseGet(() -> FlockSnapshot.read(store, config.twinNames(), false));
+        return FlockStatus.of(config, clock.instant(), snapshot, tracker);
+    }
+
+    @Override
+    public void close() {
+        Lifecycle previous = lifecycle.getAndSet(Lifecycle.CLOSED);
+        if (previous == Lifecycle.CLOSED) {
+            return;
+        }
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (previous == Lifecycle.STARTED) {
+            publish(Heartbeat.STOPPED);
+            http.stop();
+            LOG.info("twin {} daemon stopped", twin);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        }
+    }
+}

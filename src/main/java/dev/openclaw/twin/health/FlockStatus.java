@@ -1,0 +1,101 @@
+package dev.openclaw.twin.health;
+
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.coordination.DayRoles;
+import dev.openclaw.twin.coordination.Overrides;
+import dev.openclaw.twin.coordination.Rotation;
+import dev.openclaw.twin.state.Heartbeat;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The flock at a glance: {@code twin status --json} and {@code GET /v1/status} (a contract: fields
+ * may be added, never renamed).
+ *
+ * @param actingPrimary the twin answering routine messages now: the primary, or the next twin in
+ *     the takeover order while the primary is down or its gateway is not ready
+ */
+public record FlockStatus(
+        int schemaVersion,
+        String date,
+        String primary,
+        String actingPrimary,
+        OverridesView overrides,
+        List<TwinStatus> twins,
+        List<String> problems,
+        boolean storeReadable) {
+
+    public record TwinStatus(
+            String name, String state, Double lastSeenSeconds, String gateway, String version, String host) {}
+
+    public record OverridesView(boolean both, String only, String primary, String until) {}
+
+    public static FlockStatus of(TwinsConfig config, Instant now, FlockSnapshot snapshot, LivenessJudge judge) {
+        Rotation rotation = new Rotation(config.coordination());
+        Overrides overrides = snapshot.overrides().activeAt(now);
+        DayRoles roles = rotation.rolesOn(rotation.dateAt(now), overrides);
+        List<TwinStatus> twins = new ArrayList<>();
+        for (String name : config.twinNames()) {
+            TwinState state = judge.stateOf(name);
+            Heartbeat hb = judge.heartbeat(name).orElse(null);
+            Double seen = judge.sinceLastChange(name)
+                    .map(d -> Math.round(d.toMillis() / 100.0) / 10.0)
+                    .orElse(null);
+            twins.add(new TwinStatus(
+                    name,
+                    state.code(),
+                    seen,
+                    Liveness.gatewayOf(state, hb).code(),
+                    hb == null ? null : hb.version(),
+                    hb == null ? null : hb.host()));
+        }
+        List<String> problems = new ArrayList<>(snapshot.problems());
+        snapshot.storeProblem().ifPresent(problems::add);
+        return new FlockStatus(
+                1,
+                roles.date().toString(),
+                roles.primary(),
+                actingPrimary(roles, judge).orElse(null),
+                new OverridesView(
+                        overrides.both(),
+                        overrides.only().orElse(null),
+                        overrides.primary().orElse(null),
+                        overrides.until().map(Instant::toString).orElse(null)),
+                twins,
+                problems,
+                snapshot.storeProblem().isEmpty());
+    }
+
+    /**
+     * The first twin of the day's order that is up with its gateway not known to be failing; if
+     * every twin's gateway is failing, the first twin that is up at all.
+     */
+    static Optional<String> actingPrimary(DayRoles roles, LivenessJudge judge) {
+        Optional<String> firstUp = Optional.empty();
+        for (String twin : roles.order()) {
+            TwinState state = judge.stateOf(twin);
+            if (!state.isUp()) {
+                continue;
+            }
+            GatewayState gateway =
+                    Liveness.gatewayOf(state, judge.heartbeat(twin).orElse(null));
+            if (gateway != GatewayState.NOT_READY && gateway != GatewayState.UNREACHABLE) {
+                return Optional.of(twin);
+            }
+            if (firstUp.isEmpty()) {
+                firstUp = Optional.of(twin);
+            }
+        }
+        return firstUp;
+    }
+
+    /** Everyone online with a ready gateway, nothing wrong in the store. */
+    public boolean healthy() {
+        return storeReadable
+                && problems.isEmpty()
+                && twins.stream()
+                        .allMatch(t -> t.state().equals("online") && t.gateway().equals("ready"));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.openclaw.twin.health;
+
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.state.Heartbeat;
+import java.time.Duration;
+
+/**
+ * When a heartbeat's age means online, stale or offline. The age is always measured on one clock
+ * (the reader's monotonic clock, or the shared store's), never by comparing two machines' clocks.
+ *
+ * @param onlineWithin a twin that changed its heartbeat this recently is online
+ * @param offlineAfter one that has not changed it for longer is offline (between: stale)
+ */
+public record Liveness(Duration onlineWithin, Duration offlineAfter) {
+
+    public static Liveness of(TwinsConfig config) {
+        Duration offline = config.coordination().offlineThreshold();
+        // Two missed heartbeats (plus slack for a slow share) before a twin counts as stale.
+        Duration online =
+                config.monitoring().heartbeatInterval().multipliedBy(2).plusSeconds(1);
+        return new Liveness(online.compareTo(offline) < 0 ? online : offline, offline);
+    }
+
+    /**
+     * @param age time since the heartbeat was last seen to change
+     * @param confirmed false while the reader has not yet seen it change (an old file at start-up)
+     */
+    public TwinState classify(Duration age, boolean confirmed, boolean stopped) {
+        if (stopped) {
+            return TwinState.STOPPED;
+        }
+        if (age.compareTo(offlineAfter) > 0) {
+            return TwinState.OFFLINE;
+        }
+        return confirmed && age.compareTo(onlineWithin) <= 0 ? TwinState.ONLINE : TwinState.STALE;
+    }
+
+    public static GatewayState gatewayOf(TwinState state, Heartbeat heartbeat) {
+        if (!state.isUp() || heartbeat == null || heartbeat.gateway() == null) {
+            return GatewayState.UNKNOWN;
+        }
+        if (heartbeat.gateway().ready()) {
+            return GatewayState.READY;
+        }
+        String detail =
+                heartbeat.gateway().detail() == null ? "" : heartbeat.gateway().detail();
+        return detail.startsWith("unreachable") ? GatewayState.UNREACHABLE : GatewayState.NOT_READY;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.openclaw.twin.health;
+
+import dev.openclaw.twin.state.Heartbeat;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Judges each peer alive by its heartbeat {@code seq} changing, timed on this process's monotonic
+ * clock: a peer whose wall clock is wrong by minutes is judged exactly like one whose clock is right.
+ * Thread-safe: observations come from the monitor thread, queries from HTTP handlers.
+ */
+public final class LivenessTracker implements LivenessJudge {
+
+    /** What is known of one twin: its latest heartbeat and when its seq last changed. */
+    private record Observation(Heartbeat heartbeat, long changedAtNanos, boolean confirmed) {}
+
+    private final LongSupplier nanoTime;
+    private final Liveness liveness;
+    private final Map<String, Observation> observations = new ConcurrentHashMap<>();
+
+    public LivenessTracker(LongSupplier nanoTime, Liveness liveness) {
+        this.nanoTime = nanoTime;
+        this.liveness = liveness;
+    }
+
+    /** Records a heartbeat as read now; a changed seq (or pid) counts as a sign of life. */
+    public void observe(Heartbeat heartbeat) {
+        long now = nanoTime.getAsLong();
+        observations.compute(heartbeat.twin(), (twin, previous) -> {
+            if (previous == null) {
+                // An old file proves nothing until it changes.
+                return new Observation(heartbeat, now, false);
+            }
+            boolean changed = previous.heartbeat().seq() != heartbeat.seq()
+                    || previous.heartbeat().pid() != heartbeat.pid()
+                    || !previous.heartbeat().state().equals(heartbeat.state());
+            return changed ? new Observation(heartbeat, now, true) : previous;
+        });
+    }
+
+    /** A direct answer from the twin's daemon ({@code daemon_url/healthz}) is a sign of life too. */
+    public void observeDirectProbe(String twin) {
+        long now = nanoTime.getAsLong();
+        observations.computeIfPresent(
+                twin,
+                (t, previous) ->
+                        previous.heartbeat().stopped() ? previous : new Observation(previous.heartbeat(), now, true));
+    }
+
+    @Override
+    public TwinState stateOf(String twin) {
+        Observation o = observations.get(twin);
+        if (o == null) {
+            return TwinState.NEVER_SEEN;
+        }
+        return liveness.classify(sinceChange(o), o.confirmed(), o.heartbeat().stopped());
+    }
+
+    @Override
+    public Optional<Duration> sinceLastChange(String twin) {
+        return Optional.ofNullable(observations.get(twin)).map(this::sinceChange);
+    }
+
+    @Override
+    public Optional<Heartbeat> heartbeat(String twin) {
+        return Optional.ofNullable(observations.get(twin)).map(Observation::heartbeat);
+    }
+
+    private Duration sinceChange(Observation o) {
+        return Duration.ofNanos(nanoTime.getAsLong() - o.changedAtNanos());
+    }
+}

@@ -1,0 +1,286 @@
+package dev.openclaw.twin.state;
+
+import dev.openclaw.twin.coordination.Overrides;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The state as JSON files in one directory on a shared mount (DESIGN §5). Every file is written to
+ * a temporary file in the same directory, flushed to disk and renamed over the old one, so readers
+ * never see half a file. Missing, empty or corrupt files are reported, never thrown.
+ */
+public final class FileStateStore implements StateStore {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final String HEARTBEAT_SUFFIX = ".json";
+
+    private final Path root;
+    private final String stateFileName;
+    private final AtomicLong tempCounter = new AtomicLong();
+
+    public FileStateStore(Path root, String stateFileName) {
+        this.root = root;
+        this.stateFileName = stateFileName;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path heartbeatDir() {
+        return root.resolve("twin").resolve("heartbeats");
+    }
+
+    Path primaryStateFile() {
+        return root.resolve(stateFileName);
+    }
+
+    Path overridesFile() {
+        return root.resolve("twin").resolve("overrides.json");
+    }
+
+    @Override
+    public String describe() {
+        return root.toString();
+    }
+
+    // ---- heartbeats ---------------------------------------------------------------------------
+
+    @Override
+    public void writeHeartbeat(Heartbeat heartbeat) throws StoreUnavailableException {
+        writeJson(heartbeatDir().resolve(heartbeat.twin() + HEARTBEAT_SUFFIX), heartbeat);
+    }
+
+    @Override
+    public Map<String, StoreRead<Heartbeat>> readHeartbeats() throws StoreUnavailableException {
+        requireRoot();
+        Map<String, StoreRead<Heartbeat>> result = new TreeMap<>();
+        Path dir = heartbeatDir();
+        if (!Files.isDirectory(dir)) {
+            return result;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + HEARTBEAT_SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                String twin = name.substring(0, name.length() - HEARTBEAT_SUFFIX.length());
+                StoreRead<Heartbeat> read = readJson(file, Heartbeat.class);
+                if (read instanceof StoreRead.Present<Heartbeat> p
+                        && !twin.equals(p.value().twin())) {
+                    read = new StoreRead.Corrupt<>(
+                            relative(file) + ": written for twin '" + p.value().twin() + "'");
+                }
+                result.put(twin, read);
+            }
+        } catch (IOException e) {
+            throw unavailable("cannot list " + dir, e);
+        }
+        return result;
+    }
+
+    @Override
+    public Optional<Instant> heartbeatChangedAt(String twin) throws StoreUnavailableException {
+        try {
+            return Optional.of(Files.getLastModifiedTime(heartbeatDir().resolve(twin + HEARTBEAT_SUFFIX))
+                    .toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw unavailable("cannot read " + relative(heartbeatDir()), e);
+        }
+    }
+
+    /**
+     * Touches a probe file and reads back its modification time: the file server's clock, the same
+     * one that stamped the heartbeats, so ages computed from the two ignore every twin's clock.
+     */
+    @Override
+    public Optional<Instant> storeNow() throws StoreUnavailableException {
+        requireRoot();
+        Path probe =
+                root.resolve("twin").resolve(".clock-" + ProcessHandle.current().pid());
+        try {
+            createBelowRoot(probe.getParent());
+            Files.write(probe, new byte[0]);
+            Instant now = Files.getLastModifiedTime(probe).toInstant();
+            Files.deleteIfExists(probe);
+            return Optional.of(now);
+        } catch (IOException e) {
+            return Optional.empty(); // a read-only store: the caller falls back to its own clock
+        }
+    }
+
+    // ---- twin-primary.json and overrides ------------------------------------------------------
+
+    @Override
+    public StoreRead<PrimaryState> readPrimaryState() throws StoreUnavailableException {
+        requireRoot();
+        return readJson(primaryStateFile(), PrimaryState.class);
+    }
+
+    @Override
+    public void writePrimaryState(PrimaryState state) throws StoreUnavailableException {
+        writeJson(primaryStateFile(), state);
+    }
+
+    @Override
+    public StoreRead<Overrides> readOverrides() throws StoreUnavailableException {
+        requireRoot();
+        return switch (readJson(overridesFile(), OverrideRecord.class)) {
+            case StoreRead.Present<OverrideRecord> p ->
+                new StoreRead.Present<>(p.value().toOverrides());
+            case StoreRead.Absent<OverrideRecord> a -> new StoreRead.Absent<>();
+            case StoreRead.Corrupt<OverrideRecord> c -> new StoreRead.Corrupt<>(c.problem());
+        };
+    }
+
+    @Override
+    public void writeOverrides(Overrides overrides) throws StoreUnavailableException {
+        writeJson(overridesFile(), OverrideRecord.of(overrides));
+    }
+
+    // ---- events -------------------------------------------------------------------------------
+
+    @Override
+    public void appendEvent(String twin, Instant at, String kind, Map<String, Object> details)
+            throws StoreUnavailableException {
+        requireRoot();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("at", at.toString());
+        event.put("twin", twin);
+        event.put("kind", kind);
+        event.putAll(details);
+        Path file = root.resolve("twin")
+                .resolve("events")
+                .resolve(twin)
+                .resolve(LocalDate.ofInstant(at, ZoneOffset.UTC) + ".jsonl");
+        byte[] line = (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            createBelowRoot(file.getParent());
+            // One writer per file and O_APPEND: each line lands whole.
+            try (FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                channel.write(ByteBuffer.wrap(line));
+            }
+        } catch (IOException e) {
+            throw unavailable("cannot append to " + relative(file), e);
+        }
+    }
+
+    // ---- files --------------------------------------------------------------------------------
+
+    private void requireRoot() throws StoreUnavailableException {
+        if (!Files.isDirectory(root)) {
+            throw new StoreUnavailableException(
+                    "shared state directory " + root + " is missing (is the share mounted?)", null);
+        }
+    }
+
+    /**
+     * Creates the missing folders between the root and {@code dir}, never the root itself: if the
+     * share is unmounted mid-write, recreating its mount point would hide the outage.
+     */
+    private void createBelowRoot(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path current = root;
+        for (Path part : root.relativize(dir)) {
+            current = current.resolve(part);
+            try {
+                Files.createDirectory(current);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made by another writer at the same time: fine
+            }
+        }
+    }
+
+    private <T> StoreRead<T> readJson(Path file, Class<T> type) throws StoreUnavailableException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return new StoreRead.Absent<>();
+        } catch (AccessDeniedException e) {
+            return new StoreRead.Corrupt<>(relative(file) + ": permission denied");
+        } catch (IOException e) {
+            throw unavailable("cannot read " + relative(file), e);
+        }
+        if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            return new StoreRead.Corrupt<>(relative(file) + ": empty file");
+        }
+        try {
+            T value = JSON.readValue(bytes, type);
+            return value == null ? new StoreRead.Corrupt<>(relative(file) + ": null") : new StoreRead.Present<>(value);
+        } catch (JacksonException e) {
+            int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
+            return new StoreRead.Corrupt<>(relative(file) + ": not valid JSON (line " + line + ")");
+        }
+    }
+
+    private void writeJson(Path file, Object value) throws StoreUnavailableException {
+        requireRoot();
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        Path dir = file.getParent();
+        Path temp = dir.resolve("." + file.getFileName() + "."
+                + ProcessHandle.current().pid() + "." + tempCounter.incrementAndGet() + ".tmp");
+        try {
+            createBelowRoot(dir);
+            try (FileChannel channel =
+                    FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the temp file is hidden and harmless; the write failure below is what matters
+            }
+            throw unavailable("cannot write " + relative(file), e);
+        }
+    }
+
+    private String relative(Path file) {
+        return file.startsWith(root) ? root.relativize(file).toString() : file.toString();
+    }
+
+    private StoreUnavailableException unavailable(String what, IOException e) {
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null
+                ? fse.getReason()
+                : e.getClass().getSimpleName();
+        return new StoreUnavailableException(what + " in " + root + " (" + reason + ")", e);
+    }
+}

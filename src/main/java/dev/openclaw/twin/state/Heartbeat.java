@@ -1,0 +1,32 @@
+package dev.openclaw.twin.state;
+
+import java.time.Instant;
+
+/**
+ * What a daemon publishes about itself every heartbeat interval. Only its own daemon writes it.
+ * Readers judge liveness by {@code seq} changing, timed on their own clock, never by
+ * {@code writtenAt} (the writer's clock may be wrong).
+ *
+ * @param state {@code running}, or {@code stopped} in the last heartbeat of a clean shutdown
+ */
+public record Heartbeat(
+        String twin,
+        long seq,
+        long pid,
+        String host,
+        String version,
+        Instant startedAt,
+        Instant writtenAt,
+        String state,
+        GatewayHealth gateway) {
+
+    public static final String RUNNING = "running";
+    public static final String STOPPED = "stopped";
+
+    public boolean stopped() {
+        return STOPPED.equals(state);
+    }
+
+    /** The gateway's readiness as the twin's own daemon last saw it. */
+    public record GatewayHealth(boolean ready, Instant checkedAt, String detail) {}
+}

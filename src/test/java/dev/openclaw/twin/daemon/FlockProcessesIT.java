@@ -1,0 +1,283 @@
+package dev.openclaw.twin.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.openclaw.twin.cli.CliContext;
+import dev.openclaw.twin.cli.Main;
+import dev.openclaw.twin.config.ConfigEnvironment;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Real daemons as separate OS processes ({@code ./twin daemon}) over one temporary shared
+ * directory, killed, paused and stopped with real signals. Heartbeat 300 ms, offline after 2 s.
+ */
+class FlockProcessesIT {
+
+    private static final Path REPO =
+            Path.of(System.getProperty("twin.repo.dir", ".")).toAbsolutePath();
+    private static final Duration OFFLINE_AFTER = Duration.ofSeconds(2);
+    private static final Duration HEARTBEAT = Duration.ofMillis(300);
+    /** Offline must be seen within the timeout plus one heartbeat, plus one status poll of slack. */
+    private static final Duration DETECTION_BOUND =
+            OFFLINE_AFTER.plus(HEARTBEAT).plusMillis(700);
+
+    private static final JsonMapper JSON = new JsonMapper();
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, Process> daemons = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private Path config;
+    private Path state;
+
+    @AfterEach
+    void stopAll() {
+        daemons.values().forEach(p -> {
+            signal(p, "CONT");
+            p.destroyForcibly();
+        });
+    }
+
+    private void writeConfig(String... twins) throws IOException {
+        state = dir.resolve("shared");
+        Files.createDirectories(state);
+        StringBuilder yaml = new StringBuilder("twins:\n");
+        for (String twin : twins) {
+            // Port 1 refuses connections: the gateway is 'unreachable', which these tests do not need.
+            yaml.append("  ").append(twin).append(": {hostname: 127.0.0.1, gateway_url: \"http://127.0.0.1:1\"}\n");
+        }
+        yaml.append("shared_storage: {type: local, path: ")
+                .append(state)
+                .append("}\n")
+                .append("coordination: {odd_primary: ")
+                .append(twins[0])
+                .append(", even_primary: ")
+                .append(twins[1])
+                .append(", offline_after_seconds: ")
+                .append(OFFLINE_AFTER.toSeconds())
+                .append(", timezone: UTC}\n")
+                .append("monitoring: {heartbeat_interval: ")
+                .append(HEARTBEAT.toMillis())
+                .append("ms}\n");
+        config = dir.resolve("twins.yaml");
+        Files.writeString(config, yaml);
+    }
+
+    private void startDaemon(String twin, String... extra) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(
+                REPO.resolve("twin").toString(),
+                "daemon",
+                "--config",
+                config.toString(),
+                "--twin",
+                twin,
+                "--port",
+                Integer.toString(port)));
+        command.addAll(List.of(extra));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(twin + ".log").toFile());
+        builder.environment().put("TWIN_SKIP_BUILD", "1");
+        daemons.put(twin, builder.start());
+        ports.put(twin, port);
+    }
+
+    private static void signal(Process process, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .start()
+                    .waitFor();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code twin status --json}, run in this JVM against the real shared directory. */
+    private JsonNode status() {
+        StringWriter out = new StringWriter();
+        CliContext context = new CliContext(
+                Clock.systemUTC(),
+                new ConfigEnvironment(Map.of(), dir, dir),
+                new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true));
+        Main.run(context, "status", "--json", "--config", config.toString());
+        return JSON.readTree(out.toString());
+    }
+
+    private String stateOf(String twin) {
+        for (JsonNode t : status().get("twins")) {
+            if (t.get("name").asString().equals(twin)) {
+                return t.get("state").asString();
+            }
+        }
+        throw new AssertionError("no twin " + twin);
+    }
+
+    private void awaitState(String twin, String state, Duration within) {
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> stateOf(twin).equals(state));
+    }
+
+    private static final Duration STARTUP = Duration.ofSeconds(30);
+
+    @Test
+    void twoTwinsComeOnlineAndSigkillTakesOneOfflineInTime() throws Exception {
+        writeConfig("tars", "case");
+        startDaemon("tars");
+        startDaemon("case");
+        awaitState("tars", "online", STARTUP);
+        awaitState("case", "online", STARTUP);
+
+        daemons.get("case").destroyForcibly(); // SIGKILL: no last word
+        long killed = System.nanoTime();
+        awaitState("case", "offline", DETECTION_BOUND.plusSeconds(1));
+        Duration detected = Duration.ofNanos(System.nanoTime() - killed);
+        assertThat(detected).isLessThanOrEqualTo(DETECTION_BOUND.plusSeconds(1));
+        assertThat(stateOf("tars")).isEqualTo("online");
+        // tars's own view (its /v1/status, seq changes on its monotonic clock) agrees.
+        await().atMost(DETECTION_BOUND).until(() -> daemonView("tars", "case").equals("offline"));
+    }
+
+    @Test
+    void threeTwinsSigstopThenSigcontAndSigtermShowsStoppedAtOnce() throws Exception {
+        writeConfig("tars", "case", "kipp");
+        for (String twin : List.of("tars", "case", "kipp")) {
+            startDaemon(twin);
+        }
+        for (String twin : List.of("tars", "case", "kipp")) {
+            awaitState(twin, "online", STARTUP);
+        }
+
+        signal(daemons.get("kipp"), "STOP");
+        awaitState("kipp", "offline", DETECTION_BOUND.plusSeconds(1));
+        signal(daemons.get("kipp"), "CONT");
+        awaitState("kipp", "online", Duration.ofSeconds(5));
+
+        signal(daemons.get("case"), "TERM");
+        awaitState("case", "stopped", Duration.ofSeconds(3));
+        assertThat(daemons.get("case").waitFor(5, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(stateOf("tars")).isEqualTo("online");
+    }
+
+    @Test
+    void aTwinWithAWallClockFiveMinutesOffIsJudgedByItsHeartbeatsNotItsClock() throws Exception {
+        writeConfig("tars", "case");
+        startDaemon("tars", "--clock-skew", "-PT5M");
+        startDaemon("case", "--clock-skew", "PT5M");
+        awaitState("tars", "online", STARTUP);
+        awaitState("case", "online", STARTUP);
+        JsonNode status = status();
+        assertThat(status.get("problems").toString())
+                .contains("tars's clock is 5 min behind", "case's clock is 5 min ahead of");
+        // Each daemon also sees the other online, whatever their clocks say.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> daemonView("tars", "case").equals("online"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> daemonView("case", "tars").equals("online"));
+
+        daemons.get("tars").destroyForcibly();
+        awaitState("tars", "offline", DETECTION_BOUND.plusSeconds(1));
+        await().atMost(DETECTION_BOUND).until(() -> daemonView("case", "tars").equals("offline"));
+    }
+
+    @Test
+    void corruptStateFilesAreReportedAndSurvived() throws Exception {
+        writeConfig("tars", "case");
+        startDaemon("tars");
+        awaitState("tars", "online", STARTUP);
+        Files.createDirectories(state.resolve("twin/heartbeats"));
+        Files.writeString(state.resolve("twin/heartbeats/case.json"), "{\"twin\": \"case\", \"seq\": ");
+        Files.writeString(state.resolve("twin-primary.json"), "garbage");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> status().get("problems").toString().contains("twin/heartbeats/case.json: not valid JSON"));
+        // The daemon repairs twin-primary.json (a pure function of date and config) and keeps beating.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        Files.readString(state.resolve("twin-primary.json")).contains("\"primary\""));
+        assertThat(stateOf("tars")).isEqualTo("online");
+        assertThat(daemons.get("tars").isAlive()).isTrue();
+        Files.writeString(state.resolve("twin/heartbeats/case.json"), "");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> status().get("problems").toString().contains("twin/heartbeats/case.json: empty file"));
+    }
+
+    @Test
+    void aMissingStateDirectoryIsReportedWhileTheDaemonKeepsServingAndItRecovers() throws Exception {
+        writeConfig("tars", "case");
+        startDaemon("tars");
+        awaitState("tars", "online", STARTUP);
+
+        Path away = dir.resolve("unmounted");
+        Files.move(state, away); // the share disappears
+        JsonNode failed = status();
+        assertThat(failed.get("storeReadable").asBoolean()).isFalse();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> daemonStatus("tars").get("storeReadable").asBoolean() == false);
+        assertThat(get("tars", "/healthz").get("ok").asBoolean()).isTrue();
+
+        Files.move(away, state); // it comes back
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> daemonStatus("tars").get("storeReadable").asBoolean());
+        awaitState("tars", "online", Duration.ofSeconds(5));
+        assertThat(daemons.get("tars").isAlive()).isTrue();
+    }
+
+    private JsonNode daemonStatus(String twin) {
+        return get(twin, "/v1/status");
+    }
+
+    private String daemonView(String viewer, String twin) {
+        for (JsonNode t : daemonStatus(viewer).get("twins")) {
+            if (t.get("name").asString().equals(twin)) {
+                return t.get("state").asString();
+            }
+        }
+        throw new AssertionError("no twin " + twin);
+    }
+
+    private JsonNode get(String twin, String path) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(twin) + path))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
