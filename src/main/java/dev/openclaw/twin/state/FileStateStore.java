@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,7 +34,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class FileStateStore implements StateStore {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /**
+     * Lenient on read: a seed's twin-primary.json lacks our extension fields, and a newer version's
+     * files may carry fields this one does not know.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
     private static final String HEARTBEAT_SUFFIX = ".json";
 
     private final Path root;

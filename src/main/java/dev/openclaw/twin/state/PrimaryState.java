@@ -2,6 +2,7 @@ package dev.openclaw.twin.state;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code twin-primary.json}: exactly the seed's fields ({@code date, primary, secondary,
@@ -23,10 +24,11 @@ public record PrimaryState(
 
     /** Same day, roles and flag: rewriting would change nothing but {@code lastUpdated}. */
     public boolean sameAs(PrimaryState other) {
-        return date.equals(other.date)
-                && primary.equals(other.primary)
-                && secondary.equals(other.secondary)
+        // Fields may be missing from a hand-edited file: compare null-safely.
+        return Objects.equals(date, other.date)
+                && Objects.equals(primary, other.primary)
+                && Objects.equals(secondary, other.secondary)
                 && bothRespond == other.bothRespond
-                && java.util.Objects.equals(order, other.order);
+                && Objects.equals(order, other.order);
     }
 }

@@ -1,0 +1,98 @@
+package dev.openclaw.twin.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStateStoreTest extends StateStoreConformance {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    StateStore store() {
+        return new FileStateStore(dir, "twin-primary.json");
+    }
+
+    @Override
+    void corruptHeartbeat(StateStore store, String twin) throws Exception {
+        Files.writeString(dir.resolve("twin/heartbeats/" + twin + ".json"), "{\"twin\": \"" + twin + "\", \"seq\":");
+    }
+
+    @Test
+    void twinPrimaryJsonKeepsTheSeedFieldsAndReadsASeedFile() throws Exception {
+        StateStore store = store();
+        store.writePrimaryState(new PrimaryState(
+                "2026-02-28",
+                "agent-b",
+                "agent-a",
+                false,
+                Instant.parse("2026-02-28T00:00:00Z"),
+                List.of("agent-b", "agent-a"),
+                "UTC",
+                "odd-even",
+                1));
+        String written = Files.readString(dir.resolve("twin-primary.json"));
+        assertThat(written)
+                .contains(
+                        "\"date\" : \"2026-02-28\"",
+                        "\"primary\" : \"agent-b\"",
+                        "\"secondary\" : \"agent-a\"",
+                        "\"bothRespond\" : false",
+                        "\"lastUpdated\" : \"2026-02-28T00:00:00Z\"");
+
+        // Exactly the seed's document (COORDINATION.md), edited by hand to bothRespond: true.
+        Files.writeString(dir.resolve("twin-primary.json"), """
+                {
+                  "date": "2026-02-28",
+                  "primary": "agent-b",
+                  "secondary": "agent-a",
+                  "bothRespond": true,
+                  "lastUpdated": "2026-02-28T00:00:00Z"
+                }
+                """);
+        PrimaryState seed = store.readPrimaryState().present().orElseThrow();
+        assertThat(seed.primary()).isEqualTo("agent-b");
+        assertThat(seed.bothRespond()).isTrue();
+    }
+
+    @Test
+    void emptyAndGarbageFilesAreCorruptNotErrors() throws Exception {
+        Files.writeString(dir.resolve("twin-primary.json"), "");
+        assertThat(store().readPrimaryState()).isEqualTo(new StoreRead.Corrupt<>("twin-primary.json: empty file"));
+        Files.writeString(dir.resolve("twin-primary.json"), "{\n\"date\": ");
+        assertThat(store().readPrimaryState())
+                .isEqualTo(new StoreRead.Corrupt<>("twin-primary.json: not valid JSON (line 2)"));
+    }
+
+    @Test
+    void writesLeaveNoTemporaryFilesBehind() throws Exception {
+        StateStore store = store();
+        for (int i = 0; i < 20; i++) {
+            store.writeHeartbeat(heartbeat("tars", i));
+        }
+        try (var files = Files.list(dir.resolve("twin/heartbeats"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("tars.json");
+        }
+    }
+
+    @Test
+    void aMissingRootIsUnavailableAndIsNeverRecreated() {
+        StateStore store = new FileStateStore(dir.resolve("not-mounted"), "twin-primary.json");
+        assertThatThrownBy(store::readHeartbeats)
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("is missing (is the share mounted?)");
+        assertThatThrownBy(() -> store.writeHeartbeat(heartbeat("tars", 1)))
+                .isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> store.appendEvent("tars", T0, "x", Map.of()))
+                .isInstanceOf(StoreUnavailableException.class);
+        assertThat(dir.resolve("not-mounted")).doesNotExist();
+    }
+}
