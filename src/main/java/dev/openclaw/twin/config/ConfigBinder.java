@@ -150,8 +150,7 @@ final class ConfigBinder {
 
     private Map<String, Twin> twins(ConfigSection top) {
         Map<String, Twin> twins = new LinkedHashMap<>();
-        if (!top.has("twins")) {
-            top.missing("twins");
+        if (!top.require("twins")) {
             return twins;
         }
         Optional<ConfigSection> section = top.namedSection("twins");
@@ -236,11 +235,8 @@ final class ConfigBinder {
     // ---- shared storage -----------------------------------------------------------------------
 
     private SharedStorage sharedStorage(ConfigSection s) {
-        Map<String, StorageType> types = new LinkedHashMap<>();
-        for (StorageType t : StorageType.values()) {
-            types.put(t.configName(), t);
-        }
-        StorageType type = s.choice("type", types).orElse(StorageType.LOCAL);
+        StorageType type = s.choice("type", ConfigSection.byConfigName(StorageType.values(), StorageType::configName))
+                .orElse(StorageType.LOCAL);
         Optional<Path> path = s.localPath("path");
         String stateFile = s.string("state_file", "twin-primary.json");
         if (!PLAIN_FILE_NAME.matcher(stateFile).matches()) {
@@ -254,8 +250,8 @@ final class ConfigBinder {
             if (s.has("endpoints")) {
                 s.error("endpoints", "only used with type: etcd (this store is type: " + type.configName() + ")");
             }
-        } else if (endpoints.isEmpty() && !s.has("endpoints")) {
-            s.missing("endpoints");
+        } else {
+            s.require("endpoints");
         }
         return new SharedStorage(type, path, stateFile, endpoints);
     }
@@ -264,11 +260,9 @@ final class ConfigBinder {
 
     private Coordination coordination(ConfigSection s, Map<String, Twin> twins) {
         List<String> names = List.copyOf(twins.keySet());
-        Map<String, RotationMode> modes = new LinkedHashMap<>();
-        for (RotationMode m : RotationMode.values()) {
-            modes.put(m.configName(), m);
-        }
-        RotationMode rotation = s.choice("rotation", modes).orElse(RotationMode.DAILY);
+        RotationMode rotation = s.choice(
+                        "rotation", ConfigSection.byConfigName(RotationMode.values(), RotationMode::configName))
+                .orElse(RotationMode.DAILY);
         String first = names.isEmpty() ? "" : names.get(0);
         String second = names.size() < 2 ? first : names.get(1);
         String odd = twinName(s, "odd_primary", names).orElse(first);
@@ -355,10 +349,7 @@ final class ConfigBinder {
         String type = s.choice("type", Map.of("openclaw", "openclaw", "webhook", "webhook"))
                 .orElse("openclaw");
         if (type.equals("webhook")) {
-            Optional<URI> url = s.url("url");
-            if (url.isEmpty() && !s.has("url")) {
-                s.missing("url");
-            }
+            Optional<URI> url = s.require("url") ? s.url("url") : Optional.empty();
             if (s.has("hooks_token")) {
                 s.error("hooks_token", "only used with type: openclaw");
             }
@@ -376,10 +367,8 @@ final class ConfigBinder {
     private Monitoring monitoring(ConfigSection s) {
         Duration healthCheck = s.duration("health_check_interval", Duration.ofMinutes(5), Duration.ofSeconds(1));
         Duration heartbeat = s.duration("heartbeat_interval", Duration.ofSeconds(5), Duration.ofMillis(100));
-        Map<String, AlertChannel> channelNames = new LinkedHashMap<>();
-        for (AlertChannel c : AlertChannel.values()) {
-            channelNames.put(c.configName(), c);
-        }
+        Map<String, AlertChannel> channelNames =
+                ConfigSection.byConfigName(AlertChannel.values(), AlertChannel::configName);
         List<AlertChannel> channels = s.list("alert_channels", (text, location, itemPath) -> {
             AlertChannel c = channelNames.get(text.strip().toLowerCase(Locale.ROOT));
             if (c == null) {
@@ -432,20 +421,12 @@ final class ConfigBinder {
     }
 
     private Optional<Secret> required(ConfigSection s, String key) {
-        if (!s.has(key)) {
-            s.missing(key);
-            return Optional.empty();
-        }
-        return s.secret(key, inlineSecretKeys);
+        return s.require(key) ? s.secret(key, inlineSecretKeys) : Optional.empty();
     }
 
     /** A URL that may hold a token (webhook, ntfy topic): validated as a URL, kept as a secret. */
     private Optional<Secret> requiredUrlSecret(ConfigSection s, String key) {
-        if (!s.has(key)) {
-            s.missing(key);
-            return Optional.empty();
-        }
-        return urlSecret(s, key);
+        return s.require(key) ? urlSecret(s, key) : Optional.empty();
     }
 
     private Optional<Secret> urlSecret(ConfigSection s, String key) {
@@ -456,10 +437,8 @@ final class ConfigBinder {
 
     private Optional<Email> email(ConfigSection s) {
         Optional<String> host = s.requiredString("smtp_host");
-        Map<String, EmailSecurity> securities = new LinkedHashMap<>();
-        for (EmailSecurity e : EmailSecurity.values()) {
-            securities.put(e.name().toLowerCase(Locale.ROOT), e);
-        }
+        Map<String, EmailSecurity> securities =
+                ConfigSection.byConfigName(EmailSecurity.values(), e -> e.name().toLowerCase(Locale.ROOT));
         int port = s.integer("smtp_port", 587, 1, 65535);
         EmailSecurity security = s.choice("security", securities)
                 .orElse(port == 465 ? EmailSecurity.TLS : port == 25 ? EmailSecurity.NONE : EmailSecurity.STARTTLS);

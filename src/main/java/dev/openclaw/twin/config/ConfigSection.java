@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,17 +79,18 @@ final class ConfigSection {
         }
     }
 
-    String path() {
-        return path;
-    }
-
-    Location location() {
-        return where;
-    }
-
     boolean has(String key) {
         Entry entry = entries.get(key);
-        return entry != null && !(entry.value() instanceof ScalarNode scalar && scalar.type() == ScalarType.NULL);
+        return entry != null && !isNull(entry.value());
+    }
+
+    /** Whether {@code key} is given; if not, records that it is required. */
+    boolean require(String key) {
+        if (has(key)) {
+            return true;
+        }
+        missing(key);
+        return false;
     }
 
     boolean isList(String key) {
@@ -122,35 +125,31 @@ final class ConfigSection {
         context.problems().add(new ConfigProblem(context.file(), location, keyPath, message));
     }
 
-    void errorHere(String message) {
-        context.problems().add(new ConfigProblem(context.file(), where, path, message));
-    }
-
     // ---- sections and lists -------------------------------------------------------------------
 
-    /** The nested mapping under {@code key}; an absent key gives an empty section (defaults apply). */
+    /** The nested mapping under {@code key}, its keys checked against {@code allowedKeys}. */
     Optional<ConfigSection> section(String key, Collection<String> allowedKeys) {
-        Entry entry = entries.get(key);
-        if (entry == null || isNull(entry.value())) {
-            return Optional.empty();
-        }
-        if (entry.value() instanceof MapNode map) {
-            return Optional.of(of(context, childPath(key), entry.keyLocation(), map, allowedKeys));
-        }
-        wrongType(key, entry.value(), "a mapping of keys to values");
-        return Optional.empty();
+        return mapping(key, "a mapping of keys to values")
+                .map(entry -> of(context, childPath(key), entry.keyLocation(), (MapNode) entry.value(), allowedKeys));
     }
 
     /** The nested mapping under {@code key} whose keys are names chosen by the user (e.g. twins). */
     Optional<ConfigSection> namedSection(String key) {
+        return mapping(key, "a mapping of names to settings")
+                .map(entry -> new ConfigSection(
+                        context, childPath(key), entry.keyLocation(), ((MapNode) entry.value()).entries()));
+    }
+
+    /** The entry of {@code key} if its value is a mapping; reports any other kind of value. */
+    private Optional<Entry> mapping(String key, String expected) {
         Entry entry = entries.get(key);
         if (entry == null || isNull(entry.value())) {
             return Optional.empty();
         }
-        if (entry.value() instanceof MapNode map) {
-            return Optional.of(new ConfigSection(context, childPath(key), entry.keyLocation(), map.entries()));
+        if (entry.value() instanceof MapNode) {
+            return Optional.of(entry);
         }
-        wrongType(key, entry.value(), "a mapping of names to settings");
+        wrongType(key, entry.value(), expected);
         return Optional.empty();
     }
 
@@ -212,11 +211,7 @@ final class ConfigSection {
     }
 
     Optional<String> requiredString(String key) {
-        if (!has(key)) {
-            missing(key);
-            return Optional.empty();
-        }
-        return string(key);
+        return require(key) ? string(key) : Optional.empty();
     }
 
     void missing(String key) {
@@ -321,7 +316,7 @@ final class ConfigSection {
                 .orElse(defaultValue);
     }
 
-    /** One of {@code allowed} (compared case-insensitively), as mapped by {@code byName}. */
+    /** One of {@code allowed}'s names (compared case-insensitively), as the value it maps to. */
     <E> Optional<E> choice(String key, Map<String, E> allowed) {
         return string(key).flatMap(text -> {
             E value = allowed.get(text.strip().toLowerCase(Locale.ROOT));
@@ -330,6 +325,15 @@ final class ConfigSection {
             }
             return Optional.ofNullable(value);
         });
+    }
+
+    /** Each enum constant by the name a configuration file uses for it, in declaration order. */
+    static <E extends Enum<E>> Map<String, E> byConfigName(E[] values, Function<E, String> configName) {
+        Map<String, E> byName = new LinkedHashMap<>();
+        for (E value : values) {
+            byName.put(configName.apply(value), value);
+        }
+        return byName;
     }
 
     /** An http(s) URL. */
@@ -363,9 +367,11 @@ final class ConfigSection {
 
     /** A local path with {@code ~} expanded; relative paths are relative to the config file's folder. */
     Optional<Path> localPath(String key) {
-        return string(key)
-                .map(text ->
-                        context.baseDirectory().resolve(context.environment().expandHome(text.strip())));
+        return string(key).map(this::resolveLocal);
+    }
+
+    private Path resolveLocal(String text) {
+        return context.baseDirectory().resolve(context.environment().expandHome(text.strip()));
     }
 
     /**
@@ -386,7 +392,7 @@ final class ConfigSection {
     }
 
     private Optional<Secret> readSecretFile(String key, String pathText) {
-        Path file = context.baseDirectory().resolve(context.environment().expandHome(pathText.strip()));
+        Path file = resolveLocal(pathText);
         try {
             String content = Files.readString(file).strip();
             if (content.isEmpty()) {
