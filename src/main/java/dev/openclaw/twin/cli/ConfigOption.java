@@ -30,6 +30,15 @@ public final class ConfigOption {
         }
     }
 
+    /** {@code name} if it is a twin of {@code config}; otherwise a usage error naming the twins. */
+    public static String requireTwin(TwinsConfig config, String name) {
+        try {
+            return config.twin(name).name();
+        } catch (IllegalArgumentException e) {
+            throw new TwinException(ExitCodes.USAGE, "--twin: " + e.getMessage());
+        }
+    }
+
     /** Carries a {@link ConfigException} out of a command so {@link Main} prints every problem and exits 78. */
     public static final class ConfigFailure extends RuntimeException {
         private final ConfigException cause;

@@ -50,7 +50,7 @@ public final class DaemonCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         TwinsConfig loaded = config.load(context);
         loaded.warnings().forEach(w -> context.err().println("warning: " + w));
-        String name = twin != null ? checkTwin(loaded, twin) : twinOfThisHost(loaded);
+        String name = twin != null ? ConfigOption.requireTwin(loaded, twin) : twinOfThisHost(loaded);
         Clock clock = Clock.offset(context.clock(), clockSkew);
         Daemon daemon = new Daemon(
                 loaded,
@@ -71,15 +71,6 @@ public final class DaemonCommand implements Callable<Integer> {
         daemon.start();
         stopped.await();
         return ExitCodes.OK;
-    }
-
-    private static String checkTwin(TwinsConfig config, String name) {
-        if (!config.twins().containsKey(name)) {
-            throw new TwinException(
-                    ExitCodes.USAGE,
-                    "--twin: '" + name + "' is not a twin (twins: " + String.join(", ", config.twinNames()) + ")");
-        }
-        return name;
     }
 
     private static String twinOfThisHost(TwinsConfig config) {

@@ -65,11 +65,7 @@ public final class DecideCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TwinsConfig loaded = config.load(context);
-        if (!loaded.twins().containsKey(twin)) {
-            throw new TwinException(
-                    ExitCodes.USAGE,
-                    "--twin: '" + twin + "' is not a twin (twins: " + String.join(", ", loaded.twinNames()) + ")");
-        }
+        ConfigOption.requireTwin(loaded, twin);
         Rotation rotation = new Rotation(loaded.coordination());
         FlockView view = FlockView.allOnline(rotation.rolesOn(rotation.today(context.clock()), Overrides.NONE));
         Message message = new Message(channel, conversation, messageId, from, text);

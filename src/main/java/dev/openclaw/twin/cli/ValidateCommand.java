@@ -4,6 +4,7 @@ import dev.openclaw.twin.config.ConfigException;
 import dev.openclaw.twin.config.ConfigLoader;
 import dev.openclaw.twin.config.ConfigProblem;
 import dev.openclaw.twin.config.TwinsConfig;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,8 +38,9 @@ public final class ValidateCommand implements Callable<Integer> {
         ConfigLoader loader = new ConfigLoader(context.environment());
         String file = "";
         try {
-            file = loader.locate(config.path()).toString();
-            TwinsConfig loaded = loader.load(config.path());
+            Path located = loader.locate(config.path());
+            file = located.toString();
+            TwinsConfig loaded = loader.load(located);
             if (json.enabled()) {
                 JsonOutput.print(
                         context.out(),

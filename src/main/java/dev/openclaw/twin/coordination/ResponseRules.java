@@ -35,10 +35,6 @@ public final class ResponseRules {
         this.takeoverDelay = config.coordination().takeoverDelay();
     }
 
-    public NameMatcher names() {
-        return names;
-    }
-
     public Evaluation evaluate(Message message, FlockView view) {
         String text = message.text();
         // Rule 0: twins never answer each other (uncoordinated twins loop forever).

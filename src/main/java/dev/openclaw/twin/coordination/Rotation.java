@@ -1,6 +1,7 @@
 package dev.openclaw.twin.coordination;
 
 import dev.openclaw.twin.config.TwinsConfig.Coordination;
+import dev.openclaw.twin.config.TwinsConfig.RotationMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -58,7 +59,7 @@ public final class Rotation {
         List<String> base = coordination.order();
         List<String> order = new ArrayList<>(base.size());
         order.add(primary);
-        if (coordination.rotation() == dev.openclaw.twin.config.TwinsConfig.RotationMode.ROUND_ROBIN) {
+        if (coordination.rotation() == RotationMode.ROUND_ROBIN) {
             // The rank follows the ring: after order[i] come order[i+1], order[i+2], ...
             int start = base.indexOf(primary);
             for (int i = 1; i < base.size(); i++) {

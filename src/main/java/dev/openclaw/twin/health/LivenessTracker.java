@@ -41,15 +41,6 @@ public final class LivenessTracker implements LivenessJudge {
         });
     }
 
-    /** A direct answer from the twin's daemon ({@code daemon_url/healthz}) is a sign of life too. */
-    public void observeDirectProbe(String twin) {
-        long now = nanoTime.getAsLong();
-        observations.computeIfPresent(
-                twin,
-                (t, previous) ->
-                        previous.heartbeat().stopped() ? previous : new Observation(previous.heartbeat(), now, true));
-    }
-
     @Override
     public TwinState stateOf(String twin) {
         Observation o = observations.get(twin);

@@ -54,10 +54,6 @@ public final class FileStateStore implements StateStore {
         this.stateFileName = stateFileName;
     }
 
-    public Path root() {
-        return root;
-    }
-
     Path heartbeatDir() {
         return root.resolve("twin").resolve("heartbeats");
     }
