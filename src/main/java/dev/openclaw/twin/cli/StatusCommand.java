@@ -2,14 +2,13 @@ package dev.openclaw.twin.cli;
 
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.coordination.DayRoles;
-import dev.openclaw.twin.coordination.Rotation;
 import dev.openclaw.twin.health.FlockSnapshot;
 import dev.openclaw.twin.health.FlockStatus;
 import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.StoreClockJudge;
 import dev.openclaw.twin.state.StateStore;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,12 +84,7 @@ public final class StatusCommand implements Callable<Integer> {
                             seen,
                             t.gateway());
         }
-        Rotation rotation = new Rotation(loaded.coordination());
-        DayRoles roles =
-                rotation.rolesOn(LocalDate.parse(status.date()), dev.openclaw.twin.coordination.Overrides.NONE);
-        String why = status.primary().equals(roles.primary())
-                ? roles.parity().map(p -> p + " date").orElse(roles.rule())
-                : "override";
+        String why = DayRoles.explain(status.rule(), Optional.ofNullable(status.parity()));
         String acting = status.actingPrimary() == null
                 ? " — no twin is up"
                 : status.actingPrimary().equals(status.primary()) ? "" : " — acting primary: " + status.actingPrimary();

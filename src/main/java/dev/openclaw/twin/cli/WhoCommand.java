@@ -67,8 +67,7 @@ public final class WhoCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         String when = day.equals(today) ? "today" : "on " + day;
-        String why = roles.parity().map(p -> p + " date").orElse(roles.rule());
-        context.out().println("Primary " + when + ": " + roles.primary() + " (" + why + ")");
+        context.out().println("Primary " + when + ": " + roles.primary() + " (" + roles.explanation() + ")");
         context.out().println("Secondary: " + roles.secondary());
         if (roles.order().size() > 2) {
             context.out().println("Takeover order: " + String.join(" → ", roles.order()));

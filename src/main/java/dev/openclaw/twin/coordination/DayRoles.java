@@ -18,4 +18,13 @@ public record DayRoles(
     public DayRoles {
         order = List.copyOf(order);
     }
+
+    /** Why this twin leads, for people: "even date", "round-robin", "manual" or "override". */
+    public String explanation() {
+        return explain(rule, parity);
+    }
+
+    public static String explain(String rule, Optional<String> parity) {
+        return parity.map(p -> p + " date").orElse(rule);
+    }
 }

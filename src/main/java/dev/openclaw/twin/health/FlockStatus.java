@@ -14,6 +14,8 @@ import java.util.Optional;
  * The flock at a glance: {@code twin status --json} and {@code GET /v1/status} (a contract: fields
  * may be added, never renamed).
  *
+ * @param rule how the primary was chosen ({@code odd-even}, {@code round-robin}, {@code manual},
+ *     {@code override}); {@code parity} is {@code odd} or {@code even} under odd-even
  * @param actingPrimary the twin answering routine messages now: the primary, or the next twin in
  *     the takeover order while the primary is down or its gateway is not ready
  */
@@ -21,6 +23,8 @@ public record FlockStatus(
         int schemaVersion,
         String date,
         String primary,
+        String rule,
+        String parity,
         String actingPrimary,
         OverridesView overrides,
         List<TwinStatus> twins,
@@ -57,6 +61,8 @@ public record FlockStatus(
                 1,
                 roles.date().toString(),
                 roles.primary(),
+                roles.rule(),
+                roles.parity().orElse(null),
                 actingPrimary(roles, judge).orElse(null),
                 new OverridesView(
                         overrides.both(),
