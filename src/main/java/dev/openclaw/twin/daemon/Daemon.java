@@ -135,21 +135,26 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** One heartbeat: publish ours, read everyone's, keep twin-primary.json current. */
+    /**
+     * One heartbeat: publish ours, read everyone's, keep twin-primary.json current. A failed write or
+     * read makes one store problem for the beat, so an outage is logged once, not on every beat.
+     */
     private void beat() {
-        publish(Heartbeat.RUNNING);
+        Optional<String> writeProblem = publish(Heartbeat.RUNNING);
         FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
         lastSnapshot.set(snapshot);
         snapshot.heartbeats().values().forEach(tracker::observe);
-        reportStoreProblem(snapshot.storeProblem());
-        if (snapshot.storeProblem().isEmpty()) {
-            maintainPrimaryState(snapshot);
+        Optional<String> problem = writeProblem.or(snapshot::storeProblem);
+        if (problem.isEmpty()) {
+            problem = maintainPrimaryState(snapshot);
         }
+        reportStoreProblem(problem);
         logTransitions();
         metrics.update(tracker, config.twinNames());
     }
 
-    private void publish(String state) {
+    /** Writes our heartbeat; the store's failure message if it could not. */
+    private Optional<String> publish(String state) {
         Heartbeat heartbeat = new Heartbeat(
                 twin,
                 seq.incrementAndGet(),
@@ -163,9 +168,10 @@ public final class Daemon implements AutoCloseable {
         try {
             store.writeHeartbeat(heartbeat);
             metrics.heartbeatWritten();
+            return Optional.empty();
         } catch (StoreUnavailableException e) {
             metrics.storeError();
-            reportStoreProblem(Optional.of(e.getMessage()));
+            return Optional.of(e.getMessage());
         }
     }
 
@@ -178,8 +184,11 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** Rewrites twin-primary.json when the day, the roles or a hand edit of it call for it. */
-    private void maintainPrimaryState(FlockSnapshot snapshot) {
+    /**
+     * Rewrites twin-primary.json when the day, the roles or a hand edit of it call for it; the
+     * store's failure message if it could not.
+     */
+    private Optional<String> maintainPrimaryState(FlockSnapshot snapshot) {
         Instant now = clock.instant();
         DayRoles roles =
                 rotation.rolesOn(rotation.dateAt(now), snapshot.overrides().activeAt(now));
@@ -199,7 +208,7 @@ public final class Daemon implements AutoCloseable {
                 roles.rule(),
                 PrimaryState.SCHEMA_VERSION);
         if (current.isPresent() && current.get().sameAs(wanted)) {
-            return;
+            return Optional.empty();
         }
         try {
             store.writePrimaryState(wanted);
@@ -210,8 +219,10 @@ public final class Daemon implements AutoCloseable {
                     roles.primary(),
                     roles.rule(),
                     roles.order());
+            return Optional.empty();
         } catch (StoreUnavailableException e) {
-            reportStoreProblem(Optional.of(e.getMessage()));
+            metrics.storeError();
+            return Optional.of(e.getMessage());
         }
     }
 
@@ -250,7 +261,8 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (previous == Lifecycle.STARTED) {
-            publish(Heartbeat.STOPPED);
+            publish(Heartbeat.STOPPED)
+                    .ifPresent(problem -> LOG.warn("could not publish the final 'stopped' heartbeat: {}", problem));
             http.stop();
             LOG.info("twin {} daemon stopped", twin);
         }
