@@ -2,6 +2,7 @@ package dev.openclaw.twin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openclaw.twin.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,11 +2,12 @@ package dev.openclaw.twin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openclaw.twin.testing.TestConfigs;
+import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,19 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherIT {
 
-    private static final Path REPO =
-            Path.of(System.getProperty("twin.repo.dir", ".")).toAbsolutePath();
-
     record Result(int exitCode, String out, String err) {}
 
     private static Result launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command =
-                new java.util.ArrayList<>(List.of(REPO.resolve("twin").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
+        ProcessBuilder builder = TwinLauncher.twin(args);
         builder.environment().putAll(env);
-        // The jar was just built by this Maven run; never start a nested build from a test.
-        builder.environment().put("TWIN_SKIP_BUILD", "1");
         Process process = builder.start();
         process.getOutputStream().close();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -41,17 +34,8 @@ class LauncherIT {
 
     @Test
     void printsTheSeedsPrimaryWithTheSeedExampleFilledIn(@TempDir Path dir) throws Exception {
-        Path seedExample = Files.exists(REPO.resolve("../shared/seed/config/twins.example.yaml"))
-                ? REPO.resolve("../shared/seed/config/twins.example.yaml")
-                : REPO.resolve("src/test/resources/config/seed-example.yaml");
         Path config = dir.resolve("twins.yaml");
-        Files.writeString(
-                config,
-                Files.readString(seedExample)
-                        .replace("<AGENT_A_IP_OR_HOSTNAME>", "192.168.1.100")
-                        .replace("<AGENT_A_USERNAME>", "mark")
-                        .replace("<AGENT_B_IP_OR_HOSTNAME>", "192.168.1.101")
-                        .replace("<AGENT_B_USERNAME>", "mark"));
+        Files.writeString(config, TestConfigs.seedExampleWithValues());
 
         Result even = launch(Map.of(), "who", "--config", config.toString(), "--date", "2026-02-28");
         assertThat(even.err()).isEmpty();

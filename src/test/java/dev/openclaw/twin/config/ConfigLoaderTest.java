@@ -23,21 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
-    /** The seed's example file, as shipped, with its placeholders replaced by real values. */
-    static String seedExampleWithValues() throws IOException {
-        Path seed = Path.of(System.getProperty("twin.seed.dir", "../shared/seed"), "config", "twins.example.yaml");
-        String text = Files.exists(seed)
-                ? Files.readString(seed)
-                : Files.readString(Path.of("src/test/resources/config/seed-example.yaml"));
-        return text.replace("<AGENT_A_IP_OR_HOSTNAME>", "192.168.1.100")
-                .replace("<AGENT_A_USERNAME>", "mark")
-                .replace("<AGENT_B_IP_OR_HOSTNAME>", "192.168.1.101")
-                .replace("<AGENT_B_USERNAME>", "mark");
-    }
-
     @Test
     void loadsTheSeedExampleUnchanged() throws IOException {
-        TwinsConfig config = TestConfigs.parse(seedExampleWithValues());
+        TwinsConfig config = TestConfigs.parse(TestConfigs.seedExampleWithValues());
 
         assertThat(config.twinNames()).containsExactly("agent-a", "agent-b");
         assertThat(config.twin("agent-a").hostname()).isEqualTo("192.168.1.100");
@@ -61,9 +49,7 @@ class ConfigLoaderTest {
 
     @Test
     void theSeedExampleWithItsPlaceholdersIsRejectedLineByLine() throws IOException {
-        Path seed = Path.of("../shared/seed/config/twins.example.yaml");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(seed), "the seed is beside the repository");
-        assertThat(TestConfigs.problems(Files.readString(seed), Map.of()))
+        assertThat(TestConfigs.problems(Files.readString(TestConfigs.seedExample()), Map.of()))
                 .containsExactly(
                         "twins.yaml:7:15 twins.agent-a.hostname: '<AGENT_A_IP_OR_HOSTNAME>' is still the example's"
                                 + " placeholder (write the real value)",

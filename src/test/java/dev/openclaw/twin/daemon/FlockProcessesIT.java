@@ -3,12 +3,9 @@ package dev.openclaw.twin.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.openclaw.twin.cli.CliContext;
-import dev.openclaw.twin.cli.Main;
-import dev.openclaw.twin.config.ConfigEnvironment;
+import dev.openclaw.twin.testing.CliRun;
+import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,8 +31,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class FlockProcessesIT {
 
-    private static final Path REPO =
-            Path.of(System.getProperty("twin.repo.dir", ".")).toAbsolutePath();
     private static final Duration OFFLINE_AFTER = Duration.ofSeconds(2);
     private static final Duration HEARTBEAT = Duration.ofMillis(300);
     /** Offline must be seen within the timeout plus one heartbeat, plus one status poll of slack. */
@@ -90,20 +85,12 @@ class FlockProcessesIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of(
-                REPO.resolve("twin").toString(),
-                "daemon",
-                "--config",
-                config.toString(),
-                "--twin",
-                twin,
-                "--port",
-                Integer.toString(port)));
-        command.addAll(List.of(extra));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> args = new ArrayList<>(
+                List.of("daemon", "--config", config.toString(), "--twin", twin, "--port", Integer.toString(port)));
+        args.addAll(List.of(extra));
+        ProcessBuilder builder = TwinLauncher.twin(args.toArray(String[]::new))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(twin + ".log").toFile());
-        builder.environment().put("TWIN_SKIP_BUILD", "1");
         daemons.put(twin, builder.start());
         ports.put(twin, port);
     }
@@ -122,14 +109,8 @@ class FlockProcessesIT {
 
     /** {@code twin status --json}, run in this JVM against the real shared directory. */
     private JsonNode status() {
-        StringWriter out = new StringWriter();
-        CliContext context = new CliContext(
-                Clock.systemUTC(),
-                new ConfigEnvironment(Map.of(), dir, dir),
-                new PrintWriter(out, true),
-                new PrintWriter(new StringWriter(), true));
-        Main.run(context, "status", "--json", "--config", config.toString());
-        return JSON.readTree(out.toString());
+        return JSON.readTree(CliRun.run(Clock.systemUTC(), dir, "status", "--json", "--config", config.toString())
+                .out());
     }
 
     private String stateOf(String twin) {

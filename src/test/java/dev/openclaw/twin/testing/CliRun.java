@@ -1,5 +1,7 @@
-package dev.openclaw.twin.cli;
+package dev.openclaw.twin.testing;
 
+import dev.openclaw.twin.cli.CliContext;
+import dev.openclaw.twin.cli.Main;
 import dev.openclaw.twin.config.ConfigEnvironment;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,14 +11,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-/** One in-process run of the {@code twin} CLI with a fixed clock and captured output. */
-record CliRun(int exitCode, String out, String err) {
+/** One in-process run of the {@code twin} CLI with captured output, in {@code workingDirectory}. */
+public record CliRun(int exitCode, String out, String err) {
 
-    static CliRun run(Instant now, Path workingDirectory, String... args) {
+    /** With the clock stopped at {@code now}. */
+    public static CliRun run(Instant now, Path workingDirectory, String... args) {
+        return run(Clock.fixed(now, ZoneOffset.UTC), workingDirectory, args);
+    }
+
+    public static CliRun run(Clock clock, Path workingDirectory, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(
-                Clock.fixed(now, ZoneOffset.UTC),
+                clock,
                 new ConfigEnvironment(Map.of(), workingDirectory.resolve("home"), workingDirectory),
                 new PrintWriter(out, true),
                 new PrintWriter(err, true));
