@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -74,18 +75,10 @@ public final class DaemonCommand implements Callable<Integer> {
     }
 
     private static String twinOfThisHost(TwinsConfig config) {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
-        } catch (UnknownHostException e) {
-            throw new TwinException(ExitCodes.USAGE, "cannot tell this host's name; pass --twin NAME");
-        }
-        String shortHost = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
-        List<String> matches = config.twins().values().stream()
-                .filter(t -> List.of(host, shortHost).contains(t.name().toLowerCase(Locale.ROOT))
-                        || List.of(host, shortHost).contains(t.hostname().toLowerCase(Locale.ROOT)))
-                .map(TwinsConfig.Twin::name)
-                .toList();
+        String host = localHostName()
+                .orElseThrow(
+                        () -> new TwinException(ExitCodes.USAGE, "cannot tell this host's name; pass --twin NAME"));
+        List<String> matches = twinsOnThisHost(config);
         if (matches.size() != 1) {
             throw new TwinException(
                     ExitCodes.USAGE,
@@ -96,5 +89,28 @@ public final class DaemonCommand implements Callable<Integer> {
                             + "; pass --twin NAME");
         }
         return matches.getFirst();
+    }
+
+    /** The twins whose name or hostname is this host's name (full or first label). */
+    static List<String> twinsOnThisHost(TwinsConfig config) {
+        Optional<String> host = localHostName();
+        if (host.isEmpty()) {
+            return List.of();
+        }
+        String full = host.get();
+        List<String> names = List.of(full, full.contains(".") ? full.substring(0, full.indexOf('.')) : full);
+        return config.twins().values().stream()
+                .filter(t -> names.contains(t.name().toLowerCase(Locale.ROOT))
+                        || names.contains(t.hostname().toLowerCase(Locale.ROOT)))
+                .map(TwinsConfig.Twin::name)
+                .toList();
+    }
+
+    static Optional<String> localHostName() {
+        try {
+            return Optional.of(InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 }

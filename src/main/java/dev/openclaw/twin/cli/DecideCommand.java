@@ -8,6 +8,10 @@ import dev.openclaw.twin.coordination.Message;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.coordination.ResponseRules;
 import dev.openclaw.twin.coordination.Rotation;
+import dev.openclaw.twin.health.FlockSnapshot;
+import dev.openclaw.twin.health.Liveness;
+import dev.openclaw.twin.health.StoreClockJudge;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Option;
         description = {
             "Evaluate the response rules for one message as one twin would, without claiming anything.",
             "Prints whether the twin answers or stays silent, the reason code, and for a routine message",
-            "who claims it now and how long this twin would wait before taking it over."
+            "who claims it now and how long this twin would wait before taking it over.",
+            "Overrides, a hand-set bothRespond and which twins are down are read from the shared store."
         })
 public final class DecideCommand implements Callable<Integer> {
 
@@ -66,8 +71,7 @@ public final class DecideCommand implements Callable<Integer> {
     public Integer call() {
         TwinsConfig loaded = config.load(context);
         ConfigOption.requireTwin(loaded, twin);
-        Rotation rotation = new Rotation(loaded.coordination());
-        FlockView view = FlockView.allOnline(rotation.rolesOn(rotation.today(context.clock()), Overrides.NONE));
+        FlockView view = currentView(loaded);
         Message message = new Message(channel, conversation, messageId, from, text);
         Decision decision = new ResponseRules(loaded).decide(twin, message, view);
         if (json.enabled()) {
@@ -85,6 +89,23 @@ public final class DecideCommand implements Callable<Integer> {
             context.out().println(describe(decision, view));
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The flock as the shared store shows it now (overrides, bothRespond, who is down); with no
+     * readable store, everyone up and no overrides, said on stderr.
+     */
+    private FlockView currentView(TwinsConfig loaded) {
+        Instant now = context.clock().instant();
+        FlockSnapshot snapshot = FlockSnapshot.read(SharedStore.open(loaded), loaded.twinNames(), true);
+        if (snapshot.storeProblem().isPresent()) {
+            context.err()
+                    .println("twin: shared store unreadable, assuming every twin up and no overrides: "
+                            + snapshot.storeProblem().get());
+            Rotation rotation = new Rotation(loaded.coordination());
+            return FlockView.allOnline(rotation.rolesOn(rotation.dateAt(now), Overrides.NONE));
+        }
+        return snapshot.view(loaded, now, new StoreClockJudge(snapshot, now, Liveness.of(loaded)));
     }
 
     private static String describe(Decision d, FlockView view) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             DecideCommand.class,
             StatusCommand.class,
             DaemonCommand.class,
+            OverrideCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         },

@@ -49,6 +49,16 @@ public record TwinsConfig(
         return twin;
     }
 
+    /** The twin called {@code nameOrAlias} (its name or an alias, any case), if there is one. */
+    public Optional<String> findTwin(String nameOrAlias) {
+        String wanted = nameOrAlias.strip();
+        return twins.values().stream()
+                .filter(t -> t.name().equalsIgnoreCase(wanted)
+                        || t.aliases().stream().anyMatch(a -> a.equalsIgnoreCase(wanted)))
+                .map(Twin::name)
+                .findFirst();
+    }
+
     /** One OpenClaw instance of the flock. */
     public record Twin(
             String name,

@@ -26,4 +26,12 @@ public record Overrides(
     public boolean isEmpty() {
         return !both && only.isEmpty() && primary.isEmpty();
     }
+
+    /** {@code both}, {@code only NAME} or {@code primary NAME}; empty when there is no override. */
+    public Optional<String> summary() {
+        if (both) {
+            return Optional.of("both");
+        }
+        return only.map(n -> "only " + n).or(() -> primary.map(n -> "primary " + n));
+    }
 }

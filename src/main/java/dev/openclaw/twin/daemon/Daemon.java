@@ -2,6 +2,7 @@ package dev.openclaw.twin.daemon;
 
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.coordination.DayRoles;
+import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.coordination.Rotation;
 import dev.openclaw.twin.health.FlockSnapshot;
 import dev.openclaw.twin.health.FlockStatus;
@@ -190,22 +191,23 @@ public final class Daemon implements AutoCloseable {
      */
     private Optional<String> maintainPrimaryState(FlockSnapshot snapshot) {
         Instant now = clock.instant();
-        DayRoles roles =
-                rotation.rolesOn(rotation.dateAt(now), snapshot.overrides().activeAt(now));
+        Overrides overrides = snapshot.overrides().activeAt(now);
+        DayRoles roles = rotation.rolesOn(rotation.dateAt(now), overrides);
         Optional<PrimaryState> current = snapshot.primaryState();
         // A human's bothRespond edit is honoured for the day it was made on.
-        boolean both = current.filter(s -> s.date().equals(roles.date().toString()))
-                .map(PrimaryState::bothRespond)
+        boolean bothByHand = current.filter(s -> s.date().equals(roles.date().toString()))
+                .map(PrimaryState::bothRespondByHand)
                 .orElse(false);
         PrimaryState wanted = new PrimaryState(
                 roles.date().toString(),
                 roles.primary(),
                 roles.secondary(),
-                both,
+                bothByHand || overrides.both(),
                 now,
                 roles.order(),
                 config.coordination().timezone().getId(),
                 roles.rule(),
+                overrides.summary().orElse(null),
                 PrimaryState.SCHEMA_VERSION);
         if (current.isPresent() && current.get().sameAs(wanted)) {
             return Optional.empty();

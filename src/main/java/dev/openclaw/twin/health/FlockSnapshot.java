@@ -1,6 +1,10 @@
 package dev.openclaw.twin.health;
 
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.coordination.DayRoles;
+import dev.openclaw.twin.coordination.FlockView;
 import dev.openclaw.twin.coordination.Overrides;
+import dev.openclaw.twin.coordination.Rotation;
 import dev.openclaw.twin.state.Heartbeat;
 import dev.openclaw.twin.state.PrimaryState;
 import dev.openclaw.twin.state.StateStore;
@@ -9,10 +13,12 @@ import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything read from the shared store at one moment, with what was wrong with it. Reading never
@@ -97,6 +103,27 @@ public record FlockSnapshot(
                     List.of(),
                     Optional.of(e.getMessage()));
         }
+    }
+
+    /**
+     * What a twin evaluating a message knows: the day's roles under the overrides in force, a
+     * hand-set {@code bothRespond} of today's {@code twin-primary.json}, and who is down.
+     */
+    public FlockView view(TwinsConfig config, Instant now, LivenessJudge judge) {
+        Rotation rotation = new Rotation(config.coordination());
+        Overrides active = overrides.activeAt(now);
+        DayRoles roles = rotation.rolesOn(rotation.dateAt(now), active);
+        boolean bothByHand = primaryState
+                .filter(s -> s.date().equals(roles.date().toString()))
+                .map(PrimaryState::bothRespondByHand)
+                .orElse(false);
+        Set<String> down = new HashSet<>();
+        for (String twin : config.twinNames()) {
+            if (!judge.stateOf(twin).isUp()) {
+                down.add(twin);
+            }
+        }
+        return new FlockView(roles, active, bothByHand, down);
     }
 
     private static String describe(Duration d) {

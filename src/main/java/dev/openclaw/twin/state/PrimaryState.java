@@ -8,6 +8,9 @@ import java.util.Objects;
  * {@code twin-primary.json}: exactly the seed's fields ({@code date, primary, secondary,
  * bothRespond, lastUpdated}) plus extensions a seed reader ignores. A pure function of date,
  * configuration and overrides, so any twin may rewrite it and all write the same content.
+ *
+ * @param override the override in force when written ({@code both}, {@code only NAME},
+ *     {@code primary NAME}), or null: tells a human's {@code bothRespond} edit apart from ours
  */
 public record PrimaryState(
         String date,
@@ -18,9 +21,15 @@ public record PrimaryState(
         List<String> order,
         String timezone,
         String rule,
+        String override,
         int schemaVersion) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** {@code bothRespond} set by a person editing the file, not by a 'both' override. */
+    public boolean bothRespondByHand() {
+        return bothRespond && !"both".equals(override);
+    }
 
     /** Same day, roles and flag: rewriting would change nothing but {@code lastUpdated}. */
     public boolean sameAs(PrimaryState other) {
@@ -29,6 +38,7 @@ public record PrimaryState(
                 && Objects.equals(primary, other.primary)
                 && Objects.equals(secondary, other.secondary)
                 && bothRespond == other.bothRespond
-                && Objects.equals(order, other.order);
+                && Objects.equals(order, other.order)
+                && Objects.equals(override, other.override);
     }
 }

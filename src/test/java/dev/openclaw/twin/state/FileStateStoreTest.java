@@ -38,6 +38,7 @@ class FileStateStoreTest extends StateStoreConformance {
                 List.of("agent-b", "agent-a"),
                 "UTC",
                 "odd-even",
+                null,
                 1));
         String written = Files.readString(dir.resolve("twin-primary.json"));
         assertThat(written)

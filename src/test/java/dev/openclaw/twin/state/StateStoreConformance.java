@@ -59,7 +59,7 @@ abstract class StateStoreConformance {
     void primaryStateAndOverridesRoundTrip() throws Exception {
         StateStore store = store();
         PrimaryState state = new PrimaryState(
-                "2026-03-01", "tars", "case", false, T0, List.of("tars", "case"), "UTC", "odd-even", 1);
+                "2026-03-01", "tars", "case", false, T0, List.of("tars", "case"), "UTC", "odd-even", null, 1);
         store.writePrimaryState(state);
         assertThat(store.readPrimaryState().present()).contains(state);
 

@@ -1,0 +1,129 @@
+package dev.openclaw.twin.cli;
+
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.coordination.OverrideChange;
+import dev.openclaw.twin.coordination.OverrideChange.Action;
+import dev.openclaw.twin.coordination.Overrides;
+import dev.openclaw.twin.state.OverrideRecord;
+import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.StoreRead;
+import dev.openclaw.twin.state.StoreUnavailableException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "override",
+        description = {
+            "Override who answers, for every twin at once, until a time or until cleared:",
+            "  both          every twin answers every message",
+            "  only NAME     only NAME answers (the others stay silent)",
+            "  primary NAME  NAME is the primary whatever the rotation says",
+            "  clear         back to the rotation",
+            "The override is written to the shared store, so every daemon honours it; setting one replaces",
+            "the previous one. It lapses by itself at --until. 'twin status' shows it."
+        })
+public final class OverrideCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    ConfigOption config;
+
+    @Mixin
+    JsonOption json;
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "both, only, primary or clear.")
+    String action;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The twin, for only and primary.")
+    String twin;
+
+    @Option(
+            names = "--until",
+            paramLabel = "TIME",
+            description = "When the override lapses: " + OverrideChange.UNTIL_FORMS + ". Default: until cleared.")
+    String until;
+
+    @Option(names = "--by", paramLabel = "WHO", description = "Who sets it, for the record. Default: $USER.")
+    String by;
+
+    public OverrideCommand(CliContext context) {
+        this.context = context;
+    }
+
+    record OverrideReport(int schemaVersion, OverrideRecord overrides, OverrideRecord replaced) {}
+
+    @Override
+    public Integer call() {
+        Action parsed = Action.fromWord(action)
+                .orElseThrow(() -> new TwinException(
+                        ExitCodes.USAGE,
+                        "override: '" + action + "' is not an action (both, only NAME, primary NAME, clear)"));
+        TwinsConfig loaded = config.load(context);
+        Instant now = context.clock().instant();
+        Overrides wanted;
+        try {
+            wanted = new OverrideChange(parsed, Optional.ofNullable(twin), Optional.ofNullable(until))
+                    .apply(loaded, now, who());
+        } catch (OverrideChange.InvalidOverride e) {
+            throw new TwinException(ExitCodes.USAGE, "override: " + e.getMessage());
+        }
+        StateStore store = SharedStore.open(loaded);
+        try {
+            Overrides previous = switch (store.readOverrides()) {
+                case StoreRead.Present<Overrides> p -> p.value().activeAt(now);
+                case StoreRead.Corrupt<Overrides> c -> {
+                    context.err().println("twin: replacing unreadable overrides: " + c.problem());
+                    yield Overrides.NONE;
+                }
+                case StoreRead.Absent<Overrides> a -> Overrides.NONE;
+            };
+            store.writeOverrides(wanted);
+            String actor = wanted.by().orElseThrow();
+            // The audit trail is per twin: record it in this host's twin's trail when this is one.
+            DaemonCommand.twinsOnThisHost(loaded).stream()
+                    .findFirst()
+                    .ifPresent(self -> appendEvent(store, self, now, wanted, actor));
+            if (json.enabled()) {
+                JsonOutput.print(
+                        context.out(),
+                        new OverrideReport(
+                                JsonOutput.SCHEMA_VERSION,
+                                OverrideRecord.of(wanted),
+                                previous.isEmpty() ? null : OverrideRecord.of(previous)));
+            } else {
+                context.out().println("Override: " + OverrideChange.describe(wanted));
+                if (!previous.isEmpty() && !parsed.equals(Action.CLEAR)) {
+                    context.out().println("Replaces: " + OverrideChange.describe(previous));
+                } else if (!previous.isEmpty()) {
+                    context.out().println("Cleared: " + OverrideChange.describe(previous));
+                }
+            }
+            return ExitCodes.OK;
+        } catch (StoreUnavailableException e) {
+            throw new TwinException(ExitCodes.FAILED, "override not written: " + e.getMessage());
+        }
+    }
+
+    private void appendEvent(StateStore store, String self, Instant now, Overrides wanted, String actor) {
+        try {
+            store.appendEvent(self, now, "override", Map.of("override", OverrideChange.describe(wanted), "by", actor));
+        } catch (StoreUnavailableException e) {
+            context.err().println("twin: override written, but not recorded in the audit trail: " + e.getMessage());
+        }
+    }
+
+    private String who() {
+        if (by != null && !by.isBlank()) {
+            return by.strip();
+        }
+        return context.environment().variable("USER").orElse("someone")
+                + DaemonCommand.localHostName().map(h -> "@" + h).orElse("");
+    }
+}
