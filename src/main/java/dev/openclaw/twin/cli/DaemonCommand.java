@@ -17,12 +17,11 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "daemon",
-        description = {
-            "Run beside one twin's OpenClaw gateway: publish heartbeats to the shared store, watch the",
-            "gateway and the other twins, keep twin-primary.json current and serve the HTTP API",
-            "(/healthz, /v1/status, /metrics) on daemon.bind:daemon.port. Stops cleanly on SIGTERM/Ctrl-C,",
-            "leaving a 'stopped' heartbeat so the other twins know at once."
-        })
+        header = "Run beside a twin's gateway: heartbeats, twin-primary.json, HTTP API.",
+        description = "Run beside one twin's OpenClaw gateway: publish heartbeats to the shared store, watch "
+                + "the gateway and the other twins, keep twin-primary.json current and serve the HTTP API "
+                + "(/healthz, /v1/status, /metrics) on daemon.bind:daemon.port. Stops cleanly on "
+                + "SIGTERM/Ctrl-C, leaving a 'stopped' heartbeat so the other twins know at once.")
 public final class DaemonCommand implements Callable<Integer> {
 
     private final CliContext context;

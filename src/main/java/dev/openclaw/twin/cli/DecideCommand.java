@@ -20,12 +20,12 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "decide",
-        description = {
-            "Evaluate the response rules for one message as one twin would, without claiming anything.",
-            "Prints whether the twin answers or stays silent, the reason code, and for a routine message",
-            "who claims it now and how long this twin would wait before taking it over.",
-            "Overrides, a hand-set bothRespond and which twins are down are read from the shared store."
-        })
+        header = "Dry-run the response rules for one message (nothing is claimed).",
+        description = "Evaluate the response rules for one message as one twin would, without claiming "
+                + "anything. Prints whether the twin answers or stays silent, the reason code, and for a "
+                + "routine message who claims it now and how long this twin would wait before taking it "
+                + "over. Overrides, a hand-set bothRespond and which twins are down are read from the "
+                + "shared store.")
 public final class DecideCommand implements Callable<Integer> {
 
     private final CliContext context;

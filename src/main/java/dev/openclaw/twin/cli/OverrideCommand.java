@@ -19,14 +19,16 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "override",
+        header = "Make every twin, only one, or a pinned primary answer, until a time.",
         description = {
             "Override who answers, for every twin at once, until a time or until cleared:",
             "  both          every twin answers every message",
             "  only NAME     only NAME answers (the others stay silent)",
             "  primary NAME  NAME is the primary whatever the rotation says",
             "  clear         back to the rotation",
-            "The override is written to the shared store, so every daemon honours it; setting one replaces",
-            "the previous one. It lapses by itself at --until. 'twin status' shows it."
+            "It is written to the shared store, so every daemon honours it. Setting one",
+            "replaces the previous one; it lapses by itself at --until ('twin status'",
+            "shows it)."
         })
 public final class OverrideCommand implements Callable<Integer> {
 

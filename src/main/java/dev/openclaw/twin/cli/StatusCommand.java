@@ -16,13 +16,12 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "status",
-        description = {
-            "Show the flock's health from the shared store (no daemon needed): each twin online, stale,",
-            "offline, stopped or never-seen, its gateway, the primary of the day and the acting primary,",
-            "active overrides and problems found. Ages are measured on the store's clock, so a twin with a",
-            "wrong clock is still judged right.",
-            "Exit 0 healthy, 3 degraded, 1 store unreadable."
-        })
+        header = "Show the flock's health: exit 0 healthy, 3 degraded, 1 store unreadable.",
+        description = "Show the flock's health from the shared store (no daemon needed): each twin online, "
+                + "stale, offline, stopped or never-seen, its gateway, the primary of the day and the "
+                + "acting primary, active overrides and problems found. Ages are measured on the store's "
+                + "clock, so a twin with a wrong clock is still judged right. Exit 0 healthy, 3 degraded, 1"
+                + " store unreadable.")
 public final class StatusCommand implements Callable<Integer> {
 
     private final CliContext context;

@@ -3,23 +3,25 @@ package dev.openclaw.twin.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The root {@code twin} command: only dispatches to its subcommands. */
 @Command(
         name = "twin",
         mixinStandardHelpOptions = true,
+        // every subcommand gets --help (and --version)
+        scope = ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
-        description = {
-            "Run two or more OpenClaw assistants (\"twins\") as one dependable assistant:",
-            "exactly one answers each message, another takes over when one fails.",
-        },
+        description =
+                "Run two or more OpenClaw assistants (\"twins\") as one dependable assistant: exactly one answers each message, another takes over when one fails.",
         subcommands = {
             WhoCommand.class,
             DecideCommand.class,
             StatusCommand.class,
             DaemonCommand.class,
             OverrideCommand.class,
+            InitCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         },

@@ -12,10 +12,9 @@ import picocli.CommandLine.Mixin;
 
 @Command(
         name = "validate",
-        description = {
-            "Check twins.yaml and print every problem, one per line: file:line:col key.path: what is wrong.",
-            "Exit 0 when it is usable (warnings are printed too), 78 when it is not."
-        })
+        header = "Check twins.yaml; on problems exit 78 naming file:line and key.",
+        description = "Check twins.yaml and print every problem, one per line: file:line:col key.path: what is "
+                + "wrong. Exit 0 when it is usable (warnings are printed too), 78 when it is not.")
 public final class ValidateCommand implements Callable<Integer> {
 
     private final CliContext context;

@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "version", description = "Print the version of openclaw-twin and of the Java running it.")
+@Command(
+        name = "version",
+        header = "Print the version of openclaw-twin and of its Java.",
+        description = "Print the version of openclaw-twin and of the Java running it.")
 public final class VersionCommand implements Callable<Integer> {
 
     private final CliContext context;

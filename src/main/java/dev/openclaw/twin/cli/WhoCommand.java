@@ -13,11 +13,10 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "who",
-        description = {
-            "Show the primary and secondary twin of a day.",
-            "Days are calendar days in coordination.timezone. Under 'rotation: daily' odd days of the month",
-            "go to odd_primary and even days to even_primary (so the 31st and the 1st share a primary)."
-        })
+        header = "Show the primary and secondary twin of a day.",
+        description = "Show the primary and secondary twin of a day. Days are calendar days in "
+                + "coordination.timezone. Under 'rotation: daily' odd days of the month go to odd_primary "
+                + "and even days to even_primary (so the 31st and the 1st share a primary).")
 public final class WhoCommand implements Callable<Integer> {
 
     private final CliContext context;

@@ -198,17 +198,8 @@ public final class Daemon implements AutoCloseable {
         boolean bothByHand = current.filter(s -> s.date().equals(roles.date().toString()))
                 .map(PrimaryState::bothRespondByHand)
                 .orElse(false);
-        PrimaryState wanted = new PrimaryState(
-                roles.date().toString(),
-                roles.primary(),
-                roles.secondary(),
-                bothByHand || overrides.both(),
-                now,
-                roles.order(),
-                config.coordination().timezone().getId(),
-                roles.rule(),
-                overrides.summary().orElse(null),
-                PrimaryState.SCHEMA_VERSION);
+        PrimaryState wanted = PrimaryState.of(
+                roles, overrides, bothByHand, config.coordination().timezone(), now);
         if (current.isPresent() && current.get().sameAs(wanted)) {
             return Optional.empty();
         }

@@ -1,6 +1,9 @@
 package dev.openclaw.twin.state;
 
+import dev.openclaw.twin.coordination.DayRoles;
+import dev.openclaw.twin.coordination.Overrides;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +28,25 @@ public record PrimaryState(
         int schemaVersion) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * The file for {@code roles}' day as every twin writes it.
+     *
+     * @param bothByHand a person set {@code bothRespond} in today's file: keep it
+     */
+    public static PrimaryState of(DayRoles roles, Overrides overrides, boolean bothByHand, ZoneId zone, Instant now) {
+        return new PrimaryState(
+                roles.date().toString(),
+                roles.primary(),
+                roles.secondary(),
+                bothByHand || overrides.both(),
+                now,
+                roles.order(),
+                zone.getId(),
+                roles.rule(),
+                overrides.summary().orElse(null),
+                SCHEMA_VERSION);
+    }
 
     /** {@code bothRespond} set by a person editing the file, not by a 'both' override. */
     public boolean bothRespondByHand() {

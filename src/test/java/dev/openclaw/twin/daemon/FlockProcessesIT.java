@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,11 +50,20 @@ class FlockProcessesIT {
     private Path state;
 
     @AfterEach
-    void stopAll() {
+    void stopAll(TestInfo test) throws IOException {
         daemons.values().forEach(p -> {
             signal(p, "CONT");
             p.destroyForcibly();
         });
+        // Keep each daemon's log beside the test reports, to read when a test fails.
+        Path logs = Files.createDirectories(TwinLauncher.REPO.resolve("target/failsafe-reports/daemon-logs"));
+        for (String twin : daemons.keySet()) {
+            Path log = dir.resolve(twin + ".log");
+            if (Files.exists(log)) {
+                String name = test.getTestMethod().map(m -> m.getName()).orElse("test");
+                Files.copy(log, logs.resolve(name + "-" + twin + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private void writeConfig(String... twins) throws IOException {

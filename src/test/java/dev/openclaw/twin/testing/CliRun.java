@@ -3,7 +3,9 @@ package dev.openclaw.twin.testing;
 import dev.openclaw.twin.cli.CliContext;
 import dev.openclaw.twin.cli.Main;
 import dev.openclaw.twin.config.ConfigEnvironment;
+import java.io.BufferedReader;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,13 +22,20 @@ public record CliRun(int exitCode, String out, String err) {
     }
 
     public static CliRun run(Clock clock, Path workingDirectory, String... args) {
+        return withInput(clock, workingDirectory, null, args);
+    }
+
+    /** With {@code input} typed at an interactive terminal ({@code null}: no terminal, no input). */
+    public static CliRun withInput(Clock clock, Path workingDirectory, String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(
                 clock,
                 new ConfigEnvironment(Map.of(), workingDirectory.resolve("home"), workingDirectory),
+                new BufferedReader(new StringReader(input == null ? "" : input)),
                 new PrintWriter(out, true),
-                new PrintWriter(err, true));
+                new PrintWriter(err, true),
+                input != null);
         int code = Main.run(context, args);
         return new CliRun(code, out.toString(), err.toString());
     }

@@ -1,0 +1,193 @@
+package dev.openclaw.twin.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openclaw.twin.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class InitCommandTest {
+
+    /** 2026-03-01 (odd) at 09:00 UTC. */
+    private static final Clock ODD_DAY = Clock.fixed(Instant.parse("2026-03-01T09:00:00Z"), ZoneOffset.UTC);
+
+    private static final JsonMapper JSON = new JsonMapper();
+
+    @TempDir
+    Path dir;
+
+    private CliRun twin(String input, String... args) {
+        return CliRun.withInput(ODD_DAY, dir, input, args);
+    }
+
+    @Test
+    void flagsWriteAValidCommentedConfigTheStateDirAndTheFirstTwinPrimaryJson() throws Exception {
+        Path config = dir.resolve("etc/twins.yaml");
+        Path state = dir.resolve("share/twin");
+        CliRun run = twin(
+                null,
+                "init",
+                "--config",
+                config.toString(),
+                "--twin",
+                "tars=mark@192.168.1.100",
+                "--twin",
+                "case=192.168.1.101",
+                "--state-dir",
+                state.toString(),
+                "--storage",
+                "local",
+                "--timezone",
+                "Europe/London",
+                "--no-input");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("Wrote " + config, "Created the state directory " + state);
+
+        String yaml = Files.readString(config);
+        assertThat(yaml).contains("# openclaw-twin configuration", "hostname: 192.168.1.100", "username: mark");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config)))
+                .isEqualTo("rw-------");
+        CliRun validate = twin(null, "validate", "--config", config.toString());
+        assertThat(validate.exitCode()).as(validate.out() + validate.err()).isEqualTo(ExitCodes.OK);
+        assertThat(twin(null, "who", "--config", config.toString()).out()).startsWith("Primary today: tars (odd date)");
+
+        JsonNode primary = JSON.readTree(state.resolve("twin-primary.json").toFile());
+        assertThat(primary.get("date").asString()).isEqualTo("2026-03-01");
+        assertThat(primary.get("primary").asString()).isEqualTo("tars");
+        assertThat(primary.get("secondary").asString()).isEqualTo("case");
+        assertThat(primary.get("bothRespond").asBoolean()).isFalse();
+        assertThat(primary.get("timezone").asString()).isEqualTo("Europe/London");
+    }
+
+    @Test
+    void asksForWhatIsMissingAndAsksAgainAfterABadAnswer() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("share"));
+        String answers = String.join(
+                "\n",
+                "tars", // only one twin: asked again
+                "tars case kipp",
+                "10.0.0.1",
+                "", // tars: host, default user (none known: asked again)
+                "mark",
+                "10.0.0.2",
+                "mark",
+                "10.0.0.3",
+                "ann",
+                state.toString(),
+                "usb stick", // not a storage type: asked again
+                "nfs",
+                "Mars/Olympus", // not a zone: asked again
+                "UTC",
+                ""); // default workspace
+        CliRun run = twin(answers + "\n", "init");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out())
+                .contains("name at least two twins")
+                .contains("(an answer is needed)")
+                .contains("'usb stick' is not one of smb, nfs, cloud, local")
+                .contains("'Mars/Olympus' is not a time zone");
+        Path written = dir.resolve("home/.config/openclaw-twin/twins.yaml");
+        String yaml = Files.readString(written);
+        assertThat(yaml)
+                .contains(
+                        "  kipp:\n    hostname: 10.0.0.3",
+                        "rotation: round-robin",
+                        "order: [tars, case, kipp]",
+                        "type: nfs");
+        assertThat(run.out()).contains("Wrote " + written, "primary today kipp (round-robin)");
+        assertThat(twin(null, "validate", "--config", written.toString()).exitCode())
+                .isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void neverReplacesAConfigWithoutForceAndKeepsTheOldOne() throws Exception {
+        Path config = dir.resolve("twins.yaml");
+        Files.writeString(config, "# mine\n");
+        String[] args = {
+            "init",
+            "--config",
+            config.toString(),
+            "--twin",
+            "a=h1",
+            "--twin",
+            "b=h2",
+            "--state-dir",
+            dir.resolve("s").toString(),
+            "--storage",
+            "local",
+            "--no-input"
+        };
+        CliRun refused = twin(null, args);
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(refused.err()).contains(config + " exists; pass --force");
+        assertThat(Files.readString(config)).isEqualTo("# mine\n");
+
+        String[] forced = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(args), java.util.stream.Stream.of("--force"))
+                .toArray(String[]::new);
+        assertThat(twin(null, forced).exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(Files.readString(dir.resolve("twins.yaml.bak"))).isEqualTo("# mine\n");
+        assertThat(Files.readString(config)).contains("twins:");
+    }
+
+    @Test
+    void keepsTheTwinPrimaryJsonAnotherTwinAlreadyWrote() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("s"));
+        String existing = "{\"date\":\"2026-03-01\",\"primary\":\"b\",\"secondary\":\"a\",\"bothRespond\":true,"
+                + "\"lastUpdated\":\"2026-03-01T00:00:00Z\"}";
+        Files.writeString(state.resolve("twin-primary.json"), existing);
+        CliRun run = twin(
+                null,
+                "init",
+                "--config",
+                dir.resolve("t.yaml").toString(),
+                "--twin",
+                "a=h1",
+                "--twin",
+                "b=h2",
+                "--state-dir",
+                state.toString(),
+                "--no-input");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("Kept twin-primary.json (primary b on 2026-03-01)");
+        assertThat(Files.readString(state.resolve("twin-primary.json"))).isEqualTo(existing);
+    }
+
+    @Test
+    void withoutATerminalMissingOrBadFlagsAreUsageErrors() {
+        assertUsage(
+                twin(null, "init", "--twin", "a=h1"), "name at least two twins with --twin NAME=[USER@]HOST (got 1)");
+        assertUsage(twin(null, "init", "--twin", "a=h1", "--twin", "A=h2"), "twin 'A' is given twice");
+        assertUsage(twin(null, "init", "--twin", "a=h1", "--twin", "b c=h2"), "'b c' is not a twin name");
+        assertUsage(twin(null, "init", "--twin", "a=h1", "--twin", "b"), "--twin b: expected NAME=[USER@]HOST");
+        assertUsage(
+                twin(null, "init", "--twin", "a=h1", "--twin", "b=h2", "--timezone", "Nowhere"),
+                "--timezone: 'Nowhere' is not a time zone");
+        assertUsage(twin("a b\n", "init"), "input ended before 'Host name or IP address of a' was answered");
+        assertThat(dir.resolve("home/.config/openclaw-twin/twins.yaml")).doesNotExist();
+    }
+
+    @Test
+    void valuesThatYamlWouldMisreadAreQuoted() {
+        assertThat(InitCommand.scalar("tars")).isEqualTo("tars");
+        assertThat(InitCommand.scalar("~/shared_storage")).isEqualTo("~/shared_storage");
+        assertThat(InitCommand.scalar("yes")).isEqualTo("\"yes\"");
+        assertThat(InitCommand.scalar("007")).isEqualTo("\"007\"");
+        assertThat(InitCommand.scalar("/Volumes/My Share")).isEqualTo("\"/Volumes/My Share\"");
+        assertThat(InitCommand.scalar("a: b # c")).isEqualTo("\"a: b # c\"");
+    }
+
+    private static void assertUsage(CliRun run, String message) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains(message);
+    }
+}
