@@ -54,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     private final String host = hostName();
     private final LivenessTracker tracker;
     private final GatewayProbe gatewayProbe;
+    private final PeerProbe peerProbe;
     private final DaemonHttpServer http;
     private final DaemonMetrics metrics;
     private final Rotation rotation;
@@ -89,6 +90,13 @@ public final class Daemon implements AutoCloseable {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
         this.gatewayProbe = new GatewayProbe(client, config.twin(twin).gatewayUrl(), clock);
+        Duration beat = config.monitoring().heartbeatInterval();
+        this.peerProbe = new PeerProbe(
+                client,
+                config,
+                twin,
+                beat.compareTo(Duration.ofSeconds(2)) < 0 ? beat : Duration.ofSeconds(2),
+                tracker::observeDirectProbe);
         this.rotation = new Rotation(config.coordination());
         this.metrics = new DaemonMetrics(config.twinNames());
         this.http = new DaemonHttpServer(config.daemon(), port, twin, this::status, metrics);
@@ -103,6 +111,9 @@ public final class Daemon implements AutoCloseable {
         gateway.set(gatewayProbe.probe());
         scheduler.scheduleWithFixedDelay(guarded(this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guarded(this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
+        if (peerProbe.hasPeers()) {
+            scheduler.scheduleAtFixedRate(guarded(peerProbe::probeAll), 0, beatMillis, TimeUnit.MILLISECONDS);
+        }
         LOG.info(
                 "twin {} daemon {} started: store {}, HTTP on {}:{}, heartbeat every {} ms",
                 twin,
@@ -254,9 +265,10 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (previous == Lifecycle.STARTED) {
+            // HTTP first: a peer's direct probe must not vouch for us once we say we stopped.
+            http.stop();
             publish(Heartbeat.STOPPED)
                     .ifPresent(problem -> LOG.warn("could not publish the final 'stopped' heartbeat: {}", problem));
-            http.stop();
             LOG.info("twin {} daemon stopped", twin);
         }
     }

@@ -32,7 +32,12 @@ public record Liveness(Duration onlineWithin, Duration offlineAfter) {
         if (age.compareTo(offlineAfter) > 0) {
             return TwinState.OFFLINE;
         }
-        return confirmed && age.compareTo(onlineWithin) <= 0 ? TwinState.ONLINE : TwinState.STALE;
+        return confirmed && isOnline(age) ? TwinState.ONLINE : TwinState.STALE;
+    }
+
+    /** Whether a sign of life this old still means online. */
+    public boolean isOnline(Duration sinceSignOfLife) {
+        return sinceSignOfLife.compareTo(onlineWithin) <= 0;
     }
 
     public static GatewayState gatewayOf(TwinState state, Heartbeat heartbeat) {

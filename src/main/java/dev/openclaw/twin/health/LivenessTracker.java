@@ -20,6 +20,8 @@ public final class LivenessTracker implements LivenessJudge {
     private final LongSupplier nanoTime;
     private final Liveness liveness;
     private final Map<String, Observation> observations = new ConcurrentHashMap<>();
+    /** When each peer's daemon last answered a direct probe, on the monotonic clock. */
+    private final Map<String, Long> answeredAtNanos = new ConcurrentHashMap<>();
 
     public LivenessTracker(LongSupplier nanoTime, Liveness liveness) {
         this.nanoTime = nanoTime;
@@ -41,18 +43,43 @@ public final class LivenessTracker implements LivenessJudge {
         });
     }
 
+    /**
+     * Records the outcome of asking a peer's daemon directly. An answer proves the peer is running
+     * even while the shared store shows an old heartbeat (a NAS caching file attributes); a failure
+     * proves nothing, as the network between two twins may fail while both are fine.
+     */
+    public void observeDirectProbe(String twin, boolean answered) {
+        if (answered) {
+            answeredAtNanos.put(twin, nanoTime.getAsLong());
+        }
+    }
+
     @Override
     public TwinState stateOf(String twin) {
         Observation o = observations.get(twin);
-        if (o == null) {
-            return TwinState.NEVER_SEEN;
+        TwinState fromHeartbeat = o == null
+                ? TwinState.NEVER_SEEN
+                : liveness.classify(sinceChange(o), o.confirmed(), o.heartbeat().stopped());
+        if (fromHeartbeat != TwinState.ONLINE
+                && sinceAnswer(twin).filter(liveness::isOnline).isPresent()) {
+            return TwinState.ONLINE;
         }
-        return liveness.classify(sinceChange(o), o.confirmed(), o.heartbeat().stopped());
+        return fromHeartbeat;
     }
 
     @Override
     public Optional<Duration> sinceLastChange(String twin) {
-        return Optional.ofNullable(observations.get(twin)).map(this::sinceChange);
+        Optional<Duration> heartbeat =
+                Optional.ofNullable(observations.get(twin)).map(this::sinceChange);
+        Optional<Duration> answer = sinceAnswer(twin);
+        if (heartbeat.isEmpty() || answer.isEmpty()) {
+            return heartbeat.or(() -> answer);
+        }
+        return Optional.of(heartbeat.get().compareTo(answer.get()) <= 0 ? heartbeat.get() : answer.get());
+    }
+
+    private Optional<Duration> sinceAnswer(String twin) {
+        return Optional.ofNullable(answeredAtNanos.get(twin)).map(at -> Duration.ofNanos(nanoTime.getAsLong() - at));
     }
 
     @Override

@@ -67,15 +67,28 @@ class FlockProcessesIT {
     }
 
     private void writeConfig(String... twins) throws IOException {
-        state = dir.resolve("shared");
-        Files.createDirectories(state);
+        state = Files.createDirectories(dir.resolve("shared"));
+        config = writeConfig("twins.yaml", state, twins);
+    }
+
+    /**
+     * A config for {@code twins} sharing {@code stateDir}; every twin's daemon_url is its daemon's
+     * port, chosen here, so the daemons probe each other directly.
+     */
+    private Path writeConfig(String fileName, Path stateDir, String... twins) throws IOException {
         StringBuilder yaml = new StringBuilder("twins:\n");
         for (String twin : twins) {
+            int port = ports.computeIfAbsent(twin, t -> freePort());
             // Port 1 refuses connections: the gateway is 'unreachable', which these tests do not need.
-            yaml.append("  ").append(twin).append(": {hostname: 127.0.0.1, gateway_url: \"http://127.0.0.1:1\"}\n");
+            yaml.append("  ")
+                    .append(twin)
+                    .append(
+                            ": {hostname: 127.0.0.1, gateway_url: \"http://127.0.0.1:1\", daemon_url: \"http://127.0.0.1:")
+                    .append(port)
+                    .append("\"}\n");
         }
         yaml.append("shared_storage: {type: local, path: ")
-                .append(state)
+                .append(stateDir)
                 .append("}\n")
                 .append("coordination: {odd_primary: ")
                 .append(twins[0])
@@ -87,23 +100,37 @@ class FlockProcessesIT {
                 .append("monitoring: {heartbeat_interval: ")
                 .append(HEARTBEAT.toMillis())
                 .append("ms}\n");
-        config = dir.resolve("twins.yaml");
-        Files.writeString(config, yaml);
+        Path file = dir.resolve(fileName);
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void startDaemon(String twin, String... extra) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        List<String> args = new ArrayList<>(
-                List.of("daemon", "--config", config.toString(), "--twin", twin, "--port", Integer.toString(port)));
+        startDaemon(twin, config, extra);
+    }
+
+    private void startDaemon(String twin, Path configFile, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                "daemon",
+                "--config",
+                configFile.toString(),
+                "--twin",
+                twin,
+                "--port",
+                Integer.toString(ports.get(twin))));
         args.addAll(List.of(extra));
         ProcessBuilder builder = TwinLauncher.twin(args.toArray(String[]::new))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(twin + ".log").toFile());
         daemons.put(twin, builder.start());
-        ports.put(twin, port);
     }
 
     private static void signal(Process process, String signal) {
@@ -242,6 +269,38 @@ class FlockProcessesIT {
                 .until(() -> daemonStatus("tars").get("storeReadable").asBoolean());
         awaitState("tars", "online", Duration.ofSeconds(5));
         assertThat(daemons.get("tars").isAlive()).isTrue();
+    }
+
+    @Test
+    void aPeerWhoseHeartbeatsCannotBeSeenIsStillOnlineWhileItsDaemonAnswers() throws Exception {
+        writeConfig("tars", "case");
+        // case writes to a directory tars never reads: as if the share served tars a stale copy.
+        Path elsewhere = Files.createDirectories(dir.resolve("stale-view"));
+        Path caseConfig = writeConfig("case.yaml", elsewhere, "tars", "case");
+        startDaemon("tars");
+        startDaemon("case", caseConfig);
+        await().atMost(STARTUP)
+                .ignoreExceptions()
+                .until(() -> daemonView("tars", "case").equals("online"));
+        assertThat(stateOf("case")).as("the store alone has never seen case").isEqualTo("never-seen");
+
+        daemons.get("case").destroyForcibly().waitFor();
+        await().atMost(DETECTION_BOUND).until(() -> daemonView("tars", "case").equals("never-seen"));
+    }
+
+    @Test
+    void aDaemonUrlThatAnswersAsAnotherTwinVouchesForNobody() throws Exception {
+        writeConfig("tars", "case");
+        // tars is told case's daemon is at tars's own port: the answer names tars, not case.
+        ports.put("case", ports.get("tars"));
+        Path wrong = writeConfig("wrong.yaml", state, "tars", "case");
+        startDaemon("tars", wrong);
+        await().atMost(STARTUP)
+                .ignoreExceptions()
+                .until(() -> daemonView("tars", "tars").equals("online"));
+        await().atMost(STARTUP)
+                .until(() -> Files.readString(dir.resolve("tars.log")).contains("answered as twin 'tars'"));
+        assertThat(daemonView("tars", "case")).isEqualTo("never-seen");
     }
 
     private JsonNode daemonStatus(String twin) {

@@ -1,0 +1,112 @@
+package dev.openclaw.twin.daemon;
+
+import dev.openclaw.twin.config.Secret;
+import dev.openclaw.twin.config.TwinsConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Asks each peer's daemon directly ({@code GET daemon_url/healthz}): the second channel beside the
+ * heartbeat files, because a NAS may serve a stale copy of a file for up to a minute. A peer only
+ * counts as answering if it says it is that peer, so a daemon_url pointing at the wrong twin is
+ * reported instead of vouching for a dead one. Requests are asynchronous: one slow peer holds up
+ * nothing.
+ */
+final class PeerProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerProbe.class);
+    private static final JsonMapper JSON = new JsonMapper();
+
+    private final HttpClient http;
+    private final Map<String, URI> healthz;
+    private final Optional<String> authorization;
+    private final Duration timeout;
+    private final BiConsumer<String, Boolean> onAnswer;
+    private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
+
+    /**
+     * @param onAnswer called with each peer and whether it answered as itself
+     */
+    PeerProbe(
+            HttpClient http, TwinsConfig config, String self, Duration timeout, BiConsumer<String, Boolean> onAnswer) {
+        this.http = http;
+        this.timeout = timeout;
+        this.onAnswer = onAnswer;
+        this.authorization = config.daemon().token().map(Secret::value).map(t -> "Bearer " + t);
+        this.healthz = new java.util.LinkedHashMap<>();
+        config.twins().values().stream()
+                .filter(t -> !t.name().equals(self))
+                .forEach(t -> t.daemonUrl().ifPresent(url -> healthz.put(t.name(), url.resolve("/healthz"))));
+    }
+
+    boolean hasPeers() {
+        return !healthz.isEmpty();
+    }
+
+    void probeAll() {
+        healthz.forEach(this::probe);
+    }
+
+    private void probe(String peer, URI uri) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+            String problem;
+            if (failure != null) {
+                problem = "unreachable (" + rootCause(failure).getClass().getSimpleName() + ")";
+            } else if (response.statusCode() != 200) {
+                problem = "answered HTTP " + response.statusCode();
+            } else {
+                problem = answeredAs(response.body())
+                        .filter(name -> !name.equals(peer))
+                        .map(name -> "answered as twin '" + name + "': check its daemon_url")
+                        .orElse(null);
+                if (problem == null && answeredAs(response.body()).isEmpty()) {
+                    problem = "answered something other than a twin daemon's /healthz";
+                }
+            }
+            record(peer, uri, problem);
+        });
+    }
+
+    private void record(String peer, URI uri, String problem) {
+        onAnswer.accept(peer, problem == null);
+        String previous = problem == null ? lastProblem.remove(peer) : lastProblem.put(peer, problem);
+        if (problem != null && !problem.equals(previous)) {
+            LOG.info("direct probe of {} at {}: {}", peer, uri, problem);
+        } else if (problem == null && previous != null) {
+            LOG.info("direct probe of {} at {}: answering again", peer, uri);
+        }
+    }
+
+    private static Optional<String> answeredAs(String body) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            JsonNode twin = json == null ? null : json.get("twin");
+            return twin != null && twin.isString() ? Optional.of(twin.asString()) : Optional.empty();
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}
