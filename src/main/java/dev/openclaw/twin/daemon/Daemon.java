@@ -156,6 +156,8 @@ public final class Daemon implements AutoCloseable {
         FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
         lastSnapshot.set(snapshot);
         snapshot.heartbeats().values().forEach(tracker::observe);
+        // We are running whatever the store shows (it may be read-only or stale).
+        tracker.observeDirectProbe(twin, true);
         Optional<String> problem = writeProblem.or(snapshot::storeProblem);
         if (problem.isEmpty()) {
             problem = maintainPrimaryState(snapshot);
@@ -249,6 +251,11 @@ public final class Daemon implements AutoCloseable {
     public FlockStatus status() {
         FlockSnapshot snapshot = Optional.ofNullable(lastSnapshot.get())
                 .orElseGet(() -> FlockSnapshot.read(store, config.twinNames(), false));
+        // A failed write leaves the store readable but is a problem all the same.
+        String problem = storeProblem.get();
+        if (problem != null && snapshot.storeProblem().isEmpty()) {
+            snapshot = snapshot.withProblem(problem);
+        }
         return FlockStatus.of(config, clock.instant(), snapshot, tracker);
     }
 

@@ -105,6 +105,13 @@ public record FlockSnapshot(
         }
     }
 
+    /** This snapshot with one more problem (e.g. a failed write, which reading cannot see). */
+    public FlockSnapshot withProblem(String problem) {
+        List<String> all = new ArrayList<>(problems);
+        all.add(problem);
+        return new FlockSnapshot(heartbeats, changedAt, storeNow, overrides, primaryState, all, storeProblem);
+    }
+
     /**
      * What a twin evaluating a message knows: the day's roles under the overrides in force, a
      * hand-set {@code bothRespond} of today's {@code twin-primary.json}, and who is down.

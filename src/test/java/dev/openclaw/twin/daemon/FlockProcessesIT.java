@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.openclaw.twin.testing.CliRun;
+import dev.openclaw.twin.testing.ReadOnlyDirectory;
 import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -269,6 +270,32 @@ class FlockProcessesIT {
                 .until(() -> daemonStatus("tars").get("storeReadable").asBoolean());
         awaitState("tars", "online", Duration.ofSeconds(5));
         assertThat(daemons.get("tars").isAlive()).isTrue();
+    }
+
+    @Test
+    void aReadOnlyShareIsReportedWhileStatusStaysReadableAndTheDaemonRecovers() throws Exception {
+        writeConfig("tars", "case");
+        startDaemon("tars");
+        awaitState("tars", "online", STARTUP);
+
+        try (ReadOnlyDirectory readOnly = ReadOnlyDirectory.of(state)) {
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> daemonStatus("tars").get("problems").toString().contains("cannot write"));
+            JsonNode seenByTars = daemonStatus("tars");
+            assertThat(seenByTars.get("storeReadable").asBoolean()).isTrue();
+            assertThat(daemonView("tars", "tars"))
+                    .as("a daemon knows it is running")
+                    .isEqualTo("online");
+            // Readers of the store see tars's heartbeat stop changing.
+            awaitState("tars", "offline", DETECTION_BOUND);
+            CliRun status = CliRun.run(Clock.systemUTC(), dir, "status", "--config", config.toString());
+            assertThat(status.exitCode()).isEqualTo(3);
+            assertThat(get("tars", "/healthz").get("ok").asBoolean()).isTrue();
+        }
+        awaitState("tars", "online", Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> daemonStatus("tars").get("problems").isEmpty());
+        assertThat(Files.readString(dir.resolve("tars.log"))).contains("shared store available again");
     }
 
     @Test
