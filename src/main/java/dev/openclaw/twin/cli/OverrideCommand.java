@@ -5,11 +5,10 @@ import dev.openclaw.twin.coordination.OverrideChange;
 import dev.openclaw.twin.coordination.OverrideChange.Action;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.state.OverrideRecord;
+import dev.openclaw.twin.state.OverrideUpdate;
 import dev.openclaw.twin.state.StateStore;
-import dev.openclaw.twin.state.StoreRead;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,48 +76,35 @@ public final class OverrideCommand implements Callable<Integer> {
             throw new TwinException(ExitCodes.USAGE, "override: " + e.getMessage());
         }
         StateStore store = SharedStore.open(loaded);
+        OverrideUpdate update;
         try {
-            Overrides previous = switch (store.readOverrides()) {
-                case StoreRead.Present<Overrides> p -> p.value().activeAt(now);
-                case StoreRead.Corrupt<Overrides> c -> {
-                    context.err().println("twin: replacing unreadable overrides: " + c.problem());
-                    yield Overrides.NONE;
-                }
-                case StoreRead.Absent<Overrides> a -> Overrides.NONE;
-            };
-            store.writeOverrides(wanted);
-            String actor = wanted.by().orElseThrow();
             // The audit trail is per twin: record it in this host's twin's trail when this is one.
-            DaemonCommand.twinsOnThisHost(loaded).stream()
-                    .findFirst()
-                    .ifPresent(self -> appendEvent(store, self, now, wanted, actor));
-            if (json.enabled()) {
-                JsonOutput.print(
-                        context.out(),
-                        new OverrideReport(
-                                JsonOutput.SCHEMA_VERSION,
-                                OverrideRecord.of(wanted),
-                                previous.isEmpty() ? null : OverrideRecord.of(previous)));
-            } else {
-                context.out().println("Override: " + OverrideChange.describe(wanted));
-                if (!previous.isEmpty() && !parsed.equals(Action.CLEAR)) {
-                    context.out().println("Replaces: " + OverrideChange.describe(previous));
-                } else if (!previous.isEmpty()) {
-                    context.out().println("Cleared: " + OverrideChange.describe(previous));
-                }
-            }
-            return ExitCodes.OK;
+            update = OverrideUpdate.write(
+                    store,
+                    wanted,
+                    DaemonCommand.twinsOnThisHost(loaded).stream().findFirst(),
+                    now);
         } catch (StoreUnavailableException e) {
             throw new TwinException(ExitCodes.FAILED, "override not written: " + e.getMessage());
         }
-    }
-
-    private void appendEvent(StateStore store, String self, Instant now, Overrides wanted, String actor) {
-        try {
-            store.appendEvent(self, now, "override", Map.of("override", OverrideChange.describe(wanted), "by", actor));
-        } catch (StoreUnavailableException e) {
-            context.err().println("twin: override written, but not recorded in the audit trail: " + e.getMessage());
+        update.warnings().forEach(w -> context.err().println("twin: " + w));
+        Overrides previous = update.previous();
+        if (json.enabled()) {
+            JsonOutput.print(
+                    context.out(),
+                    new OverrideReport(
+                            JsonOutput.SCHEMA_VERSION,
+                            OverrideRecord.of(wanted),
+                            previous.isEmpty() ? null : OverrideRecord.of(previous)));
+        } else {
+            context.out().println("Override: " + OverrideChange.describe(wanted));
+            if (!previous.isEmpty()) {
+                context.out()
+                        .println((parsed == Action.CLEAR ? "Cleared: " : "Replaces: ")
+                                + OverrideChange.describe(previous));
+            }
         }
+        return ExitCodes.OK;
     }
 
     private String who() {

@@ -2,6 +2,7 @@ package dev.openclaw.twin.daemon;
 
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.coordination.DayRoles;
+import dev.openclaw.twin.coordination.OverrideChange;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.coordination.Rotation;
 import dev.openclaw.twin.health.FlockSnapshot;
@@ -11,6 +12,8 @@ import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.health.TwinState;
 import dev.openclaw.twin.state.Heartbeat;
 import dev.openclaw.twin.state.Heartbeat.GatewayHealth;
+import dev.openclaw.twin.state.OverrideRecord;
+import dev.openclaw.twin.state.OverrideUpdate;
 import dev.openclaw.twin.state.PrimaryState;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
@@ -99,7 +102,8 @@ public final class Daemon implements AutoCloseable {
                 tracker::observeDirectProbe);
         this.rotation = new Rotation(config.coordination());
         this.metrics = new DaemonMetrics(config.twinNames());
-        this.http = new DaemonHttpServer(config.daemon(), port, twin, this::status, metrics);
+        this.http = new DaemonHttpServer(
+                config.daemon(), port, twin, this::status, metrics, Map.of("/v1/override", this::override));
     }
 
     public void start() {
@@ -259,15 +263,47 @@ public final class Daemon implements AutoCloseable {
         return FlockStatus.of(config, clock.instant(), snapshot, tracker);
     }
 
+    /** {@code POST /v1/override}: {@code {"action","twin","until","by"}}, as {@code twin override}. */
+    private Object override(RequestBody body) {
+        String word = body.required("action");
+        OverrideChange.Action action = OverrideChange.Action.fromWord(word)
+                .orElseThrow(() ->
+                        new RequestBody.BadRequest("action '" + word + "' is not one of both, only, primary, clear"));
+        Instant now = clock.instant();
+        Overrides wanted;
+        try {
+            wanted = new OverrideChange(action, body.optional("twin"), body.optional("until"))
+                    .apply(config, now, body.optional("by").orElse("http@" + twin));
+        } catch (OverrideChange.InvalidOverride e) {
+            throw new RequestBody.BadRequest(e.getMessage());
+        }
+        try {
+            OverrideUpdate update = OverrideUpdate.write(store, wanted, Optional.of(twin), now);
+            update.warnings().forEach(w -> LOG.warn("override: {}", w));
+            LOG.info("override set over HTTP: {}", OverrideChange.describe(wanted));
+            return Map.of(
+                    "schemaVersion", 1,
+                    "overrides", OverrideRecord.of(wanted),
+                    "replaced", OverrideChange.describe(update.previous()));
+        } catch (StoreUnavailableException e) {
+            throw new RequestBody.BadRequest(503, "override not written: " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
         Lifecycle previous = lifecycle.getAndSet(Lifecycle.CLOSED);
         if (previous == Lifecycle.CLOSED) {
             return;
         }
-        scheduler.shutdownNow();
+        // Let a beat in progress finish its write (an interrupt would abort it half-way), but do not
+        // wait long for a slow probe: the final heartbeat should go out at once.
+        scheduler.shutdown();
         try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            if (!scheduler.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                scheduler.shutdownNow();
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,18 +28,33 @@ final class DaemonHttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DaemonHttpServer.class);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Requests are small JSON documents; anything bigger is a mistake or an attack. */
+    private static final int MAX_BODY = 64 * 1024;
 
     private final HttpServer server;
     private final String twin;
     private final Supplier<FlockStatus> status;
     private final DaemonMetrics metrics;
     private final Optional<byte[]> expectedAuthorization;
+    private final Map<String, PostHandler> posts;
+
+    /** Answers one POST endpoint's JSON body; throws {@link RequestBody.BadRequest} for a bad one. */
+    @FunctionalInterface
+    interface PostHandler {
+        Object handle(RequestBody body);
+    }
 
     DaemonHttpServer(
-            TwinsConfig.Daemon settings, int port, String twin, Supplier<FlockStatus> status, DaemonMetrics metrics) {
+            TwinsConfig.Daemon settings,
+            int port,
+            String twin,
+            Supplier<FlockStatus> status,
+            DaemonMetrics metrics,
+            Map<String, PostHandler> posts) {
         this.twin = twin;
         this.status = status;
         this.metrics = metrics;
+        this.posts = Map.copyOf(posts);
         this.expectedAuthorization =
                 settings.token().map(t -> ("Bearer " + t.value()).getBytes(StandardCharsets.UTF_8));
         try {
@@ -63,31 +80,61 @@ final class DaemonHttpServer {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        // The catch blocks answer on the exchange, so they sit inside the try that closes it.
         try (exchange) {
-            if (!authorized(exchange)) {
-                send(exchange, 401, Map.of("error", "missing or wrong bearer token"));
-                return;
+            try {
+                route(exchange);
+            } catch (RequestBody.BadRequest e) {
+                send(exchange, e.status(), Map.of("error", e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.error("HTTP {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+                send(exchange, 500, Map.of("error", "internal error (see the daemon's log)"));
             }
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            switch (path) {
-                case "/healthz" -> requireGet(exchange, method, () -> Map.of("ok", true, "twin", twin));
-                case "/v1/status" -> requireGet(exchange, method, status::get);
-                case "/metrics" -> {
-                    if (method.equals("GET")) {
-                        byte[] body = metrics.scrape();
-                        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                        exchange.sendResponseHeaders(200, body.length);
-                        exchange.getResponseBody().write(body);
-                    } else {
-                        send(exchange, 405, Map.of("error", "use GET"));
-                    }
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            send(exchange, 401, Map.of("error", "missing or wrong bearer token"));
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        switch (path) {
+            case "/healthz" -> requireGet(exchange, method, () -> Map.of("ok", true, "twin", twin));
+            case "/v1/status" -> requireGet(exchange, method, status::get);
+            case "/metrics" -> {
+                if (method.equals("GET")) {
+                    byte[] body = metrics.scrape();
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                } else {
+                    send(exchange, 405, Map.of("error", "use GET"));
                 }
-                default -> send(exchange, 404, Map.of("error", "no such endpoint: " + path));
             }
-        } catch (RuntimeException e) {
-            LOG.error("HTTP {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            send(exchange, 500, Map.of("error", "internal error (see the daemon's log)"));
+            default -> {
+                PostHandler handler = posts.get(path);
+                if (handler == null) {
+                    send(exchange, 404, Map.of("error", "no such endpoint: " + path));
+                } else if (!method.equals("POST")) {
+                    send(exchange, 405, Map.of("error", "use POST with a JSON body"));
+                } else {
+                    send(exchange, 200, handler.handle(new RequestBody(readJson(exchange))));
+                }
+            }
+        }
+    }
+
+    private static JsonNode readJson(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            throw new RequestBody.BadRequest(413, "body larger than " + MAX_BODY + " bytes");
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new RequestBody.BadRequest("not valid JSON: " + e.getOriginalMessage());
         }
     }
 
