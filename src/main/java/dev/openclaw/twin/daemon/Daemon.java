@@ -1,7 +1,9 @@
 package dev.openclaw.twin.daemon;
 
+import dev.openclaw.twin.config.Secret;
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.coordination.DayRoles;
+import dev.openclaw.twin.coordination.FlockView;
 import dev.openclaw.twin.coordination.OverrideChange;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.coordination.Rotation;
@@ -10,6 +12,9 @@ import dev.openclaw.twin.health.FlockStatus;
 import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.health.TwinState;
+import dev.openclaw.twin.protocol.ClaimCoordinator;
+import dev.openclaw.twin.protocol.TakeoverDispatcher;
+import dev.openclaw.twin.protocol.WebhookTakeoverDispatcher;
 import dev.openclaw.twin.state.Heartbeat;
 import dev.openclaw.twin.state.Heartbeat.GatewayHealth;
 import dev.openclaw.twin.state.OverrideRecord;
@@ -41,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** Claims are kept this long in the store: long after any retry of their message. */
+    static final Duration CLAIM_RETENTION = Duration.ofHours(24);
 
     private enum Lifecycle {
         LATENT,
@@ -65,6 +72,10 @@ public final class Daemon implements AutoCloseable {
     private final AtomicLong seq = new AtomicLong();
     private final AtomicReference<GatewayHealth> gateway = new AtomicReference<>();
     private final AtomicReference<FlockSnapshot> lastSnapshot = new AtomicReference<>();
+    /** The flock as decisions see it, recomputed every heartbeat. */
+    private final AtomicReference<FlockView> currentView = new AtomicReference<>();
+
+    private final ClaimCoordinator claims;
     private final AtomicReference<String> storeProblem = new AtomicReference<>();
     private final Map<String, TwinState> lastStates = new HashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -102,8 +113,28 @@ public final class Daemon implements AutoCloseable {
                 tracker::observeDirectProbe);
         this.rotation = new Rotation(config.coordination());
         this.metrics = new DaemonMetrics(config.twinNames());
+        this.claims = new ClaimCoordinator(
+                config,
+                twin,
+                store,
+                clock,
+                nanoTime,
+                this::view,
+                dispatcher(config, client),
+                Executors.newVirtualThreadPerTaskExecutor(),
+                metrics);
+        ProtocolApi api = new ProtocolApi(claims);
         this.http = new DaemonHttpServer(
-                config.daemon(), port, twin, this::status, metrics, Map.of("/v1/override", this::override));
+                config.daemon(),
+                port,
+                twin,
+                this::status,
+                metrics,
+                Map.of(
+                        "/v1/override", this::override,
+                        "/v1/decide", api::decide,
+                        "/v1/confirm", api::confirm,
+                        "/v1/duty", api::duty));
     }
 
     public void start() {
@@ -115,6 +146,9 @@ public final class Daemon implements AutoCloseable {
         gateway.set(gatewayProbe.probe());
         scheduler.scheduleWithFixedDelay(guarded(this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guarded(this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
+        // Takeover deadlines are a few seconds: look at watched messages ten times a second.
+        scheduler.scheduleWithFixedDelay(guarded(claims::tick), 100, 100, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guarded(this::prune), 10, 10 * 60, TimeUnit.SECONDS);
         if (peerProbe.hasPeers()) {
             scheduler.scheduleAtFixedRate(guarded(peerProbe::probeAll), 0, beatMillis, TimeUnit.MILLISECONDS);
         }
@@ -162,6 +196,7 @@ public final class Daemon implements AutoCloseable {
         snapshot.heartbeats().values().forEach(tracker::observe);
         // We are running whatever the store shows (it may be read-only or stale).
         tracker.observeDirectProbe(twin, true);
+        currentView.set(snapshot.view(config, clock.instant(), tracker));
         Optional<String> problem = writeProblem.or(snapshot::storeProblem);
         if (problem.isEmpty()) {
             problem = maintainPrimaryState(snapshot);
@@ -249,6 +284,40 @@ public final class Daemon implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The flock as of the last heartbeat, for decisions. */
+    private FlockView view() {
+        FlockView view = currentView.get();
+        if (view == null) {
+            FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
+            view = snapshot.view(config, clock.instant(), tracker);
+        }
+        return view;
+    }
+
+    /** Forgets old decisions; deletes claims older than a day from the store. */
+    private void prune() {
+        claims.prune();
+        try {
+            int pruned = store.pruneClaims(clock.instant().minus(CLAIM_RETENTION));
+            if (pruned > 0) {
+                LOG.info("pruned {} claims older than {}", pruned, CLAIM_RETENTION);
+            }
+        } catch (StoreUnavailableException e) {
+            metrics.storeError();
+        }
+    }
+
+    private static TakeoverDispatcher dispatcher(TwinsConfig config, HttpClient client) {
+        return switch (config.coordination().takeoverDispatch()) {
+            case TwinsConfig.TakeoverDispatch.Webhook w ->
+                new WebhookTakeoverDispatcher(client, w.url(), w.token().map(Secret::value), d -> Thread.sleep(d));
+            case TwinsConfig.TakeoverDispatch.OpenClaw o -> {
+                LOG.warn("takeover_dispatch 'openclaw' is not available in this version: takeovers are given up");
+                yield TakeoverDispatcher.NONE;
+            }
+        };
     }
 
     /** The flock as this daemon sees it, for {@code /v1/status}. */

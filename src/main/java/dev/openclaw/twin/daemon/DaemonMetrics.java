@@ -2,8 +2,10 @@ package dev.openclaw.twin.daemon;
 
 import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.health.TwinState;
+import dev.openclaw.twin.protocol.ProtocolMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /** The daemon's Prometheus metrics, in a registry of its own (no global state). */
-final class DaemonMetrics {
+final class DaemonMetrics implements ProtocolMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Gauge up = Gauge.builder()
@@ -34,6 +36,36 @@ final class DaemonMetrics {
             .help("Failed reads or writes of the shared store")
             .register(registry);
 
+    private final Counter decisions = Counter.builder()
+            .name("twin_decisions_total")
+            .help("Messages decided by this twin, by reason code")
+            .labelNames("reason")
+            .register(registry);
+    private final Histogram decideSeconds = Histogram.builder()
+            .name("twin_decide_seconds")
+            .help("Time to answer POST /v1/decide inside the daemon")
+            .classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5)
+            .register(registry);
+    private final Histogram claimSeconds = Histogram.builder()
+            .name("twin_claim_seconds")
+            .help("Time of one atomic claim attempt in the shared store")
+            .classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5)
+            .labelNames("won")
+            .register(registry);
+    private final Histogram takeoverSeconds = Histogram.builder()
+            .name("twin_takeover_seconds")
+            .help("Time from a message's decide to this twin taking it over")
+            .classicOnly()
+            .classicUpperBounds(0.5, 1, 2, 3, 5, 10, 30, 60)
+            .register(registry);
+    private final Counter confirms = Counter.builder()
+            .name("twin_confirms_total")
+            .help("POST /v1/confirm answers, by whether the reply may be sent")
+            .labelNames("send")
+            .register(registry);
+
     DaemonMetrics(List<String> twins) {
         for (String twin : twins) {
             up.labelValues(twin).set(0);
@@ -47,6 +79,32 @@ final class DaemonMetrics {
             tracker.sinceLastChange(twin)
                     .ifPresent(d -> lastSeen.labelValues(twin).set(d.toMillis() / 1000.0));
         }
+    }
+
+    @Override
+    public void decided(String reason, long nanos) {
+        decisions.labelValues(reason).inc();
+        decideSeconds.observe(nanos / 1e9);
+    }
+
+    @Override
+    public void claimAttempt(boolean won, long nanos) {
+        claimSeconds.labelValues(Boolean.toString(won)).observe(nanos / 1e9);
+    }
+
+    @Override
+    public void takeover(long sinceDecideNanos) {
+        takeoverSeconds.observe(sinceDecideNanos / 1e9);
+    }
+
+    @Override
+    public void confirmed(boolean send) {
+        confirms.labelValues(Boolean.toString(send)).inc();
+    }
+
+    @Override
+    public void storeUnavailable() {
+        storeErrors.inc();
     }
 
     void heartbeatWritten() {

@@ -114,7 +114,8 @@ public record FlockSnapshot(
 
     /**
      * What a twin evaluating a message knows: the day's roles under the overrides in force, a
-     * hand-set {@code bothRespond} of today's {@code twin-primary.json}, and who is down.
+     * hand-set {@code bothRespond} of today's {@code twin-primary.json}, and who is down (its daemon
+     * or its gateway).
      */
     public FlockView view(TwinsConfig config, Instant now, LivenessJudge judge) {
         Rotation rotation = new Rotation(config.coordination());
@@ -126,7 +127,12 @@ public record FlockSnapshot(
                 .orElse(false);
         Set<String> down = new HashSet<>();
         for (String twin : config.twinNames()) {
-            if (!judge.stateOf(twin).isUp()) {
+            // A twin is up only while its daemon and its gateway are: a twin whose gateway is
+            // known to be failing cannot answer, so it hands its role on.
+            TwinState state = judge.stateOf(twin);
+            GatewayState gateway =
+                    Liveness.gatewayOf(state, judge.heartbeat(twin).orElse(null));
+            if (!state.isUp() || gateway == GatewayState.NOT_READY || gateway == GatewayState.UNREACHABLE) {
                 down.add(twin);
             }
         }

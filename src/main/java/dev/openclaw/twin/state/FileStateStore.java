@@ -48,6 +48,8 @@ public final class FileStateStore implements StateStore {
     private final Path root;
     private final String stateFileName;
     private final AtomicLong tempCounter = new AtomicLong();
+    /** Whether this share supports hard links; found out on the first claim. */
+    private volatile boolean hardLinks = true;
 
     public FileStateStore(Path root, String stateFileName) {
         this.root = root;
@@ -193,6 +195,185 @@ public final class FileStateStore implements StateStore {
             }
         } catch (IOException e) {
             throw unavailable("cannot append to " + relative(file), e);
+        }
+    }
+
+    // ---- claims -------------------------------------------------------------------------------
+    //
+    // twin/claims/<first two hex digits>/<sha256 of key>.json is generation 1 (DESIGN §5 names a
+    // <date> folder instead, but a folder chosen by each twin's own date could put two twins'
+    // claims for one message in different places around midnight; the hash alone cannot).
+    // Later files: <hash>.end1.json (how generation 1 ended), <hash>.gen2.json, <hash>.end2.json...
+
+    @Override
+    public boolean createClaim(Claim claim) throws StoreUnavailableException {
+        return createExclusive(claimFile(claim.key(), claim.generation()), claim);
+    }
+
+    @Override
+    public ClaimState readClaim(String key) throws StoreUnavailableException {
+        requireRoot();
+        ClaimState state = new ClaimState.Unclaimed();
+        for (int generation = 1; ; generation++) {
+            Claim claim;
+            switch (readJson(claimFile(key, generation), Claim.class)) {
+                case StoreRead.Absent<Claim> a -> {
+                    return state;
+                }
+                case StoreRead.Corrupt<Claim> c -> {
+                    return new ClaimState.Unreadable(generation, c.problem());
+                }
+                case StoreRead.Present<Claim> p -> claim = p.value();
+            }
+            switch (readJson(endFile(key, generation), ClaimEnd.class)) {
+                case StoreRead.Absent<ClaimEnd> a -> {
+                    return new ClaimState.Held(claim);
+                }
+                case StoreRead.Corrupt<ClaimEnd> c -> {
+                    return new ClaimState.Unreadable(generation, c.problem());
+                }
+                case StoreRead.Present<ClaimEnd> p -> {
+                    if (p.value().sent()) {
+                        return new ClaimState.Sent(claim, p.value());
+                    }
+                    state = new ClaimState.Revoked(claim, p.value());
+                }
+            }
+        }
+    }
+
+    @Override
+    public ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException {
+        Path file = endFile(key, generation);
+        if (createExclusive(file, end)) {
+            return end;
+        }
+        return switch (readJson(file, ClaimEnd.class)) {
+            case StoreRead.Present<ClaimEnd> p -> p.value();
+            case StoreRead.Absent<ClaimEnd> a ->
+                throw new StoreUnavailableException(
+                        relative(file) + " exists and does not (deleted while in use?)", null);
+            case StoreRead.Corrupt<ClaimEnd> c -> throw new StoreUnavailableException(c.problem(), null);
+        };
+    }
+
+    @Override
+    public int pruneClaims(Instant before) throws StoreUnavailableException {
+        requireRoot();
+        Path claims = root.resolve("twin").resolve("claims");
+        if (!Files.isDirectory(claims)) {
+            return 0;
+        }
+        int pruned = 0;
+        try (DirectoryStream<Path> shards = Files.newDirectoryStream(claims)) {
+            for (Path shard : shards) {
+                pruned += pruneShard(shard, before);
+            }
+        } catch (IOException e) {
+            throw unavailable("cannot list " + relative(claims), e);
+        }
+        return pruned;
+    }
+
+    /** Deletes every file of each key whose newest file is older than {@code before}. */
+    private int pruneShard(Path shard, Instant before) throws IOException {
+        Map<String, java.util.List<Path>> byKey = new TreeMap<>();
+        Map<String, Instant> newest = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard, "*.json")) {
+            for (Path file : files) {
+                String hash = file.getFileName()
+                        .toString()
+                        .substring(0, Math.min(64, file.getFileName().toString().length()));
+                Instant modified;
+                try {
+                    modified = Files.getLastModifiedTime(file).toInstant();
+                } catch (NoSuchFileException e) {
+                    continue; // pruned by another twin meanwhile
+                }
+                byKey.computeIfAbsent(hash, h -> new java.util.ArrayList<>()).add(file);
+                newest.merge(hash, modified, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        int pruned = 0;
+        for (Map.Entry<String, java.util.List<Path>> e : byKey.entrySet()) {
+            if (newest.get(e.getKey()).isBefore(before)) {
+                for (Path file : e.getValue()) {
+                    Files.deleteIfExists(file);
+                }
+                pruned++;
+            }
+        }
+        return pruned;
+    }
+
+    private Path claimFile(String key, int generation) {
+        String hash = sha256(key);
+        return claimShard(hash).resolve(generation == 1 ? hash + ".json" : hash + ".gen" + generation + ".json");
+    }
+
+    private Path endFile(String key, int generation) {
+        String hash = sha256(key);
+        return claimShard(hash).resolve(hash + ".end" + generation + ".json");
+    }
+
+    private Path claimShard(String hash) {
+        return root.resolve("twin").resolve("claims").resolve(hash.substring(0, 2));
+    }
+
+    private static String sha256(String key) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /**
+     * Creates {@code file} holding {@code value} unless it exists, atomically across processes and
+     * hosts. The content is written to a private file first and hard-linked into place: link(2)
+     * fails if the name exists (atomic on local disks and NFS, the classic lock-file technique), and
+     * readers never see the file half-written. Where hard links are not supported (some SMB
+     * mounts) an exclusive create (O_EXCL, atomic on SMB2+) is used instead, and a reader may
+     * briefly see the file empty ({@link ClaimState.Unreadable}).
+     */
+    private boolean createExclusive(Path file, Object value) throws StoreUnavailableException {
+        requireRoot();
+        byte[] bytes = JSON.writeValueAsBytes(value);
+        Path dir = file.getParent();
+        try {
+            createBelowRoot(dir);
+            if (hardLinks) {
+                Path temp = dir.resolve("." + file.getFileName() + "."
+                        + ProcessHandle.current().pid() + "." + tempCounter.incrementAndGet() + ".tmp");
+                try {
+                    Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    Files.createLink(file, temp);
+                    return true;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    return false;
+                } catch (UnsupportedOperationException | FileSystemException e) {
+                    if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
+                        throw e;
+                    }
+                    hardLinks = false; // this share cannot link: exclusive create from now on
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            }
+            try (FileChannel channel =
+                    FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw unavailable("cannot create " + relative(file), e);
         }
     }
 

@@ -39,6 +39,30 @@ public interface StateStore {
     void appendEvent(String twin, Instant at, String kind, Map<String, Object> details)
             throws StoreUnavailableException;
 
+    // ---- claims: the only operations that must be atomic across twins ----------------------------
+
+    /**
+     * Creates generation {@code claim.generation()} of {@code claim.key()} if it does not exist yet,
+     * atomically across every twin.
+     *
+     * @return true if this call created it (the caller holds the claim), false if it existed
+     */
+    boolean createClaim(Claim claim) throws StoreUnavailableException;
+
+    /** The newest generation of {@code key} and how it stands. */
+    ClaimState readClaim(String key) throws StoreUnavailableException;
+
+    /**
+     * Ends generation {@code generation} of {@code key} with {@code end} unless it has ended already,
+     * atomically across every twin: confirm ("sent") and revoke race here and exactly one wins.
+     *
+     * @return the end that stands: {@code end} if this call wrote it, else the earlier one
+     */
+    ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException;
+
+    /** Deletes claims last written before {@code before}; returns how many keys went. */
+    int pruneClaims(Instant before) throws StoreUnavailableException;
+
     /** Where the store lives, for messages. */
     String describe();
 }

@@ -1,0 +1,393 @@
+package dev.openclaw.twin.protocol;
+
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.coordination.Evaluation;
+import dev.openclaw.twin.coordination.FlockView;
+import dev.openclaw.twin.coordination.Reason;
+import dev.openclaw.twin.coordination.ResponseRules;
+import dev.openclaw.twin.state.Claim;
+import dev.openclaw.twin.state.ClaimEnd;
+import dev.openclaw.twin.state.ClaimState;
+import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.StoreUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The message protocol of DESIGN §4 as one twin runs it: decide at once, confirm before sending,
+ * and watch standby messages until someone has answered them.
+ *
+ * <p>At most one answer: a routine message is answered only by the holder of its claim (an atomic
+ * create in the store), and a reply is sent only after {@link #confirm} wins the generation's end
+ * marker, which a twin revoking the claim races for too. At least one answer: every twin that
+ * did not claim a routine message watches it; without a claim after its rank × takeover_delay it
+ * claims it itself, and a claim whose holder goes down before confirming is revoked and taken over
+ * with the next generation. Decide never waits: takeovers run on {@link #tick()} and the dispatcher.
+ *
+ * <p>While the store cannot be read no claim can be made. Then the twin that would claim answers
+ * from its own view of the roles and the others stay silent without watching (so nothing is
+ * answered twice when the store returns); a message whose claimant is down is lost meanwhile.
+ */
+public final class ClaimCoordinator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimCoordinator.class);
+
+    /** A message nobody has answered after this long is no longer watched. */
+    static final Duration WATCH_LIMIT = Duration.ofMinutes(10);
+    /** Decided messages are remembered this long (a confirm may come minutes after its decide). */
+    static final Duration KEEP_ENTRIES = Duration.ofHours(1);
+    /** Content counts are remembered this long after the last repeat. */
+    static final Duration KEEP_COUNTS = Duration.ofHours(24);
+
+    private final TwinsConfig config;
+    private final String self;
+    private final StateStore store;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final Supplier<FlockView> view;
+    private final TakeoverDispatcher dispatcher;
+    private final Executor dispatchExecutor;
+    private final ProtocolMetrics metrics;
+    private final ResponseRules rules;
+    private final MessageLedger ledger = new MessageLedger();
+    private final Duration takeoverDelay;
+
+    public ClaimCoordinator(
+            TwinsConfig config,
+            String self,
+            StateStore store,
+            Clock clock,
+            LongSupplier nanoTime,
+            Supplier<FlockView> view,
+            TakeoverDispatcher dispatcher,
+            Executor dispatchExecutor,
+            ProtocolMetrics metrics) {
+        this.config = config;
+        this.self = self;
+        this.store = store;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.view = view;
+        this.dispatcher = dispatcher;
+        this.dispatchExecutor = dispatchExecutor;
+        this.metrics = metrics;
+        this.rules = new ResponseRules(config);
+        this.takeoverDelay = config.coordination().takeoverDelay();
+    }
+
+    // ---- decide -------------------------------------------------------------------------------
+
+    /** {@code POST /v1/decide}: answers at once; a repeated request gets the same answer. */
+    public DecideAnswer decide(DecideRequest request) {
+        long start = nanoTime.getAsLong();
+        MessageEntry entry = ledger.entry(request.localId(), id -> newEntry(request, start));
+        synchronized (entry) {
+            DecideAnswer answer = entry.answer();
+            if (answer == null) {
+                answer = decideFirst(entry, start);
+                entry.answer(answer);
+                metrics.decided(answer.reason(), nanoTime.getAsLong() - start);
+            }
+            return answer;
+        }
+    }
+
+    private MessageEntry newEntry(DecideRequest request, long nowNanos) {
+        String key;
+        if (ClaimKeys.hasGlobalIds(request.message())) {
+            key = ClaimKeys.globalKey(request.message());
+        } else {
+            String base = ClaimKeys.contentBase(request.message());
+            try {
+                key = ClaimKeys.contentKey(base, ledger.nextOccurrence(base, nowNanos, () -> firstSight(base)));
+            } catch (UncheckedStoreException e) {
+                key = null; // the store is down: this message is decided without claims
+            }
+        }
+        return new MessageEntry(request, key, clock.instant(), nowNanos);
+    }
+
+    /**
+     * Where the count of {@code base} stands when this daemon first sees it (it may have restarted
+     * while the others counted on): past every occurrence already answered.
+     */
+    private int firstSight(String base) {
+        try {
+            int occurrence = 0;
+            while (store.readClaim(ClaimKeys.contentKey(base, occurrence)) instanceof ClaimState.Sent) {
+                occurrence++;
+            }
+            return occurrence;
+        } catch (StoreUnavailableException e) {
+            throw new UncheckedStoreException(e);
+        }
+    }
+
+    private DecideAnswer decideFirst(MessageEntry entry, long start) {
+        FlockView flock = view.get();
+        return switch (rules.evaluate(entry.request().message(), flock)) {
+            case Evaluation.Settled settled -> {
+                boolean respond = settled.responders().contains(self);
+                if (respond) {
+                    entry.sendWithoutClaim();
+                }
+                yield answer(respond, respond ? settled.reason() : settled.otherReason(), null, start);
+            }
+            case Evaluation.Routine routine -> decideRoutine(entry, routine, flock, start);
+        };
+    }
+
+    private DecideAnswer decideRoutine(MessageEntry entry, Evaluation.Routine routine, FlockView flock, long start) {
+        boolean claimant = routine.claimant().equals(self);
+        if (entry.key() == null) {
+            return decideWithoutStore(entry, routine, start);
+        }
+        try {
+            if (claimant) {
+                long t = nanoTime.getAsLong();
+                boolean won = store.createClaim(
+                        new Claim(entry.key(), self, routine.claimantReason().code(), clock.instant(), 1));
+                metrics.claimAttempt(won, nanoTime.getAsLong() - t);
+                if (won) {
+                    entry.held(1);
+                    return answer(true, routine.claimantReason(), self, start);
+                }
+            }
+            ClaimState state = store.readClaim(entry.key());
+            Optional<String> holder = holderOf(state);
+            if (holder.isPresent()) {
+                if (!(state instanceof ClaimState.Sent)) {
+                    entry.watch(nanoTime.getAsLong()); // for revocation if the holder goes down
+                }
+                return answer(false, Reason.CLAIMED_BY_OTHER, holder.get(), start);
+            }
+            int rank = routine.rankOf(self);
+            if (rank > 0 && flock.isOnline(self)) {
+                entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
+            }
+            return answer(false, Reason.STANDBY, routine.claimant(), start);
+        } catch (StoreUnavailableException e) {
+            return decideWithoutStore(entry, routine, start);
+        }
+    }
+
+    /** The store is down: the claimant answers on its own view, everyone else stays silent. */
+    private DecideAnswer decideWithoutStore(MessageEntry entry, Evaluation.Routine routine, long start) {
+        metrics.storeUnavailable();
+        LOG.warn(
+                "shared store unavailable: deciding {} without a claim",
+                entry.request().localId());
+        if (routine.claimant().equals(self)) {
+            entry.sendWithoutClaim();
+            return answer(true, routine.claimantReason(), self, start);
+        }
+        return answer(false, Reason.STANDBY, routine.claimant(), start);
+    }
+
+    private DecideAnswer answer(boolean respond, Reason reason, String claimedBy, long start) {
+        return new DecideAnswer(
+                respond,
+                reason.code(),
+                self,
+                claimedBy,
+                Duration.ofNanos(nanoTime.getAsLong() - start).toMillis());
+    }
+
+    private static Optional<String> holderOf(ClaimState state) {
+        return switch (state) {
+            case ClaimState.Unclaimed u -> Optional.empty();
+            case ClaimState.Unreadable u -> Optional.of("unknown");
+            case ClaimState.Held h -> Optional.of(h.claim().twin());
+            case ClaimState.Sent s -> Optional.of(s.claim().twin());
+            case ClaimState.Revoked r -> Optional.of(r.claim().twin());
+        };
+    }
+
+    // ---- confirm ------------------------------------------------------------------------------
+
+    /** {@code POST /v1/confirm}: may this twin send its reply to {@code id} now? */
+    public boolean confirm(LocalMessageId id) {
+        Optional<MessageEntry> found = ledger.find(id);
+        if (found.isEmpty()) {
+            LOG.info("confirm for a message never decided here: {}", id);
+            metrics.confirmed(false);
+            return false;
+        }
+        MessageEntry entry = found.get();
+        boolean send;
+        synchronized (entry) {
+            send = entry.freeToSend() || confirmClaim(entry);
+        }
+        metrics.confirmed(send);
+        return send;
+    }
+
+    private boolean confirmClaim(MessageEntry entry) {
+        int generation = entry.heldGeneration();
+        if (generation == 0) {
+            return false;
+        }
+        try {
+            ClaimEnd end = store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.SENT, self, clock.instant()));
+            boolean send = end.sent() && end.twin().equals(self);
+            if (send) {
+                entry.stopWatching();
+            } else {
+                LOG.info(
+                        "reply to {} refused: generation {} was {} by {}",
+                        entry.key(),
+                        generation,
+                        end.kind(),
+                        end.twin());
+            }
+            return send;
+        } catch (StoreUnavailableException e) {
+            // Whether it was revoked cannot be known: at most once wins.
+            metrics.storeUnavailable();
+            LOG.warn("reply to {} refused: the shared store is unavailable ({})", entry.key(), e.getMessage());
+            return false;
+        }
+    }
+
+    // ---- duty ---------------------------------------------------------------------------------
+
+    /** The owner of a duty slot, and whether it is this twin: {@code POST /v1/duty}. */
+    public record DutyAnswer(boolean run, String owner) {}
+
+    public DutyAnswer duty(String job, String slot) {
+        String key = ClaimKeys.dutyKey(job, slot);
+        try {
+            if (store.createClaim(new Claim(key, self, "duty", clock.instant(), 1))) {
+                return new DutyAnswer(true, self);
+            }
+            String owner = holderOf(store.readClaim(key)).orElse("unknown");
+            return new DutyAnswer(owner.equals(self), owner);
+        } catch (StoreUnavailableException e) {
+            metrics.storeUnavailable();
+            String primary = view.get().roles().primary();
+            return new DutyAnswer(primary.equals(self), primary);
+        }
+    }
+
+    // ---- watching -----------------------------------------------------------------------------
+
+    /** Looks after every watched message once: takeovers and revocations. Called every ~100 ms. */
+    public void tick() {
+        long now = nanoTime.getAsLong();
+        FlockView flock = view.get();
+        for (MessageEntry entry : ledger.entries()) {
+            if (!entry.watching()) {
+                continue;
+            }
+            if (now - entry.decidedNanos() > WATCH_LIMIT.toNanos()) {
+                entry.stopWatching();
+                LOG.warn("gave up watching {}: nobody answered it within {}", entry.key(), WATCH_LIMIT);
+                continue;
+            }
+            synchronized (entry) {
+                try {
+                    step(entry, flock, now);
+                } catch (StoreUnavailableException e) {
+                    return; // the next tick tries again
+                }
+            }
+        }
+    }
+
+    private void step(MessageEntry entry, FlockView flock, long now) throws StoreUnavailableException {
+        boolean live = flock.isOnline(self);
+        switch (store.readClaim(entry.key())) {
+            case ClaimState.Sent s -> entry.stopWatching();
+            case ClaimState.Unclaimed u -> {
+                if (live && now >= entry.takeoverAtNanos()) {
+                    take(entry, 1, now);
+                }
+            }
+            case ClaimState.Held held -> {
+                Claim claim = held.claim();
+                if (live && !claim.twin().equals(self) && !flock.isOnline(claim.twin())) {
+                    ClaimEnd end = store.endClaim(
+                            entry.key(), claim.generation(), new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
+                    if (!end.sent() && end.twin().equals(self)) {
+                        LOG.info(
+                                "revoked {} generation {} from {} (down)",
+                                entry.key(),
+                                claim.generation(),
+                                claim.twin());
+                        take(entry, claim.generation() + 1, now);
+                    }
+                }
+            }
+            case ClaimState.Revoked revoked -> {
+                if (live && !entry.gaveUp()) {
+                    take(entry, revoked.claim().generation() + 1, now);
+                }
+            }
+            case ClaimState.Unreadable u -> {}
+        }
+    }
+
+    private void take(MessageEntry entry, int generation, long now) throws StoreUnavailableException {
+        long t = nanoTime.getAsLong();
+        boolean won =
+                store.createClaim(new Claim(entry.key(), self, Reason.TAKEOVER.code(), clock.instant(), generation));
+        metrics.claimAttempt(won, nanoTime.getAsLong() - t);
+        if (!won) {
+            return;
+        }
+        entry.held(generation);
+        metrics.takeover(now - entry.decidedNanos());
+        LOG.info("took over {} (generation {})", entry.key(), generation);
+        TakeoverDispatcher.Takeover takeover =
+                new TakeoverDispatcher.Takeover(entry.request(), self, Reason.TAKEOVER.code(), generation, entry.key());
+        dispatchExecutor.execute(() -> dispatch(entry, takeover));
+    }
+
+    /** Hands the turn over; if that finally fails, gives the claim up so another twin takes it. */
+    private void dispatch(MessageEntry entry, TakeoverDispatcher.Takeover takeover) {
+        if (dispatcher.dispatch(takeover)) {
+            return;
+        }
+        synchronized (entry) {
+            entry.giveUp();
+            try {
+                ClaimEnd end = store.endClaim(
+                        takeover.claimKey(),
+                        takeover.generation(),
+                        new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
+                LOG.warn(
+                        "could not dispatch the takeover of {}; gave generation {} up ({})",
+                        takeover.claimKey(),
+                        takeover.generation(),
+                        end.kind());
+            } catch (StoreUnavailableException e) {
+                LOG.warn(
+                        "could not dispatch the takeover of {} nor give it up: {}",
+                        takeover.claimKey(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /** Forgets old messages and counts; called now and then. */
+    public void prune() {
+        ledger.prune(nanoTime.getAsLong(), KEEP_ENTRIES, KEEP_COUNTS);
+    }
+
+    int remembered() {
+        return ledger.size();
+    }
+
+    /** Carries a store failure out of the ledger's compute function. */
+    private static final class UncheckedStoreException extends RuntimeException {
+        UncheckedStoreException(StoreUnavailableException cause) {
+            super(cause);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.openclaw.twin.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.coordination.FlockView;
+import dev.openclaw.twin.coordination.Overrides;
+import dev.openclaw.twin.coordination.Rotation;
+import dev.openclaw.twin.state.FileStateStore;
+import dev.openclaw.twin.testing.MutableClock;
+import dev.openclaw.twin.testing.TestConfigs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two or three coordinators (one per twin) over one real state directory, with the clocks and
+ * each twin's view of who is up driven by the test. 2026-03-01 is odd: tars is primary, then case,
+ * then kipp; takeover_delay 2 s.
+ */
+class ClaimCoordinatorTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    @TempDir
+    Path state;
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final Set<String> down = new HashSet<>();
+    private final List<TakeoverDispatcher.Takeover> dispatched = new CopyOnWriteArrayList<>();
+    private TwinsConfig config;
+
+    @BeforeEach
+    void config() {
+        config = TestConfigs.parse("""
+                twins:
+                  tars: {hostname: a}
+                  case: {hostname: b}
+                  kipp: {hostname: c}
+                shared_storage: {type: local, path: %s}
+                coordination: {rotation: daily, odd_primary: tars, even_primary: case, order: [tars, case, kipp],
+                               timezone: UTC, takeover_delay_seconds: 2}
+                """.formatted(state));
+    }
+
+    private ClaimCoordinator twin(String name) {
+        Rotation rotation = new Rotation(config.coordination());
+        return new ClaimCoordinator(
+                config,
+                name,
+                new FileStateStore(state, "twin-primary.json"),
+                clock,
+                nanos::get,
+                () -> new FlockView(
+                        rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
+                        Overrides.NONE,
+                        false,
+                        down),
+                takeover -> dispatched.add(takeover),
+                Runnable::run,
+                ProtocolMetrics.NONE);
+    }
+
+    private void advance(Duration d) {
+        nanos.addAndGet(d.toNanos());
+        clock.advance(d);
+    }
+
+    private static DecideRequest irc(String localId, String text) {
+        return new DecideRequest(
+                "irc", "#flock", localId, "human!~h@127.0.0.1", text, null, "agent:main:irc:group:#flock", null);
+    }
+
+    private static LocalMessageId id(DecideRequest r) {
+        return r.localId();
+    }
+
+    @Test
+    void thePrimaryClaimsAndSendsTheStandbyStaysSilentAndStopsWatching() {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        // IRC: each twin's gateway has its own id for the same message.
+        DecideRequest atTars = irc("local:t:1", "what is the capital of Peru?");
+        DecideRequest atCase = irc("local:c:1", "what is the capital of Peru?");
+
+        assertThat(tars.decide(atTars))
+                .extracting("respond", "reason", "claimedBy")
+                .containsExactly(true, "primary", "tars");
+        assertThat(casey.decide(atCase))
+                .extracting("respond", "reason", "claimedBy")
+                .containsExactly(false, "claimed-by-other", "tars");
+        assertThat(tars.confirm(id(atTars))).isTrue();
+        assertThat(tars.confirm(id(atTars))).as("a reply in several parts").isTrue();
+        advance(Duration.ofSeconds(10));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+        assertThat(casey.confirm(id(atCase))).isFalse();
+    }
+
+    @Test
+    void withoutAClaimTheNextTwinTakesOverAfterItsRankTimesTheDelay() {
+        ClaimCoordinator casey = twin("case");
+        ClaimCoordinator kipp = twin("kipp");
+        DecideRequest atCase = irc("local:c:1", "hello?");
+        DecideRequest atKipp = irc("local:k:1", "hello?");
+        // tars (primary) never decides: its gateway died with the message in flight.
+        assertThat(casey.decide(atCase))
+                .extracting("respond", "reason", "claimedBy")
+                .containsExactly(false, "standby", "tars");
+        assertThat(kipp.decide(atKipp).reason()).isEqualTo("standby");
+
+        advance(Duration.ofMillis(1900));
+        casey.tick();
+        kipp.tick();
+        assertThat(dispatched).isEmpty();
+        advance(Duration.ofMillis(200));
+        kipp.tick(); // rank 2: not yet
+        casey.tick(); // rank 1: now
+        assertThat(dispatched).singleElement().satisfies(t -> {
+            assertThat(t.twin()).isEqualTo("case");
+            assertThat(t.generation()).isEqualTo(1);
+            assertThat(t.request()).isEqualTo(atCase);
+        });
+        advance(Duration.ofSeconds(3));
+        kipp.tick();
+        assertThat(dispatched).hasSize(1);
+        assertThat(kipp.confirm(id(atKipp))).isFalse();
+        assertThat(casey.confirm(id(atCase))).isTrue();
+    }
+
+    @Test
+    void aHolderThatGoesDownBeforeConfirmingIsRevokedAndFencedWhenItWakes() {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atTars = irc("local:t:9", "tell me a joke");
+        DecideRequest atCase = irc("local:c:9", "tell me a joke");
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(casey.decide(atCase).reason()).isEqualTo("claimed-by-other");
+
+        down.add("tars"); // SIGSTOPped while generating its reply
+        advance(Duration.ofMillis(100));
+        casey.tick();
+        assertThat(dispatched).singleElement().satisfies(t -> {
+            assertThat(t.twin()).isEqualTo("case");
+            assertThat(t.generation()).isEqualTo(2);
+        });
+        down.remove("tars"); // SIGCONT: its reply is ready
+        assertThat(tars.confirm(id(atTars))).as("fenced").isFalse();
+        assertThat(casey.confirm(id(atCase))).isTrue();
+    }
+
+    @Test
+    void retriedDecidesGetTheSameAnswerAndRepeatsOfATextAreNewMessages() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        DecideRequest first = irc("local:t:1", "hi");
+        var pool = Executors.newFixedThreadPool(8);
+        List<Future<DecideAnswer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            answers.add(pool.submit(() -> tars.decide(first)));
+        }
+        for (Future<DecideAnswer> a : answers) {
+            assertThat(a.get().reason()).isEqualTo("primary");
+        }
+        pool.close();
+        assertThat(tars.remembered()).isEqualTo(1);
+        // The same text again from the same person is a new message: answered again.
+        DecideRequest second = irc("local:t:2", "hi");
+        assertThat(tars.decide(second).reason()).isEqualTo("primary");
+
+        // case sees both before tars has sent either (generating a reply takes seconds).
+        ClaimCoordinator casey = twin("case");
+        assertThat(casey.decide(irc("local:c:1", "hi")).reason()).isEqualTo("claimed-by-other");
+        assertThat(casey.decide(irc("local:c:2", "hi")).reason()).isEqualTo("claimed-by-other");
+        assertThat(casey.decide(irc("local:c:3", "hi")).reason())
+                .as("a third 'hi' nobody claimed yet")
+                .isEqualTo("standby");
+        assertThat(tars.confirm(id(first))).isTrue();
+        assertThat(tars.confirm(id(second))).isTrue();
+    }
+
+    @Test
+    void aRestartedTwinCountsOnPastTheRepeatsAlreadyAnswered() {
+        ClaimCoordinator tars = twin("tars");
+        for (int i = 1; i <= 2; i++) {
+            DecideRequest r = irc("local:t:" + i, "ping");
+            tars.decide(r);
+            tars.confirm(id(r));
+        }
+        ClaimCoordinator restartedCase = twin("case");
+        tars.decide(irc("local:t:3", "ping"));
+        assertThat(restartedCase.decide(irc("local:c:1", "ping")).reason()).isEqualTo("claimed-by-other");
+    }
+
+    @Test
+    void globalIdsNeedNoCounting() {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest message = new DecideRequest("discord", "chan-1", "1234", "u-9", "hi", null, null, null);
+        assertThat(tars.decide(message).reason()).isEqualTo("primary");
+        assertThat(casey.decide(message).reason()).isEqualTo("claimed-by-other");
+    }
+
+    @Test
+    void namedAndBothMessagesNeedNoClaim() {
+        ClaimCoordinator casey = twin("case");
+        DecideRequest named = irc("local:c:1", "case, what's your uptime?");
+        assertThat(casey.decide(named)).extracting("respond", "reason").containsExactly(true, "named");
+        assertThat(casey.confirm(id(named))).isTrue();
+        DecideRequest both = irc("local:c:2", "both of you, say hi");
+        assertThat(casey.decide(both).reason()).isEqualTo("both-requested");
+        assertThat(casey.confirm(id(both))).isTrue();
+    }
+
+    @Test
+    void withTheStoreDownThePrimaryAnswersAloneAndNobodyTakesOverLater() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        Path away = state.resolveSibling(state.getFileName() + "-away");
+        Files.move(state, away);
+        DecideRequest atTars = irc("local:t:1", "are you there?");
+        DecideRequest atCase = irc("local:c:1", "are you there?");
+        assertThat(tars.decide(atTars)).extracting("respond", "reason").containsExactly(true, "primary");
+        assertThat(casey.decide(atCase)).extracting("respond", "reason").containsExactly(false, "standby");
+        assertThat(tars.confirm(id(atTars))).isTrue();
+        Files.move(away, state);
+        advance(Duration.ofSeconds(5));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+    }
+
+    @Test
+    void aDutyRunsOncePerSlot() {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        assertThat(casey.duty("heartbeat", "2026-03-01T12:00"))
+                .isEqualTo(new ClaimCoordinator.DutyAnswer(true, "case"));
+        assertThat(tars.duty("heartbeat", "2026-03-01T12:00"))
+                .isEqualTo(new ClaimCoordinator.DutyAnswer(false, "case"));
+        assertThat(casey.duty("heartbeat", "2026-03-01T12:00").run())
+                .as("asked again")
+                .isTrue();
+        assertThat(tars.duty("heartbeat", "2026-03-01T12:30").run()).isTrue();
+    }
+
+    @Test
+    void aFailedDispatchGivesTheClaimUpForTheNextTwin() {
+        Rotation rotation = new Rotation(config.coordination());
+        ClaimCoordinator failing = new ClaimCoordinator(
+                config,
+                "case",
+                new FileStateStore(state, "twin-primary.json"),
+                clock,
+                nanos::get,
+                () -> new FlockView(
+                        rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
+                        Overrides.NONE,
+                        false,
+                        down),
+                takeover -> false,
+                Runnable::run,
+                ProtocolMetrics.NONE);
+        ClaimCoordinator kipp = twin("kipp");
+        failing.decide(irc("local:c:1", "anyone?"));
+        DecideRequest atKipp = irc("local:k:1", "anyone?");
+        kipp.decide(atKipp);
+        advance(Duration.ofMillis(2100));
+        failing.tick(); // claims generation 1, cannot dispatch, gives it up
+        kipp.tick(); // takes generation 2
+        assertThat(dispatched).singleElement().satisfies(t -> {
+            assertThat(t.twin()).isEqualTo("kipp");
+            assertThat(t.generation()).isEqualTo(2);
+        });
+        failing.tick();
+        assertThat(dispatched).hasSize(1);
+        assertThat(kipp.confirm(id(atKipp))).isTrue();
+    }
+}
