@@ -3,6 +3,7 @@ package dev.openclaw.twin.daemon;
 import dev.openclaw.twin.protocol.ClaimCoordinator;
 import dev.openclaw.twin.protocol.DecideRequest;
 import dev.openclaw.twin.protocol.LocalMessageId;
+import dev.openclaw.twin.protocol.RequestTime;
 import java.util.Map;
 
 /** The JSON side of {@code /v1/decide}, {@code /v1/confirm} and {@code /v1/duty} (DESIGN §6). */
@@ -30,7 +31,9 @@ final class ProtocolApi {
     Object confirm(RequestBody body) {
         LocalMessageId id = new LocalMessageId(
                 body.required("channel"), body.optional("conversationId").orElse(""), body.required("messageId"));
-        return Map.of("send", claims.confirm(id));
+        return Map.of(
+                "send",
+                claims.confirm(id, RequestTime.parse(body.optional("timestamp").orElse(null))));
     }
 
     Object duty(RequestBody body) {

@@ -42,6 +42,14 @@ public final class ClaimCoordinator {
     static final Duration WATCH_LIMIT = Duration.ofMinutes(10);
     /** Decided messages are remembered this long (a confirm may come minutes after its decide). */
     static final Duration KEEP_ENTRIES = Duration.ofHours(1);
+    /**
+     * A decide that reaches the daemon later than this after its gateway received the message has
+     * been given up by the gateway (the plugin's timeout is shorter): claiming it would leave it
+     * held by a twin whose gateway is not going to answer.
+     */
+    static final Duration STALE_DECIDE = Duration.ofMillis(1500);
+    /** Likewise for a confirm: its gateway has stopped waiting and will not send. */
+    static final Duration STALE_CONFIRM = Duration.ofSeconds(5);
     /** Content counts are remembered this long after the last repeat. */
     static final Duration KEEP_COUNTS = Duration.ofHours(24);
 
@@ -148,6 +156,14 @@ public final class ClaimCoordinator {
         if (entry.key() == null) {
             return decideWithoutStore(entry, routine, start);
         }
+        if (claimant && isStale(entry.request().receivedAt(), STALE_DECIDE)) {
+            // Its gateway has given up on this decide: take it over through the dispatcher instead.
+            LOG.info(
+                    "decide for {} arrived late; handling it as a takeover",
+                    entry.request().localId());
+            entry.watch(nanoTime.getAsLong());
+            return answer(false, Reason.STANDBY, self, start);
+        }
         try {
             if (claimant) {
                 long t = nanoTime.getAsLong();
@@ -211,8 +227,18 @@ public final class ClaimCoordinator {
 
     // ---- confirm ------------------------------------------------------------------------------
 
-    /** {@code POST /v1/confirm}: may this twin send its reply to {@code id} now? */
-    public boolean confirm(LocalMessageId id) {
+    private boolean isStale(Optional<java.time.Instant> sentAt, Duration limit) {
+        return sentAt.filter(t -> Duration.between(t, clock.instant()).compareTo(limit) > 0)
+                .isPresent();
+    }
+
+    /**
+     * {@code POST /v1/confirm}: may this twin send its reply to {@code id} now?
+     *
+     * @param askedAt when the gateway asked; a confirm older than {@link #STALE_CONFIRM} is refused
+     *     and the claim given up, since its gateway no longer waits for the answer
+     */
+    public boolean confirm(LocalMessageId id, Optional<java.time.Instant> askedAt) {
         Optional<MessageEntry> found = ledger.find(id);
         if (found.isEmpty()) {
             LOG.info("confirm for a message never decided here: {}", id);
@@ -222,7 +248,13 @@ public final class ClaimCoordinator {
         MessageEntry entry = found.get();
         boolean send;
         synchronized (entry) {
-            send = entry.freeToSend() || confirmClaim(entry);
+            if (isStale(askedAt, STALE_CONFIRM)) {
+                LOG.info("confirm for {} arrived late; giving the message up to the other twins", id);
+                giveUp(entry, entry.heldGeneration());
+                send = false;
+            } else {
+                send = entry.freeToSend() || confirmClaim(entry);
+            }
         }
         metrics.confirmed(send);
         return send;
@@ -354,24 +386,22 @@ public final class ClaimCoordinator {
         if (dispatcher.dispatch(takeover)) {
             return;
         }
+        LOG.warn("could not dispatch the takeover of {}; giving it up", takeover.claimKey());
         synchronized (entry) {
-            entry.giveUp();
-            try {
-                ClaimEnd end = store.endClaim(
-                        takeover.claimKey(),
-                        takeover.generation(),
-                        new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
-                LOG.warn(
-                        "could not dispatch the takeover of {}; gave generation {} up ({})",
-                        takeover.claimKey(),
-                        takeover.generation(),
-                        end.kind());
-            } catch (StoreUnavailableException e) {
-                LOG.warn(
-                        "could not dispatch the takeover of {} nor give it up: {}",
-                        takeover.claimKey(),
-                        e.getMessage());
-            }
+            giveUp(entry, takeover.generation());
+        }
+    }
+
+    /** Revokes our own claim (if any) so the other twins take the message; we never take it again. */
+    private void giveUp(MessageEntry entry, int generation) {
+        entry.giveUp();
+        if (generation == 0) {
+            return;
+        }
+        try {
+            store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
+        } catch (StoreUnavailableException e) {
+            LOG.warn("could not give {} up: {}", entry.key(), e.getMessage());
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.openclaw.twin.protocol;
 
 import dev.openclaw.twin.coordination.Message;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/decide}'s body (DESIGN §6): one inbound message as this twin's gateway saw it.
@@ -21,6 +23,11 @@ public record DecideRequest(
 
     public Message message() {
         return new Message(channel, conversationId, messageId, senderId, text);
+    }
+
+    /** When the gateway received it ({@code timestamp}: epoch milliseconds or ISO-8601), if given. */
+    public Optional<Instant> receivedAt() {
+        return RequestTime.parse(timestamp);
     }
 
     /** This twin's own identity of the message: what confirm names it by. */

@@ -101,12 +101,14 @@ class ClaimCoordinatorTest {
         assertThat(casey.decide(atCase))
                 .extracting("respond", "reason", "claimedBy")
                 .containsExactly(false, "claimed-by-other", "tars");
-        assertThat(tars.confirm(id(atTars))).isTrue();
-        assertThat(tars.confirm(id(atTars))).as("a reply in several parts").isTrue();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
+                .as("a reply in several parts")
+                .isTrue();
         advance(Duration.ofSeconds(10));
         casey.tick();
         assertThat(dispatched).isEmpty();
-        assertThat(casey.confirm(id(atCase))).isFalse();
+        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isFalse();
     }
 
     @Test
@@ -136,8 +138,8 @@ class ClaimCoordinatorTest {
         advance(Duration.ofSeconds(3));
         kipp.tick();
         assertThat(dispatched).hasSize(1);
-        assertThat(kipp.confirm(id(atKipp))).isFalse();
-        assertThat(casey.confirm(id(atCase))).isTrue();
+        assertThat(kipp.confirm(id(atKipp), java.util.Optional.empty())).isFalse();
+        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isTrue();
     }
 
     @Test
@@ -157,8 +159,10 @@ class ClaimCoordinatorTest {
             assertThat(t.generation()).isEqualTo(2);
         });
         down.remove("tars"); // SIGCONT: its reply is ready
-        assertThat(tars.confirm(id(atTars))).as("fenced").isFalse();
-        assertThat(casey.confirm(id(atCase))).isTrue();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
+                .as("fenced")
+                .isFalse();
+        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isTrue();
     }
 
     @Test
@@ -186,8 +190,8 @@ class ClaimCoordinatorTest {
         assertThat(casey.decide(irc("local:c:3", "hi")).reason())
                 .as("a third 'hi' nobody claimed yet")
                 .isEqualTo("standby");
-        assertThat(tars.confirm(id(first))).isTrue();
-        assertThat(tars.confirm(id(second))).isTrue();
+        assertThat(tars.confirm(id(first), java.util.Optional.empty())).isTrue();
+        assertThat(tars.confirm(id(second), java.util.Optional.empty())).isTrue();
     }
 
     @Test
@@ -196,7 +200,7 @@ class ClaimCoordinatorTest {
         for (int i = 1; i <= 2; i++) {
             DecideRequest r = irc("local:t:" + i, "ping");
             tars.decide(r);
-            tars.confirm(id(r));
+            tars.confirm(id(r), java.util.Optional.empty());
         }
         ClaimCoordinator restartedCase = twin("case");
         tars.decide(irc("local:t:3", "ping"));
@@ -217,10 +221,10 @@ class ClaimCoordinatorTest {
         ClaimCoordinator casey = twin("case");
         DecideRequest named = irc("local:c:1", "case, what's your uptime?");
         assertThat(casey.decide(named)).extracting("respond", "reason").containsExactly(true, "named");
-        assertThat(casey.confirm(id(named))).isTrue();
+        assertThat(casey.confirm(id(named), java.util.Optional.empty())).isTrue();
         DecideRequest both = irc("local:c:2", "both of you, say hi");
         assertThat(casey.decide(both).reason()).isEqualTo("both-requested");
-        assertThat(casey.confirm(id(both))).isTrue();
+        assertThat(casey.confirm(id(both), java.util.Optional.empty())).isTrue();
     }
 
     @Test
@@ -233,7 +237,7 @@ class ClaimCoordinatorTest {
         DecideRequest atCase = irc("local:c:1", "are you there?");
         assertThat(tars.decide(atTars)).extracting("respond", "reason").containsExactly(true, "primary");
         assertThat(casey.decide(atCase)).extracting("respond", "reason").containsExactly(false, "standby");
-        assertThat(tars.confirm(id(atTars))).isTrue();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
         Files.move(away, state);
         advance(Duration.ofSeconds(5));
         casey.tick();
@@ -284,6 +288,44 @@ class ClaimCoordinatorTest {
         });
         failing.tick();
         assertThat(dispatched).hasSize(1);
-        assertThat(kipp.confirm(id(atKipp))).isTrue();
+        assertThat(kipp.confirm(id(atKipp), java.util.Optional.empty())).isTrue();
+    }
+
+    @Test
+    void aDecideTheGatewayHasGivenUpOnIsNotClaimedButTakenOver() {
+        ClaimCoordinator tars = twin("tars");
+        DecideRequest late = new DecideRequest(
+                "irc",
+                "#flock",
+                "local:t:1",
+                "human",
+                "slow?",
+                Long.toString(NOW.minusSeconds(3).toEpochMilli()),
+                null,
+                null);
+        assertThat(tars.decide(late)).extracting("respond", "reason").containsExactly(false, "standby");
+        tars.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.twin()).isEqualTo("tars"));
+    }
+
+    @Test
+    void aConfirmTheGatewayHasGivenUpOnGivesTheClaimToTheNextTwin() {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atTars = irc("local:t:1", "still there?");
+        DecideRequest atCase = irc("local:c:1", "still there?");
+        tars.decide(atTars);
+        casey.decide(atCase);
+        assertThat(tars.confirm(id(atTars), java.util.Optional.of(NOW.minusSeconds(10))))
+                .isFalse();
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.generation()).isEqualTo(2));
+        tars.tick();
+        assertThat(dispatched).hasSize(1);
+        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isTrue();
     }
 }
