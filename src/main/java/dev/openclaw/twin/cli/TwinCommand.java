@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             DaemonCommand.class,
             OverrideCommand.class,
             InitCommand.class,
+            DemoCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         },

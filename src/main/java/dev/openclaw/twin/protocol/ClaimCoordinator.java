@@ -12,6 +12,7 @@ import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -65,6 +66,8 @@ public final class ClaimCoordinator {
     private final ResponseRules rules;
     private final MessageLedger ledger = new MessageLedger();
     private final Duration takeoverDelay;
+    private final long createdNanos;
+    private volatile Instant startedOnStoreClock;
 
     public ClaimCoordinator(
             TwinsConfig config,
@@ -87,6 +90,7 @@ public final class ClaimCoordinator {
         this.metrics = metrics;
         this.rules = new ResponseRules(config);
         this.takeoverDelay = config.coordination().takeoverDelay();
+        this.createdNanos = nanoTime.getAsLong();
     }
 
     // ---- decide -------------------------------------------------------------------------------
@@ -122,19 +126,40 @@ public final class ClaimCoordinator {
     }
 
     /**
-     * Where the count of {@code base} stands when this daemon first sees it (it may have restarted
-     * while the others counted on): past every occurrence already answered.
+     * Where the count of {@code base} stands when this daemon first sees it. Usually 0; but this
+     * daemon may have been restarted while the others counted on, so occurrences answered before it
+     * started (by the store's clock, which every twin shares) are counted as seen. Occurrences
+     * answered since belong to messages this daemon is seeing now, late.
      */
     private int firstSight(String base) {
         try {
+            Instant started = startedOnStoreClock();
             int occurrence = 0;
-            while (store.readClaim(ClaimKeys.contentKey(base, occurrence)) instanceof ClaimState.Sent) {
+            while (true) {
+                String key = ClaimKeys.contentKey(base, occurrence);
+                if (!(store.readClaim(key) instanceof ClaimState.Sent)
+                        || !store.claimStoredAt(key)
+                                .filter(t -> t.isBefore(started))
+                                .isPresent()) {
+                    return occurrence;
+                }
                 occurrence++;
             }
-            return occurrence;
         } catch (StoreUnavailableException e) {
             throw new UncheckedStoreException(e);
         }
+    }
+
+    /** This daemon's start on the store's clock (a second early, for the store's timestamp granularity). */
+    private Instant startedOnStoreClock() throws StoreUnavailableException {
+        Instant known = startedOnStoreClock;
+        if (known == null) {
+            // Measured once, when first needed: the store's clock now, less the time since start.
+            Instant storeNow = store.storeNow().orElse(clock.instant());
+            known = storeNow.minusNanos(nanoTime.getAsLong() - createdNanos).minusSeconds(1);
+            startedOnStoreClock = known;
+        }
+        return known;
     }
 
     private DecideAnswer decideFirst(MessageEntry entry, long start) {

@@ -243,6 +243,18 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
+    public Optional<Instant> claimStoredAt(String key) throws StoreUnavailableException {
+        requireRoot();
+        try {
+            return Optional.of(Files.getLastModifiedTime(claimFile(key, 1)).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw unavailable("cannot read " + relative(claimFile(key, 1)), e);
+        }
+    }
+
+    @Override
     public ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException {
         Path file = endFile(key, generation);
         if (createExclusive(file, end)) {

@@ -60,6 +60,9 @@ public interface StateStore {
      */
     ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException;
 
+    /** When generation 1 of {@code key} was stored, on the store's clock; empty if unclaimed. */
+    Optional<Instant> claimStoredAt(String key) throws StoreUnavailableException;
+
     /** Deletes claims last written before {@code before}; returns how many keys went. */
     int pruneClaims(Instant before) throws StoreUnavailableException;
 

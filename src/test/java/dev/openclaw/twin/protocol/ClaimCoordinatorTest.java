@@ -195,16 +195,28 @@ class ClaimCoordinatorTest {
     }
 
     @Test
-    void aRestartedTwinCountsOnPastTheRepeatsAlreadyAnswered() {
+    void aRestartedTwinCountsOnPastTheRepeatsAlreadyAnswered() throws Exception {
         ClaimCoordinator tars = twin("tars");
         for (int i = 1; i <= 2; i++) {
             DecideRequest r = irc("local:t:" + i, "ping");
             tars.decide(r);
             tars.confirm(id(r), java.util.Optional.empty());
         }
+        // ...a while ago, on the store's clock.
+        try (var files = Files.walk(state.resolve("twin/claims"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(
+                        f, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+            }
+        }
         ClaimCoordinator restartedCase = twin("case");
         tars.decide(irc("local:t:3", "ping"));
         assertThat(restartedCase.decide(irc("local:c:1", "ping")).reason()).isEqualTo("claimed-by-other");
+        // A twin that sees a message late, after it was answered, is not fooled into a new count.
+        DecideRequest fresh = irc("local:t:4", "pong");
+        tars.decide(fresh);
+        tars.confirm(id(fresh), java.util.Optional.empty());
+        assertThat(restartedCase.decide(irc("local:c:2", "pong")).reason()).isEqualTo("claimed-by-other");
     }
 
     @Test

@@ -1,0 +1,102 @@
+package dev.openclaw.twin.cli;
+
+import dev.openclaw.twin.demo.DemoReport;
+import dev.openclaw.twin.demo.DemoRun;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "demo",
+        header = "Watch a local flock decide who answers, with failures injected.",
+        description = {
+            "Starts a flock of real daemon processes on a temporary shared directory (nothing to",
+            "configure), feeds every twin the same stream of chat messages the way gateways would",
+            "(routine questions, named twins, 'both of you', 'just X', 'check your disk', twins",
+            "talking), and prints who answered what and why. With faults on (the default) it also",
+            "SIGKILLs the acting primary, SIGSTOPs twins (once between a claim and its confirm),",
+            "takes the shared store away, fails a gateway and runs one twin's clock 5 min fast.",
+            "Ends with a table: duplicates, unanswered, takeover and decide latency.",
+            "Exit 0 when no message was answered twice or left unanswered (store outages apart).",
+            ""
+        })
+public final class DemoCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Option(names = "--twins", paramLabel = "N", description = "How many twins, 2 to 5. Default: 3.")
+    int twins = 3;
+
+    @Option(names = "--messages", paramLabel = "N", description = "How many messages. Default: 40.")
+    int messages = 40;
+
+    @Option(names = "--rate", paramLabel = "R", description = "Messages per second. Default: 2.")
+    double rate = 2;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the message stream and faults. Default: 1.")
+    long seed = 1;
+
+    @Option(names = "--no-faults", description = "Run without injecting failures.")
+    boolean noFaults;
+
+    @Option(
+            names = "--generation-ms",
+            paramLabel = "MIN-MAX",
+            description = "How long a twin takes to write a reply, in ms. Default: 300-900.")
+    String generation = "300-900";
+
+    @Option(names = "--quiet", description = "Only the summary, not each message.")
+    boolean quiet;
+
+    @Option(names = "--keep", description = "Keep the temporary directory (config, state, daemon logs).")
+    boolean keep;
+
+    public DemoCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (messages < 1 || rate <= 0) {
+            throw new TwinException(ExitCodes.USAGE, "demo: --messages and --rate must be positive");
+        }
+        String[] range = generation.split("-");
+        Duration min;
+        Duration max;
+        try {
+            min = Duration.ofMillis(Long.parseLong(range[0].strip()));
+            max = range.length > 1 ? Duration.ofMillis(Long.parseLong(range[1].strip())) : min;
+        } catch (NumberFormatException e) {
+            throw new TwinException(
+                    ExitCodes.USAGE, "demo: --generation-ms " + generation + ": expected MIN-MAX in ms");
+        }
+        try {
+            DemoRun.names(twins);
+        } catch (IllegalArgumentException e) {
+            throw new TwinException(ExitCodes.USAGE, "demo: " + e.getMessage());
+        }
+        DemoRun.Options options = new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep);
+        DemoRun run = new DemoRun(options, line -> {
+            context.out().println(line);
+            context.out().flush();
+        });
+        // Ctrl-C: every process the demo started goes with it.
+        Thread cleanup = new Thread(run::close, "twin-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            DemoReport report = run.run();
+            context.out().println();
+            context.out().println("Summary");
+            context.out().print(report.table());
+            report.problems().stream().limit(20).forEach(p -> context.out().println("  problem: " + p));
+            if (keep) {
+                context.out().println("Kept " + run.directory());
+            }
+            return report.clean() ? ExitCodes.OK : ExitCodes.FAILED;
+        } finally {
+            run.close();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+}

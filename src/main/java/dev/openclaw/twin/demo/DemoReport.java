@@ -1,0 +1,266 @@
+package dev.openclaw.twin.demo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The checker: what happened to each message against what the rules allow. A routine message must
+ * be answered exactly once; "both", machine-specific and named messages at least once, by the
+ * twins they ask for; a message from a twin never. Messages sent while the shared store was
+ * unavailable (or shortly before, while still in flight) are counted apart: the guarantee does not
+ * hold without a readable store.
+ */
+public record DemoReport(
+        int messages,
+        int routine,
+        int routineAnsweredOnce,
+        int duplicates,
+        int unanswered,
+        int multiAnswered,
+        int multiUnanswered,
+        int namedLostToFault,
+        int wrongResponder,
+        int fromTwinAnswered,
+        int duringStoreOutage,
+        int duringStoreOutageDuplicates,
+        int duringStoreOutageUnanswered,
+        int noTwinReachable,
+        int takeovers,
+        int refusedAtConfirm,
+        Map<String, Integer> reasons,
+        Map<String, double[]> decideMillisByTwin,
+        double[] daemonDecideMillis,
+        double[] takeoverMillis,
+        double[] revocationMillis,
+        List<Double> failoverMillis,
+        List<String> problems) {
+
+    private static final Set<String> ROUTINE =
+            Set.of("primary", "acting-primary", "standby", "claimed-by-other", "takeover");
+    private static final Set<String> MULTI = Set.of("both-requested", "both-flag", "machine-specific");
+    /** A message sent this long before a store outage may still be in flight when it starts. */
+    private static final Duration OUTAGE_LEAD = Duration.ofSeconds(6);
+
+    private static final Duration OUTAGE_TAIL = Duration.ofSeconds(1);
+    /** How long a named message may take to be answered. */
+    private static final Duration NAMED_LIFETIME = Duration.ofSeconds(10);
+
+    public boolean clean() {
+        return duplicates == 0
+                && unanswered == 0
+                && wrongResponder == 0
+                && fromTwinAnswered == 0
+                && multiUnanswered == 0;
+    }
+
+    public static DemoReport check(History history, List<Double> failoverMillis) {
+        int messages = 0, routine = 0, once = 0, duplicates = 0, unanswered = 0, multiOk = 0, multiMissing = 0;
+        int namedLostToFault = 0;
+        int wrong = 0,
+                fromTwin = 0,
+                outage = 0,
+                outageDup = 0,
+                outageMissing = 0,
+                unreachable = 0,
+                takeovers = 0,
+                refused = 0;
+        Map<String, Integer> reasons = new TreeMap<>();
+        Map<String, List<Double>> decideMillis = new TreeMap<>();
+        List<Double> daemonMillis = new ArrayList<>();
+        List<Double> takeoverMillis = new ArrayList<>();
+        List<Double> revocationMillis = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<History.Fault> outages = history.faults().stream()
+                .filter(f -> f.kind().startsWith("store"))
+                .toList();
+        for (History.Log log : history.logs()) {
+            messages++;
+            List<History.Decision> decisions = log.decisions();
+            for (History.Decision d : decisions) {
+                reasons.merge(d.reason(), 1, Integer::sum);
+                decideMillis.computeIfAbsent(d.twin(), t -> new ArrayList<>()).add(d.latencyNanos() / 1e6);
+                daemonMillis.add((double) d.daemonMillis());
+            }
+            takeovers += log.dispatches().size();
+            refused += log.refused.size();
+            // Generation 1: nobody had claimed it. Later: a holder went down and was revoked.
+            log.dispatches().stream()
+                    .min(java.util.Comparator.comparingLong(History.Dispatch::atNanos))
+                    .ifPresent(d -> (d.generation() == 1 ? takeoverMillis : revocationMillis)
+                            .add((d.atNanos() - log.sent().atNanos()) / 1e6));
+            int answers = log.answers().size();
+            long sent = log.sent().atNanos();
+            boolean inOutage = outages.stream()
+                    .anyMatch(f -> sent >= f.startNanos() - OUTAGE_LEAD.toNanos()
+                            && (f.endNanos() == 0 || sent <= f.endNanos() + OUTAGE_TAIL.toNanos()));
+            if (decisions.isEmpty()) {
+                unreachable++;
+                continue;
+            }
+            boolean isRoutine = decisions.stream().anyMatch(d -> ROUTINE.contains(d.reason()));
+            boolean isMulti = decisions.stream().anyMatch(d -> MULTI.contains(d.reason()));
+            boolean isFromTwin = decisions.stream().allMatch(d -> d.reason().equals("from-twin"));
+            if (inOutage) {
+                outage++;
+                if (isRoutine && answers > 1) {
+                    outageDup++;
+                } else if (!isFromTwin && answers == 0) {
+                    outageMissing++;
+                }
+                continue;
+            }
+            String label = "#" + log.sent().index() + " (" + log.sent().kind() + ") '"
+                    + log.sent().text() + "'";
+            if (isFromTwin) {
+                if (answers > 0) {
+                    fromTwin++;
+                    problems.add(label + ": a twin answered another twin");
+                }
+            } else if (isRoutine) {
+                routine++;
+                if (answers == 1) {
+                    once++;
+                } else if (answers == 0) {
+                    unanswered++;
+                    problems.add(label + ": unanswered; decisions " + decisions);
+                } else {
+                    duplicates++;
+                    problems.add(label + ": answered " + answers + " times " + log.answers() + "; decisions "
+                            + decisions + "; dispatches " + log.dispatches());
+                }
+            } else if (isMulti) {
+                if (answers > 0) {
+                    multiOk++;
+                } else {
+                    multiMissing++;
+                    problems.add(label + ": nobody answered");
+                }
+            } else {
+                // named / only: answers must come from twins told to respond, and at least one.
+                Set<String> allowed = new java.util.HashSet<>();
+                decisions.stream().filter(History.Decision::respond).forEach(d -> allowed.add(d.twin()));
+                boolean wrongOne = log.answers().stream().anyMatch(a -> !allowed.contains(a.twin()));
+                if (wrongOne) {
+                    wrong++;
+                    problems.add(label + ": answered by a twin it did not ask " + log.answers());
+                } else if (answers == 0 && !allowed.isEmpty()) {
+                    // Only the named twin may answer it: if a fault struck that twin meanwhile,
+                    // silence is what the rules ask for.
+                    boolean struck = history.faults().stream()
+                            .anyMatch(f -> allowed.contains(f.twin())
+                                    && f.startNanos() <= sent + NAMED_LIFETIME.toNanos()
+                                    && (f.endNanos() == 0 || f.endNanos() >= sent));
+                    if (struck) {
+                        namedLostToFault++;
+                        continue;
+                    }
+                    multiMissing++;
+                    problems.add(label + ": the named twin never answered");
+                } else if (answers > 0) {
+                    multiOk++;
+                }
+            }
+        }
+        Map<String, double[]> decideArrays = new LinkedHashMap<>();
+        decideMillis.forEach((twin, values) -> decideArrays.put(twin, sorted(values)));
+        return new DemoReport(
+                messages,
+                routine,
+                once,
+                duplicates,
+                unanswered,
+                multiOk,
+                multiMissing,
+                namedLostToFault,
+                wrong,
+                fromTwin,
+                outage,
+                outageDup,
+                outageMissing,
+                unreachable,
+                takeovers,
+                refused,
+                reasons,
+                decideArrays,
+                sorted(daemonMillis),
+                sorted(takeoverMillis),
+                sorted(revocationMillis),
+                List.copyOf(failoverMillis),
+                List.copyOf(problems));
+    }
+
+    private static double[] sorted(List<Double> values) {
+        double[] array = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(array);
+        return array;
+    }
+
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** The summary table. */
+    public String table() {
+        StringBuilder t = new StringBuilder();
+        row(t, "messages sent", messages);
+        row(t, "routine (must be answered exactly once)", routine);
+        row(t, "  answered once", routineAnsweredOnce);
+        row(t, "  duplicates", duplicates);
+        row(t, "  unanswered", unanswered);
+        row(t, "both / machine-specific / named answered", multiAnswered);
+        row(t, "  of those unanswered", multiUnanswered);
+        row(t, "  named twin struck by a fault meanwhile (apart)", namedLostToFault);
+        row(t, "answered by a twin not asked", wrongResponder);
+        row(t, "twin-to-twin answers", fromTwinAnswered);
+        row(
+                t,
+                "sent during a store outage (apart)",
+                duringStoreOutage + " (duplicates " + duringStoreOutageDuplicates + ", unanswered "
+                        + duringStoreOutageUnanswered + ")");
+        row(t, "no twin reachable", noTwinReachable);
+        row(t, "takeovers dispatched", takeovers);
+        row(t, "replies refused at confirm (fenced)", refusedAtConfirm);
+        row(
+                t,
+                "takeover, nobody claimed: message to dispatch p50 / p99",
+                ms(percentile(takeoverMillis, 50)) + " / " + ms(percentile(takeoverMillis, 99)));
+        row(
+                t,
+                "takeover from a holder gone down: p50 / p99",
+                ms(percentile(revocationMillis, 50)) + " / " + ms(percentile(revocationMillis, 99)));
+        decideMillisByTwin.forEach((twin, values) -> row(
+                t,
+                "decide round trip " + twin + " p50 / p99",
+                ms(percentile(values, 50)) + " / " + ms(percentile(values, 99))));
+        row(
+                t,
+                "decide inside the daemon p50 / p99",
+                ms(percentile(daemonDecideMillis, 50)) + " / " + ms(percentile(daemonDecideMillis, 99)));
+        if (!failoverMillis.isEmpty()) {
+            double[] f = sorted(failoverMillis);
+            row(
+                    t,
+                    "role failover after SIGKILL (n=" + f.length + ") p50 / max",
+                    ms(percentile(f, 50)) + " / " + ms(f[f.length - 1]));
+        }
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String what, Object value) {
+        t.append(String.format("  %-48s %s%n", what, value));
+    }
+
+    private static String ms(double millis) {
+        return Double.isNaN(millis) ? "-" : millis < 10 ? String.format("%.1f ms", millis) : Math.round(millis) + " ms";
+    }
+}

@@ -1,0 +1,200 @@
+package dev.openclaw.twin.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A whole demonstration (and fault-injection) run: a local flock of real daemon processes on a
+ * temporary shared directory, simulated gateways feeding it a stream of channel messages, the
+ * nemesis (when faults are on), and the checker's report at the end. Cleans up every process it
+ * started, also when interrupted.
+ */
+public final class DemoRun implements AutoCloseable {
+
+    private static final List<String> NAMES = List.of("tars", "case", "kipp", "plex", "cooper");
+
+    /**
+     * @param rate messages per second
+     * @param generation how long a twin takes to produce a reply, min and max
+     * @param narrate print each message and answer as it happens
+     */
+    public record Options(
+            int twins,
+            int messages,
+            double rate,
+            long seed,
+            boolean faults,
+            Duration generationMin,
+            Duration generationMax,
+            boolean narrate,
+            boolean keep) {}
+
+    private final Options options;
+    private final Consumer<String> out;
+    private final long started = System.nanoTime();
+    private Path dir;
+    private SimulatedGateways gateways;
+    private LocalFlock flock;
+    private Nemesis nemesis;
+    private Thread nemesisThread;
+
+    public DemoRun(Options options, Consumer<String> out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static List<String> names(int count) {
+        if (count < 2 || count > NAMES.size()) {
+            throw new IllegalArgumentException("--twins must be 2 to " + NAMES.size());
+        }
+        return NAMES.subList(0, count);
+    }
+
+    public DemoReport run() throws IOException, InterruptedException {
+        List<String> twins = names(options.twins());
+        dir = Files.createTempDirectory("twin-demo-");
+        // With faults on, the last twin's clock is five minutes fast: liveness must not care.
+        Map<String, Duration> skews = options.faults() ? Map.of(twins.getLast(), Duration.ofMinutes(5)) : Map.of();
+        History history = new History(options.narrate() ? this::say : line -> {});
+        gateways = new SimulatedGateways(
+                twins, history, options.generationMin(), options.generationMax(), skews, options.seed());
+        flock = new LocalFlock(
+                dir, twins, LocalFlock.Timings.DEMO, gateways.gatewayPorts(), gateways.takeoverUrl(), skews);
+        gateways.attach(flock);
+        say("starting " + twins.size() + " daemons (" + String.join(", ", twins) + ") on " + flock.stateDir());
+        flock.startAll();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!flock.allOnline()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the daemons did not come online within 90 s; see the logs in " + dir);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+        say("all online; sending " + options.messages() + " messages at " + options.rate() + "/s"
+                + (options.faults() ? ", with faults" : ""));
+        if (options.faults()) {
+            nemesis = new Nemesis(flock, gateways, history, options.seed());
+            nemesisThread = Thread.ofPlatform().name("demo-nemesis").daemon().start(nemesis);
+        }
+        MessageStream stream = new MessageStream(twins, new Random(options.seed()));
+        long start = System.nanoTime();
+        for (int i = 0; i < options.messages(); i++) {
+            long due = start + (long) (i * 1e9 / options.rate());
+            LockSupport.parkNanos(due - System.nanoTime()); // pacing the load, not waiting on a condition
+            MessageStream.Next next = stream.next();
+            gateways.send(i, next.kind(), next.sender(), next.text());
+        }
+        stopNemesis();
+        drain();
+        return DemoReport.check(history, nemesis == null ? List.of() : nemesis.failoverMillis());
+    }
+
+    /** Waits for replies in flight and takeovers still due; bounded. */
+    private void drain() {
+        // Longest path: a takeover after every rank's delay, a revocation, a generation, a confirm.
+        long quiet = Duration.ofSeconds(3L * options.twins())
+                .plus(options.generationMax())
+                .plusSeconds(3)
+                .toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            if (gateways.inFlight() > 0) {
+                idleSince = System.nanoTime();
+            } else if (System.nanoTime() - idleSince > quiet) {
+                return;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    private void stopNemesis() throws InterruptedException {
+        if (nemesis != null) {
+            nemesis.stop();
+            nemesisThread.join(Duration.ofSeconds(30));
+        }
+    }
+
+    private void say(String line) {
+        out.accept(String.format("[%6.1fs] %s", (System.nanoTime() - started) / 1e9, line));
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        if (nemesis != null) {
+            nemesis.stop();
+        }
+        if (flock != null) {
+            flock.close();
+            if (Files.exists(dir.resolve("shared-unmounted"))) {
+                try {
+                    flock.restoreStore();
+                } catch (IOException e) {
+                    // the temporary directory is deleted below anyway
+                }
+            }
+        }
+        if (gateways != null) {
+            gateways.close();
+        }
+        if (dir != null && !options.keep()) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                out.accept("could not delete " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The simulated channel's traffic: mostly routine questions, plus each kind the rules treat apart. */
+    static final class MessageStream {
+        record Next(String kind, String sender, String text) {}
+
+        private static final String HUMAN = "human!~human@127.0.0.1";
+        private final List<String> twins;
+        private final Random random;
+        private final List<String> repeatable = new ArrayList<>(List.of("hi", "thanks!", "ok"));
+        private int n;
+
+        MessageStream(List<String> twins, Random random) {
+            this.twins = twins;
+            this.random = random;
+        }
+
+        Next next() {
+            n++;
+            int roll = random.nextInt(100);
+            String twin = twins.get(random.nextInt(twins.size()));
+            if (roll < 70) {
+                return new Next("routine", HUMAN, "question " + n + ": what is " + n + " squared?");
+            } else if (roll < 76) {
+                return new Next("repeat", HUMAN, repeatable.get(random.nextInt(repeatable.size())));
+            } else if (roll < 84) {
+                return new Next("named", HUMAN, twin + ", what time is it where you are? (" + n + ")");
+            } else if (roll < 88) {
+                return new Next("both", HUMAN, "both of you, say hello (" + n + ")");
+            } else if (roll < 92) {
+                return new Next("just", HUMAN, "just " + twin + ": summarise the news (" + n + ")");
+            } else if (roll < 96) {
+                return new Next("machine", HUMAN, "check your disk space please (" + n + ")");
+            }
+            return new Next("from-twin", twin + "!~" + twin + "@127.0.0.1", "I think the answer is " + n);
+        }
+    }
+}

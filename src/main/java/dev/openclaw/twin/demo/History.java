@@ -1,0 +1,126 @@
+package dev.openclaw.twin.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * What happened to every message, as the simulated gateways saw it: when it was sent, what each
+ * twin decided (and how fast), which takeovers were dispatched, which confirms were granted (an
+ * answer) or refused; and when faults were injected. Thread-safe; the checker reads it at the end.
+ */
+public final class History {
+
+    /** One message of the stream. */
+    public record Sent(int index, String kind, String text, long atNanos) {}
+
+    public record Decision(String twin, boolean respond, String reason, long latencyNanos, long daemonMillis) {}
+
+    public record Dispatch(String twin, int generation, long atNanos) {}
+
+    /** A reply the channel received: {@code via} is inline or takeover. */
+    public record Answer(String twin, String via, long atNanos) {}
+
+    /** An injected fault and when it was in force ({@code endNanos} 0 while it still is). */
+    public record Fault(String kind, String twin, long startNanos, long endNanos) {}
+
+    /** Everything about one message. */
+    public static final class Log {
+        private final Sent sent;
+        final List<Decision> decisions = new CopyOnWriteArrayList<>();
+        final List<String> failedDecides = new CopyOnWriteArrayList<>();
+        final List<Dispatch> dispatches = new CopyOnWriteArrayList<>();
+        final List<Answer> answers = new CopyOnWriteArrayList<>();
+        final List<String> refused = new CopyOnWriteArrayList<>();
+
+        Log(Sent sent) {
+            this.sent = sent;
+        }
+
+        public Sent sent() {
+            return sent;
+        }
+
+        public List<Decision> decisions() {
+            return List.copyOf(decisions);
+        }
+
+        public List<Dispatch> dispatches() {
+            return List.copyOf(dispatches);
+        }
+
+        public List<Answer> answers() {
+            return List.copyOf(answers);
+        }
+    }
+
+    private final Map<Integer, Log> logs = new ConcurrentHashMap<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final Consumer<String> narrator;
+
+    /** @param narrator told of each event as it happens (the demo prints it; the harness ignores it) */
+    public History(Consumer<String> narrator) {
+        this.narrator = narrator;
+    }
+
+    void sent(Sent sent) {
+        logs.put(sent.index(), new Log(sent));
+        narrator.accept(String.format("#%04d %-8s → %s", sent.index(), sent.kind(), sent.text()));
+    }
+
+    void decided(int index, Decision decision) {
+        logs.get(index).decisions.add(decision);
+    }
+
+    void decideFailed(int index, String twin) {
+        logs.get(index).failedDecides.add(twin);
+    }
+
+    void dispatched(int index, Dispatch dispatch) {
+        logs.get(index).dispatches.add(dispatch);
+        narrator.accept(String.format(
+                "#%04d          %s takes it over (generation %d)", index, dispatch.twin(), dispatch.generation()));
+    }
+
+    void answered(int index, Answer answer) {
+        Log log = logs.get(index);
+        log.answers.add(answer);
+        String reason = log.decisions.stream()
+                .filter(d -> d.twin().equals(answer.twin()))
+                .map(Decision::reason)
+                .findFirst()
+                .orElse("?");
+        narrator.accept(String.format(
+                "#%04d          %s answered (%s)",
+                index, answer.twin(), answer.via().equals("takeover") ? "takeover" : reason));
+    }
+
+    void refused(int index, String twin) {
+        logs.get(index).refused.add(twin);
+        narrator.accept(String.format("#%04d          %s's reply refused at confirm (fenced)", index, twin));
+    }
+
+    void fault(Fault fault) {
+        faults.add(fault);
+        narrator.accept(String.format("      !! %s %s", fault.kind(), fault.twin() == null ? "" : fault.twin()));
+    }
+
+    void faultEnded(Fault fault, long endNanos) {
+        faults.remove(fault);
+        faults.add(new Fault(fault.kind(), fault.twin(), fault.startNanos(), endNanos));
+        narrator.accept(String.format("      .. %s %s over", fault.kind(), fault.twin() == null ? "" : fault.twin()));
+    }
+
+    public List<Log> logs() {
+        List<Log> all = new ArrayList<>(logs.values());
+        all.sort((a, b) -> Integer.compare(a.sent().index(), b.sent().index()));
+        return all;
+    }
+
+    public List<Fault> faults() {
+        return List.copyOf(faults);
+    }
+}

@@ -1,0 +1,270 @@
+package dev.openclaw.twin.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A flock of real {@code twin daemon} processes on this machine, over one temporary shared
+ * directory: started, killed (SIGKILL), paused (SIGSTOP/SIGCONT) and restarted like the real
+ * thing. Each daemon runs in its own JVM, started with the Java and class path of this one.
+ */
+public final class LocalFlock implements AutoCloseable {
+
+    private static final JsonMapper JSON = new JsonMapper();
+
+    /** Timings of the flock; short, so that faults show within seconds. */
+    public record Timings(Duration heartbeat, int offlineAfterSeconds, Duration takeoverDelay) {
+        public static final Timings DEMO = new Timings(Duration.ofMillis(300), 2, Duration.ofSeconds(1));
+    }
+
+    private final Path dir;
+    private final Path state;
+    private final Path config;
+    private final List<String> twins;
+    private final Map<String, Integer> daemonPorts = new LinkedHashMap<>();
+    private final Map<String, Duration> clockSkews;
+    private final Map<String, Process> processes = new ConcurrentHashMap<>();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+    /**
+     * @param gatewayPorts where each twin's (simulated) gateway answers {@code /readyz}
+     * @param takeoverUrl where daemons POST takeovers
+     * @param clockSkews twins whose wall clock is wrong, and by how much
+     */
+    public LocalFlock(
+            Path dir,
+            List<String> twins,
+            Timings timings,
+            Map<String, Integer> gatewayPorts,
+            URI takeoverUrl,
+            Map<String, Duration> clockSkews)
+            throws IOException {
+        this.dir = dir;
+        this.twins = List.copyOf(twins);
+        this.clockSkews = Map.copyOf(clockSkews);
+        this.state = Files.createDirectories(dir.resolve("shared"));
+        for (String twin : twins) {
+            daemonPorts.put(twin, freePort());
+        }
+        this.config = dir.resolve("twins.yaml");
+        Files.writeString(config, yaml(timings, gatewayPorts, takeoverUrl));
+    }
+
+    private String yaml(Timings timings, Map<String, Integer> gatewayPorts, URI takeoverUrl) {
+        StringBuilder y = new StringBuilder("twins:\n");
+        for (String twin : twins) {
+            y.append("  ")
+                    .append(twin)
+                    .append(":\n")
+                    .append("    hostname: 127.0.0.1\n")
+                    .append("    gateway_url: http://127.0.0.1:")
+                    .append(gatewayPorts.get(twin))
+                    .append('\n')
+                    .append("    daemon_url: http://127.0.0.1:")
+                    .append(daemonPorts.get(twin))
+                    .append('\n');
+        }
+        y.append("shared_storage: {type: local, path: \"").append(state).append("\"}\n");
+        y.append("coordination:\n");
+        if (twins.size() == 2) {
+            y.append("  rotation: daily\n  odd_primary: ")
+                    .append(twins.get(0))
+                    .append("\n  even_primary: ")
+                    .append(twins.get(1))
+                    .append('\n');
+        } else {
+            y.append("  rotation: round-robin\n  order: [")
+                    .append(String.join(", ", twins))
+                    .append("]\n");
+        }
+        y.append("  timezone: UTC\n")
+                .append("  offline_after_seconds: ")
+                .append(timings.offlineAfterSeconds())
+                .append('\n')
+                .append("  takeover_delay_seconds: ")
+                .append(timings.takeoverDelay().toMillis() / 1000.0)
+                .append('\n')
+                .append("  takeover_dispatch: {type: webhook, url: \"")
+                .append(takeoverUrl)
+                .append("\"}\n")
+                .append("monitoring: {heartbeat_interval: ")
+                .append(timings.heartbeat().toMillis())
+                .append("ms}\n");
+        return y.toString();
+    }
+
+    public List<String> twins() {
+        return twins;
+    }
+
+    public Path config() {
+        return config;
+    }
+
+    public Path stateDir() {
+        return state;
+    }
+
+    public int daemonPort(String twin) {
+        return daemonPorts.get(twin);
+    }
+
+    public void startAll() throws IOException {
+        for (String twin : twins) {
+            start(twin);
+        }
+    }
+
+    public void start(String twin) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.openclaw.twin.cli.Main",
+                "daemon",
+                "--config",
+                config.toString(),
+                "--twin",
+                twin,
+                "--port",
+                Integer.toString(daemonPorts.get(twin))));
+        Duration skew = clockSkews.get(twin);
+        if (skew != null) {
+            command.addAll(List.of("--clock-skew", skew.toString()));
+        }
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve(twin + ".log").toFile()))
+                .start();
+        processes.put(twin, process);
+    }
+
+    /** SIGKILL: the process dies at once, leaving its last heartbeat "running". */
+    public void kill(String twin) throws InterruptedException {
+        Process p = processes.remove(twin);
+        if (p != null) {
+            signal(p, "CONT");
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGSTOP: the process freezes mid-work (what a swapping or suspended host looks like). */
+    public void pause(String twin) {
+        Process p = processes.get(twin);
+        if (p != null) {
+            signal(p, "STOP");
+        }
+    }
+
+    public void resume(String twin) {
+        Process p = processes.get(twin);
+        if (p != null) {
+            signal(p, "CONT");
+        }
+    }
+
+    public boolean running(String twin) {
+        Process p = processes.get(twin);
+        return p != null && p.isAlive();
+    }
+
+    private static void signal(Process process, String signal) {
+        try {
+            // An argument vector, never a shell string.
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true)
+                    .start()
+                    .waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The share goes away (unmounted) until {@link #restoreStore()}. */
+    public void removeStore() throws IOException {
+        Files.move(state, dir.resolve("shared-unmounted"));
+    }
+
+    public void restoreStore() throws IOException {
+        Files.move(dir.resolve("shared-unmounted"), state);
+    }
+
+    /** {@code GET /v1/status} of a twin's daemon, or null if it does not answer. */
+    public JsonNode status(String twin) {
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemonPorts.get(twin) + "/v1/status"))
+                            .timeout(Duration.ofSeconds(1))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Whether every running daemon sees every running twin online. */
+    public boolean allOnline() {
+        for (String viewer : twins) {
+            if (!running(viewer)) {
+                continue;
+            }
+            JsonNode status = status(viewer);
+            if (status == null) {
+                return false;
+            }
+            for (JsonNode t : status.get("twins")) {
+                if (running(t.get("name").asString())
+                        && !t.get("state").asString().equals("online")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String twin : List.copyOf(processes.keySet())) {
+            try {
+                kill(twin);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        http.close();
+    }
+}
