@@ -91,7 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
             context.out().print(report.table());
             report.problems().stream().limit(20).forEach(p -> context.out().println("  problem: " + p));
             if (keep) {
-                context.out().println("Kept " + run.directory());
+                java.nio.file.Files.write(run.directory().resolve("problems.txt"), report.problems());
+                context.out().println("Kept " + run.directory() + " (every problem in problems.txt)");
             }
             return report.clean() ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {

@@ -45,7 +45,7 @@ public record DemoReport(
             Set.of("primary", "acting-primary", "standby", "claimed-by-other", "takeover");
     private static final Set<String> MULTI = Set.of("both-requested", "both-flag", "machine-specific");
     /** A message sent this long before a store outage may still be in flight when it starts. */
-    private static final Duration OUTAGE_LEAD = Duration.ofSeconds(6);
+    private static final Duration OUTAGE_LEAD = Duration.ofSeconds(3);
 
     private static final Duration OUTAGE_TAIL = Duration.ofSeconds(1);
     /** How long a named message may take to be answered. */
@@ -144,7 +144,11 @@ public record DemoReport(
             } else {
                 // named / only: answers must come from twins told to respond, and at least one.
                 Set<String> allowed = new java.util.HashSet<>();
-                decisions.stream().filter(History.Decision::respond).forEach(d -> allowed.add(d.twin()));
+                decisions.stream()
+                        .filter(d -> d.respond()
+                                || d.reason().equals("named")
+                                || d.reason().equals("override-only"))
+                        .forEach(d -> allowed.add(d.twin()));
                 boolean wrongOne = log.answers().stream().anyMatch(a -> !allowed.contains(a.twin()));
                 if (wrongOne) {
                     wrong++;

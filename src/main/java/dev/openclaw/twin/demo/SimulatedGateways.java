@@ -36,7 +36,8 @@ public final class SimulatedGateways implements AutoCloseable {
     /** The plugin gives up on a decide this fast (hooks must not block the conversation). */
     static final Duration DECIDE_TIMEOUT = Duration.ofSeconds(1);
 
-    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(4);
+    /** Longer than the daemon's staleness bound, so a confirm the daemon grants is never one we gave up on. */
+    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     private final List<String> twins;
     private final History history;

@@ -48,9 +48,14 @@ public final class ClaimCoordinator {
      * been given up by the gateway (the plugin's timeout is shorter): claiming it would leave it
      * held by a twin whose gateway is not going to answer.
      */
-    static final Duration STALE_DECIDE = Duration.ofMillis(1500);
+    static final Duration STALE_DECIDE = Duration.ofMillis(750);
     /** Likewise for a confirm: its gateway has stopped waiting and will not send. */
-    static final Duration STALE_CONFIRM = Duration.ofSeconds(5);
+    static final Duration STALE_CONFIRM = Duration.ofSeconds(3);
+    /**
+     * A claim stored this long before a message is decided cannot be that message's (a decide this
+     * late is stale and claims nothing): it belongs to an earlier repeat.
+     */
+    static final Duration HEAL_AGE = Duration.ofSeconds(10);
     /** Content counts are remembered this long after the last repeat. */
     static final Duration KEEP_COUNTS = Duration.ofHours(24);
 
@@ -117,30 +122,31 @@ public final class ClaimCoordinator {
         } else {
             String base = ClaimKeys.contentBase(request.message());
             try {
-                key = ClaimKeys.contentKey(base, ledger.nextOccurrence(base, nowNanos, () -> firstSight(base)));
+                key = ClaimKeys.contentKey(
+                        base, ledger.nextOccurrence(base, nowNanos, counted -> occurrence(base, counted)));
             } catch (UncheckedStoreException e) {
-                key = null; // the store is down: this message is decided without claims
+                key = null; // the store is down: decided without claims, and not counted
             }
         }
         return new MessageEntry(request, key, clock.instant(), nowNanos);
     }
 
     /**
-     * Where the count of {@code base} stands when this daemon first sees it. Usually 0; but this
-     * daemon may have been restarted while the others counted on, so occurrences answered before it
-     * started (by the store's clock, which every twin shares) are counted as seen. Occurrences
-     * answered since belong to messages this daemon is seeing now, late.
+     * The occurrence of {@code base} this message is, from this daemon's count, checked against the
+     * claims in the store. A claim stored well before now (by the store's clock) belongs to an
+     * earlier message this daemon never saw (it was down, or its gateway missed it): the count skips
+     * past it. On first sight since start, claims stored before the start are earlier messages too.
      */
-    private int firstSight(String base) {
+    private int occurrence(String base, int counted) {
         try {
-            Instant started = startedOnStoreClock();
-            int occurrence = 0;
+            Instant threshold = storeNow().minus(HEAL_AGE);
+            if (counted < 0 && startedOnStoreClock().isAfter(threshold)) {
+                threshold = startedOnStoreClock();
+            }
+            int occurrence = Math.max(counted, 0);
             while (true) {
-                String key = ClaimKeys.contentKey(base, occurrence);
-                if (!(store.readClaim(key) instanceof ClaimState.Sent)
-                        || !store.claimStoredAt(key)
-                                .filter(t -> t.isBefore(started))
-                                .isPresent()) {
+                Optional<Instant> stored = store.claimStoredAt(ClaimKeys.contentKey(base, occurrence));
+                if (stored.isEmpty() || !stored.get().isBefore(threshold)) {
                     return occurrence;
                 }
                 occurrence++;
@@ -152,14 +158,18 @@ public final class ClaimCoordinator {
 
     /** This daemon's start on the store's clock (a second early, for the store's timestamp granularity). */
     private Instant startedOnStoreClock() throws StoreUnavailableException {
-        Instant known = startedOnStoreClock;
-        if (known == null) {
-            // Measured once, when first needed: the store's clock now, less the time since start.
-            Instant storeNow = store.storeNow().orElse(clock.instant());
-            known = storeNow.minusNanos(nanoTime.getAsLong() - createdNanos).minusSeconds(1);
-            startedOnStoreClock = known;
+        storeNow();
+        return startedOnStoreClock;
+    }
+
+    /** The store's clock now, from one measurement of its offset from our monotonic clock. */
+    private Instant storeNow() throws StoreUnavailableException {
+        if (startedOnStoreClock == null) {
+            Instant measured = store.storeNow().orElse(clock.instant());
+            startedOnStoreClock =
+                    measured.minusNanos(nanoTime.getAsLong() - createdNanos).minusSeconds(1);
         }
-        return known;
+        return startedOnStoreClock.plusSeconds(1).plusNanos(nanoTime.getAsLong() - createdNanos);
     }
 
     private DecideAnswer decideFirst(MessageEntry entry, long start) {
@@ -167,6 +177,11 @@ public final class ClaimCoordinator {
         return switch (rules.evaluate(entry.request().message(), flock)) {
             case Evaluation.Settled settled -> {
                 boolean respond = settled.responders().contains(self);
+                if (respond && settled.responders().size() == 1) {
+                    // One twin is asked for: it claims the message too, so that a twin that sees
+                    // it as down (and the message as routine) finds the claim and stays silent.
+                    yield decideSingle(entry, settled, start);
+                }
                 if (respond) {
                     entry.sendWithoutClaim();
                 }
@@ -181,13 +196,12 @@ public final class ClaimCoordinator {
         if (entry.key() == null) {
             return decideWithoutStore(entry, routine, start);
         }
-        if (claimant && isStale(entry.request().receivedAt(), STALE_DECIDE)) {
-            // Its gateway has given up on this decide: take it over through the dispatcher instead.
+        if (isStale(entry.request().receivedAt(), STALE_DECIDE)) {
+            // Its gateway has given up on this decide: stay out of it; the other twins take over.
             LOG.info(
-                    "decide for {} arrived late; handling it as a takeover",
+                    "decide for {} arrived late; staying silent",
                     entry.request().localId());
-            entry.watch(nanoTime.getAsLong());
-            return answer(false, Reason.STANDBY, self, start);
+            return answer(false, Reason.STANDBY, routine.claimant(), start);
         }
         try {
             if (claimant) {
@@ -215,6 +229,29 @@ public final class ClaimCoordinator {
             return answer(false, Reason.STANDBY, routine.claimant(), start);
         } catch (StoreUnavailableException e) {
             return decideWithoutStore(entry, routine, start);
+        }
+    }
+
+    /** The one twin a message asks for claims it; if someone else already did, it stays silent. */
+    private DecideAnswer decideSingle(MessageEntry entry, Evaluation.Settled settled, long start) {
+        if (isStale(entry.request().receivedAt(), STALE_DECIDE)) {
+            return answer(false, settled.reason(), self, start); // its gateway gave up on it
+        }
+        if (entry.key() == null) {
+            entry.sendWithoutClaim();
+            return answer(true, settled.reason(), self, start);
+        }
+        try {
+            if (store.createClaim(new Claim(entry.key(), self, settled.reason().code(), clock.instant(), 1))) {
+                entry.held(1);
+                return answer(true, settled.reason(), self, start);
+            }
+            String holder = holderOf(store.readClaim(entry.key())).orElse("unknown");
+            return answer(false, Reason.CLAIMED_BY_OTHER, holder, start);
+        } catch (StoreUnavailableException e) {
+            metrics.storeUnavailable();
+            entry.sendWithoutClaim();
+            return answer(true, settled.reason(), self, start);
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
 
 /**
  * What this daemon has decided, by each message's local id, and how many times it has seen each
@@ -37,16 +36,23 @@ final class MessageLedger {
         return entries.values();
     }
 
+    /** Turns this daemon's count of a base into the occurrence to use; may skip ahead, or throw. */
+    @FunctionalInterface
+    interface OccurrenceCheck {
+        /**
+         * @param counted how many times this daemon has seen the base, or -1 the first time since start
+         * @return the occurrence number for this message
+         */
+        int resolve(int counted);
+    }
+
     /**
      * The occurrence number of the next message with content {@code base}: 0, 1, 2... in the order
-     * this daemon sees them. The first time a base is seen since start, {@code firstSight} says where
-     * the count stands (this daemon may have been restarted while the others counted on).
+     * this daemon sees them, as {@code check} corrects it. If {@code check} throws, nothing is
+     * counted (so a store outage, which every twin sees, makes no twin count).
      */
-    int nextOccurrence(String base, long nowNanos, IntSupplier firstSight) {
-        Count count = counts.compute(
-                base,
-                (b, c) ->
-                        c == null ? new Count(firstSight.getAsInt() + 1, nowNanos) : new Count(c.next() + 1, nowNanos));
+    int nextOccurrence(String base, long nowNanos, OccurrenceCheck check) {
+        Count count = counts.compute(base, (b, c) -> new Count(check.resolve(c == null ? -1 : c.next()) + 1, nowNanos));
         return count.next() - 1;
     }
 

@@ -304,22 +304,20 @@ class ClaimCoordinatorTest {
     }
 
     @Test
-    void aDecideTheGatewayHasGivenUpOnIsNotClaimedButTakenOver() {
+    void aDecideTheGatewayHasGivenUpOnIsNotClaimedAndTheNextTwinTakesOver() {
         ClaimCoordinator tars = twin("tars");
-        DecideRequest late = new DecideRequest(
-                "irc",
-                "#flock",
-                "local:t:1",
-                "human",
-                "slow?",
-                Long.toString(NOW.minusSeconds(3).toEpochMilli()),
-                null,
-                null);
-        assertThat(tars.decide(late)).extracting("respond", "reason").containsExactly(false, "standby");
+        ClaimCoordinator casey = twin("case");
+        String late = Long.toString(NOW.minusSeconds(3).toEpochMilli());
+        DecideRequest atTars = new DecideRequest("irc", "#flock", "local:t:1", "human", "slow?", late, null, null);
+        DecideRequest atCase = irc("local:c:1", "slow?");
+        assertThat(tars.decide(atTars)).extracting("respond", "reason").containsExactly(false, "standby");
+        assertThat(casey.decide(atCase).reason()).isEqualTo("standby");
+        advance(Duration.ofMillis(2100));
         tars.tick();
+        casey.tick();
         assertThat(dispatched)
                 .singleElement()
-                .satisfies(t -> assertThat(t.twin()).isEqualTo("tars"));
+                .satisfies(t -> assertThat(t.twin()).isEqualTo("case"));
     }
 
     @Test
