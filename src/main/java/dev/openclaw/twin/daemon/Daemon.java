@@ -13,8 +13,8 @@ import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.health.TwinState;
 import dev.openclaw.twin.protocol.ClaimCoordinator;
+import dev.openclaw.twin.protocol.HttpTakeoverDispatcher;
 import dev.openclaw.twin.protocol.TakeoverDispatcher;
-import dev.openclaw.twin.protocol.WebhookTakeoverDispatcher;
 import dev.openclaw.twin.state.Heartbeat;
 import dev.openclaw.twin.state.Heartbeat.GatewayHealth;
 import dev.openclaw.twin.state.OverrideRecord;
@@ -309,14 +309,17 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static TakeoverDispatcher dispatcher(TwinsConfig config, HttpClient client) {
+    private TakeoverDispatcher dispatcher(TwinsConfig config, HttpClient client) {
+        HttpTakeoverDispatcher.Sleeper sleeper = d -> Thread.sleep(d);
         return switch (config.coordination().takeoverDispatch()) {
             case TwinsConfig.TakeoverDispatch.Webhook w ->
-                new WebhookTakeoverDispatcher(client, w.url(), w.token().map(Secret::value), d -> Thread.sleep(d));
-            case TwinsConfig.TakeoverDispatch.OpenClaw o -> {
-                LOG.warn("takeover_dispatch 'openclaw' is not available in this version: takeovers are given up");
-                yield TakeoverDispatcher.NONE;
-            }
+                HttpTakeoverDispatcher.webhook(client, w.url(), w.token().map(Secret::value), sleeper);
+            case TwinsConfig.TakeoverDispatch.OpenClaw o ->
+                HttpTakeoverDispatcher.openClaw(
+                        client,
+                        o.url().orElse(config.twin(twin).gatewayUrl()),
+                        o.hooksToken().map(Secret::value),
+                        sleeper);
         };
     }
 

@@ -86,7 +86,7 @@ public final class DemoRun implements AutoCloseable {
             nemesis = new Nemesis(flock, gateways, history, options.seed());
             nemesisThread = Thread.ofPlatform().name("demo-nemesis").daemon().start(nemesis);
         }
-        MessageStream stream = new MessageStream(twins, new Random(options.seed()));
+        MessageStream stream = new MessageStream(twins, new Random(options.seed()), options.rate());
         long start = System.nanoTime();
         for (int i = 0; i < options.messages(); i++) {
             long due = start + (long) (i * 1e9 / options.rate());
@@ -169,12 +169,18 @@ public final class DemoRun implements AutoCloseable {
         private static final String HUMAN = "human!~human@127.0.0.1";
         private final List<String> twins;
         private final Random random;
+        /** A person says the same short thing again, but not within seconds. */
+        private static final double REPEAT_GAP_SECONDS = 3;
+
         private final List<String> repeatable = new ArrayList<>(List.of("hi", "thanks!", "ok"));
+        private final Map<String, Double> lastSaid = new java.util.HashMap<>();
+        private final double rate;
         private int n;
 
-        MessageStream(List<String> twins, Random random) {
+        MessageStream(List<String> twins, Random random, double rate) {
             this.twins = twins;
             this.random = random;
+            this.rate = rate;
         }
 
         Next next() {
@@ -184,7 +190,13 @@ public final class DemoRun implements AutoCloseable {
             if (roll < 70) {
                 return new Next("routine", HUMAN, "question " + n + ": what is " + n + " squared?");
             } else if (roll < 76) {
-                return new Next("repeat", HUMAN, repeatable.get(random.nextInt(repeatable.size())));
+                String text = repeatable.get(random.nextInt(repeatable.size()));
+                double now = n / rate;
+                if (now - lastSaid.getOrDefault(text, -REPEAT_GAP_SECONDS) >= REPEAT_GAP_SECONDS) {
+                    lastSaid.put(text, now);
+                    return new Next("repeat", HUMAN, text);
+                }
+                return new Next("routine", HUMAN, "question " + n + ": what is " + n + " squared?");
             } else if (roll < 84) {
                 return new Next("named", HUMAN, twin + ", what time is it where you are? (" + n + ")");
             } else if (roll < 88) {

@@ -56,6 +56,20 @@ public final class LocalFlock implements AutoCloseable {
             URI takeoverUrl,
             Map<String, Duration> clockSkews)
             throws IOException {
+        this(dir, twins, timings, gatewayPorts, "{type: webhook, url: \"" + takeoverUrl + "\"}", clockSkews);
+    }
+
+    /**
+     * @param takeoverDispatch the {@code coordination.takeover_dispatch} value, as a YAML flow mapping
+     */
+    public LocalFlock(
+            Path dir,
+            List<String> twins,
+            Timings timings,
+            Map<String, Integer> gatewayPorts,
+            String takeoverDispatch,
+            Map<String, Duration> clockSkews)
+            throws IOException {
         this.dir = dir;
         this.twins = List.copyOf(twins);
         this.clockSkews = Map.copyOf(clockSkews);
@@ -64,10 +78,10 @@ public final class LocalFlock implements AutoCloseable {
             daemonPorts.put(twin, freePort());
         }
         this.config = dir.resolve("twins.yaml");
-        Files.writeString(config, yaml(timings, gatewayPorts, takeoverUrl));
+        Files.writeString(config, yaml(timings, gatewayPorts, takeoverDispatch));
     }
 
-    private String yaml(Timings timings, Map<String, Integer> gatewayPorts, URI takeoverUrl) {
+    private String yaml(Timings timings, Map<String, Integer> gatewayPorts, String takeoverDispatch) {
         StringBuilder y = new StringBuilder("twins:\n");
         for (String twin : twins) {
             y.append("  ")
@@ -101,9 +115,9 @@ public final class LocalFlock implements AutoCloseable {
                 .append("  takeover_delay_seconds: ")
                 .append(timings.takeoverDelay().toMillis() / 1000.0)
                 .append('\n')
-                .append("  takeover_dispatch: {type: webhook, url: \"")
-                .append(takeoverUrl)
-                .append("\"}\n")
+                .append("  takeover_dispatch: ")
+                .append(takeoverDispatch)
+                .append('\n')
                 .append("monitoring: {heartbeat_interval: ")
                 .append(timings.heartbeat().toMillis())
                 .append("ms}\n");

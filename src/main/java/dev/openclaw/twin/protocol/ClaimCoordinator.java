@@ -13,6 +13,7 @@ import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -52,10 +53,12 @@ public final class ClaimCoordinator {
     /** Likewise for a confirm: its gateway has stopped waiting and will not send. */
     static final Duration STALE_CONFIRM = Duration.ofSeconds(3);
     /**
-     * A claim stored this long before a message is decided cannot be that message's (a decide this
-     * late is stale and claims nothing): it belongs to an earlier repeat.
+     * A claim stored this long before a message is decided cannot be that message's: every twin
+     * receives a message within milliseconds of the others, and a decide later than {@link
+     * #STALE_DECIDE} claims nothing. Such a claim belongs to an earlier repeat this daemon missed.
+     * So a twin that missed a repeat is back in step once repeats are this far apart.
      */
-    static final Duration HEAL_AGE = Duration.ofSeconds(10);
+    static final Duration HEAL_AGE = Duration.ofSeconds(2);
     /** Content counts are remembered this long after the last repeat. */
     static final Duration KEEP_COUNTS = Duration.ofHours(24);
 
@@ -117,7 +120,9 @@ public final class ClaimCoordinator {
 
     private MessageEntry newEntry(DecideRequest request, long nowNanos) {
         String key;
-        if (ClaimKeys.hasGlobalIds(request.message())) {
+        if (isStale(request.receivedAt(), STALE_DECIDE)) {
+            key = null; // its gateway gave up on it: decided silent, not counted (see decideFirst)
+        } else if (ClaimKeys.hasGlobalIds(request.message())) {
             key = ClaimKeys.globalKey(request.message());
         } else {
             String base = ClaimKeys.contentBase(request.message());
@@ -174,7 +179,20 @@ public final class ClaimCoordinator {
 
     private DecideAnswer decideFirst(MessageEntry entry, long start) {
         FlockView flock = view.get();
-        return switch (rules.evaluate(entry.request().message(), flock)) {
+        Evaluation evaluation = rules.evaluate(entry.request().message(), flock);
+        if (isStale(entry.request().receivedAt(), STALE_DECIDE)) {
+            // Its gateway has given up on this decide (it was paused, or slow): this twin stays out
+            // of it entirely, and the other twins, who saw the message in time, handle it.
+            LOG.info(
+                    "decide for {} arrived late; staying silent",
+                    entry.request().localId());
+            Reason reason = switch (evaluation) {
+                case Evaluation.Settled settled -> settled.otherReason();
+                case Evaluation.Routine routine -> Reason.STANDBY;
+            };
+            return answer(false, reason, null, start);
+        }
+        return switch (evaluation) {
             case Evaluation.Settled settled -> {
                 boolean respond = settled.responders().contains(self);
                 if (respond && settled.responders().size() == 1) {
@@ -184,6 +202,17 @@ public final class ClaimCoordinator {
                 }
                 if (respond) {
                     entry.sendWithoutClaim();
+                } else if (settled.responders().size() == 1 && entry.key() != null && flock.isOnline(self)) {
+                    // The one twin asked for claims it at once; if it cannot (it is down, or sees
+                    // itself down), the others take over in turn rather than leave it unanswered.
+                    String asked = settled.responders().iterator().next();
+                    List<String> others =
+                            new java.util.ArrayList<>(flock.roles().order());
+                    others.remove(asked);
+                    entry.watch(start
+                            + takeoverDelay
+                                    .multipliedBy(others.indexOf(self) + 1)
+                                    .toNanos());
                 }
                 yield answer(respond, respond ? settled.reason() : settled.otherReason(), null, start);
             }
@@ -195,13 +224,6 @@ public final class ClaimCoordinator {
         boolean claimant = routine.claimant().equals(self);
         if (entry.key() == null) {
             return decideWithoutStore(entry, routine, start);
-        }
-        if (isStale(entry.request().receivedAt(), STALE_DECIDE)) {
-            // Its gateway has given up on this decide: stay out of it; the other twins take over.
-            LOG.info(
-                    "decide for {} arrived late; staying silent",
-                    entry.request().localId());
-            return answer(false, Reason.STANDBY, routine.claimant(), start);
         }
         try {
             if (claimant) {
@@ -234,9 +256,6 @@ public final class ClaimCoordinator {
 
     /** The one twin a message asks for claims it; if someone else already did, it stays silent. */
     private DecideAnswer decideSingle(MessageEntry entry, Evaluation.Settled settled, long start) {
-        if (isStale(entry.request().receivedAt(), STALE_DECIDE)) {
-            return answer(false, settled.reason(), self, start); // its gateway gave up on it
-        }
         if (entry.key() == null) {
             entry.sendWithoutClaim();
             return answer(true, settled.reason(), self, start);
@@ -320,6 +339,24 @@ public final class ClaimCoordinator {
         }
         metrics.confirmed(send);
         return send;
+    }
+
+    /**
+     * Confirm for a reply the gateway cannot tie to a message id: a takeover turn this daemon ran
+     * through {@code /hooks/agent} in session {@code sessionKey}. The newest message of that session
+     * this twin holds (or may answer) is the one.
+     */
+    public boolean confirmSession(String sessionKey, Optional<Instant> askedAt) {
+        Optional<MessageEntry> newest = ledger.entries().stream()
+                .filter(e -> sessionKey.equals(e.request().sessionKey()))
+                .filter(e -> e.heldGeneration() > 0 || e.freeToSend())
+                .max(java.util.Comparator.comparingLong(MessageEntry::decidedNanos));
+        if (newest.isEmpty()) {
+            LOG.info("confirm for session {}: this twin holds no message of it", sessionKey);
+            metrics.confirmed(false);
+            return false;
+        }
+        return confirm(newest.get().request().localId(), askedAt);
     }
 
     private boolean confirmClaim(MessageEntry entry) {

@@ -56,6 +56,10 @@ class ClaimCoordinatorTest {
     }
 
     private ClaimCoordinator twin(String name) {
+        return twin(name, takeover -> dispatched.add(takeover));
+    }
+
+    private ClaimCoordinator twin(String name, TakeoverDispatcher dispatcher) {
         Rotation rotation = new Rotation(config.coordination());
         return new ClaimCoordinator(
                 config,
@@ -68,7 +72,7 @@ class ClaimCoordinatorTest {
                         Overrides.NONE,
                         false,
                         down),
-                takeover -> dispatched.add(takeover),
+                dispatcher,
                 Runnable::run,
                 ProtocolMetrics.NONE);
     }
@@ -139,7 +143,14 @@ class ClaimCoordinatorTest {
         kipp.tick();
         assertThat(dispatched).hasSize(1);
         assertThat(kipp.confirm(id(atKipp), java.util.Optional.empty())).isFalse();
-        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isTrue();
+        // The takeover's reply comes from a turn the gateway ran for its session, not for a message id.
+        assertThat(kipp.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
+                .isFalse();
+        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
+                .isTrue();
+        assertThat(casey.confirm(id(atCase), java.util.Optional.empty()))
+                .as("another part of the reply")
+                .isTrue();
     }
 
     @Test
@@ -272,21 +283,7 @@ class ClaimCoordinatorTest {
 
     @Test
     void aFailedDispatchGivesTheClaimUpForTheNextTwin() {
-        Rotation rotation = new Rotation(config.coordination());
-        ClaimCoordinator failing = new ClaimCoordinator(
-                config,
-                "case",
-                new FileStateStore(state, "twin-primary.json"),
-                clock,
-                nanos::get,
-                () -> new FlockView(
-                        rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
-                        Overrides.NONE,
-                        false,
-                        down),
-                takeover -> false,
-                Runnable::run,
-                ProtocolMetrics.NONE);
+        ClaimCoordinator failing = twin("case", takeover -> false);
         ClaimCoordinator kipp = twin("kipp");
         failing.decide(irc("local:c:1", "anyone?"));
         DecideRequest atKipp = irc("local:k:1", "anyone?");
@@ -337,5 +334,29 @@ class ClaimCoordinatorTest {
         tars.tick();
         assertThat(dispatched).hasSize(1);
         assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isTrue();
+    }
+
+    @Test
+    void aNamedTwinClaimsItsMessageAndIfItCannotAnotherTwinAnswers() {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest toCase = irc("local:t:1", "case, how are you?");
+        assertThat(tars.decide(toCase).reason()).isEqualTo("named-other");
+        // case's gateway died before it could decide: tars answers rather than leave it unanswered
+        // (after one takeover delay: it is first in the order once case is left out).
+        advance(Duration.ofMillis(2100));
+        tars.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.twin()).isEqualTo("tars"));
+
+        DecideRequest again = irc("local:t:2", "case, and now?");
+        assertThat(tars.decide(again).reason()).isEqualTo("named-other");
+        assertThat(casey.decide(irc("local:c:2", "case, and now?")))
+                .extracting("respond", "reason")
+                .containsExactly(true, "named");
+        advance(Duration.ofSeconds(3));
+        tars.tick();
+        assertThat(dispatched).hasSize(1);
     }
 }

@@ -9,19 +9,27 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code takeover_dispatch: {type: webhook, url}}: POSTs the original decide request plus
- * {@code twin, reason, generation} (and the claim key) to a URL, with an {@code Idempotency-Key}
- * header. Retried with exponential backoff until accepted (any 2xx) or {@link #GIVE_UP_AFTER}:
- * at least once; the receiver deduplicates by the key.
+ * Hands a takeover over by one HTTP POST with an {@code Idempotency-Key} header (claim key and
+ * generation), retried with exponential backoff until accepted (any 2xx) or {@link #GIVE_UP_AFTER}:
+ * at least once; the receiver deduplicates by the key. Two kinds:
+ *
+ * <ul>
+ *   <li>{@link #webhook}: the original decide request plus {@code twin, reason, generation} to a URL
+ *       ({@code takeover_dispatch: {type: webhook, url}}), for other agents, the demo and tests;
+ *   <li>{@link #openClaw}: an agent turn in the message's session on this twin's own gateway
+ *       ({@code POST /hooks/agent}), delivered to the message's conversation, so the reply leaves
+ *       through the twin's own connection and passes its plugin's confirm like any other.
+ * </ul>
  */
-public final class WebhookTakeoverDispatcher implements TakeoverDispatcher {
+public final class HttpTakeoverDispatcher implements TakeoverDispatcher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookTakeoverDispatcher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HttpTakeoverDispatcher.class);
     private static final JsonMapper JSON = new JsonMapper();
     static final Duration GIVE_UP_AFTER = Duration.ofSeconds(30);
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
@@ -30,6 +38,8 @@ public final class WebhookTakeoverDispatcher implements TakeoverDispatcher {
     private final HttpClient http;
     private final URI url;
     private final Optional<String> token;
+    private final Function<Takeover, Map<String, Object>> body;
+    private final Duration timeout;
     private final Sleeper sleeper;
 
     /** Waits between retries; tests pass one that does not sleep. */
@@ -38,16 +48,45 @@ public final class WebhookTakeoverDispatcher implements TakeoverDispatcher {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    public WebhookTakeoverDispatcher(HttpClient http, URI url, Optional<String> token, Sleeper sleeper) {
+    private HttpTakeoverDispatcher(
+            HttpClient http,
+            URI url,
+            Optional<String> token,
+            Function<Takeover, Map<String, Object>> body,
+            Duration timeout,
+            Sleeper sleeper) {
         this.http = http;
         this.url = url;
         this.token = token;
+        this.body = body;
+        this.timeout = timeout;
         this.sleeper = sleeper;
+    }
+
+    public static HttpTakeoverDispatcher webhook(HttpClient http, URI url, Optional<String> token, Sleeper sleeper) {
+        return new HttpTakeoverDispatcher(
+                http, url, token, HttpTakeoverDispatcher::webhookBody, Duration.ofSeconds(5), sleeper);
+    }
+
+    /**
+     * @param gatewayUrl the twin's own gateway
+     * @param hooksToken the gateway's {@code hooks.token} (not its gateway token)
+     */
+    public static HttpTakeoverDispatcher openClaw(
+            HttpClient http, URI gatewayUrl, Optional<String> hooksToken, Sleeper sleeper) {
+        // The turn runs while we wait (a model call: seconds); a retry with the same key never runs twice.
+        return new HttpTakeoverDispatcher(
+                http,
+                gatewayUrl.resolve("/hooks/agent"),
+                hooksToken,
+                HttpTakeoverDispatcher::agentTurn,
+                Duration.ofMinutes(5),
+                sleeper);
     }
 
     @Override
     public boolean dispatch(Takeover takeover) {
-        byte[] body = JSON.writeValueAsBytes(body(takeover));
+        byte[] body = JSON.writeValueAsBytes(this.body.apply(takeover));
         Duration wait = FIRST_RETRY;
         Duration waited = Duration.ZERO;
         for (int attempt = 1; ; attempt++) {
@@ -76,7 +115,7 @@ public final class WebhookTakeoverDispatcher implements TakeoverDispatcher {
     /** Null when delivered, else what went wrong. */
     private String post(Takeover takeover, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(Duration.ofSeconds(5))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", takeover.idempotencyKey())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -92,7 +131,23 @@ public final class WebhookTakeoverDispatcher implements TakeoverDispatcher {
         }
     }
 
-    static Map<String, Object> body(Takeover takeover) {
+    /** OpenClaw's {@code POST /hooks/agent}: a persistent-session turn delivered to the conversation. */
+    static Map<String, Object> agentTurn(Takeover takeover) {
+        DecideRequest r = takeover.request();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", r.text());
+        if (r.sessionKey() != null) {
+            body.put("sessionKey", r.sessionKey());
+            body.put("sessionMode", "persistent");
+        }
+        body.put("channel", r.channel());
+        body.put("to", r.replyTo() != null ? r.replyTo() : r.conversationId());
+        body.put("deliver", true);
+        body.put("waitForCompletion", true);
+        return body;
+    }
+
+    static Map<String, Object> webhookBody(Takeover takeover) {
         DecideRequest r = takeover.request();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("channel", r.channel());

@@ -1,0 +1,127 @@
+// openclaw-twin plugin: the gateway side of the message protocol (see the repository's README).
+//
+// before_dispatch  -> POST /v1/decide   silent unless the daemon says respond (fail closed)
+// message_sending  -> POST /v1/confirm  cancel the send unless this twin still holds the claim
+// before_agent_reply (heartbeat, cron) -> POST /v1/duty  run once per flock per slot
+//
+// Hooks answer in milliseconds: a pending hook blocks its conversation on the gateway, so every
+// request has a short timeout and anything slow (a takeover) is done by the daemon afterwards.
+
+const DEFAULTS = { daemonUrl: "http://127.0.0.1:7420", decideTimeoutMs: 800, confirmTimeoutMs: 5000 };
+const WARN_EVERY_MS = 60_000;
+
+export function createTwinClient(config, log, fetchImpl = globalThis.fetch) {
+  const settings = { ...DEFAULTS, ...(config ?? {}) };
+  let lastWarning = 0;
+  // The message each session is answering: confirm names it by the same ids as its decide.
+  const answering = new Map();
+
+  function warn(message) {
+    const now = Date.now();
+    if (now - lastWarning >= WARN_EVERY_MS) {
+      lastWarning = now;
+      log?.warn?.(`openclaw-twin: ${message}; this twin stays silent until its daemon answers`);
+    }
+  }
+
+  async function post(path, body, timeoutMs) {
+    const headers = { "content-type": "application/json" };
+    if (settings.token) headers.authorization = `Bearer ${settings.token}`;
+    const response = await fetchImpl(new URL(path, settings.daemonUrl), {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) throw new Error(`${path} answered HTTP ${response.status}`);
+    return response.json();
+  }
+
+  return {
+    /** True when this twin should answer the inbound message. */
+    async decide(event, ctx) {
+      const ids = {
+        channel: String(ctx?.channelId ?? event?.channel ?? ""),
+        conversationId: String(ctx?.conversationId ?? ""),
+        messageId: String(event?.messageId ?? ctx?.messageId ?? ""),
+      };
+      const sessionKey = event?.sessionKey ?? ctx?.sessionKey ?? null;
+      try {
+        const answer = await post("/v1/decide", {
+          ...ids,
+          senderId: String(event?.senderId ?? ctx?.senderId ?? ""),
+          text: String(event?.content ?? event?.body ?? ""),
+          // When we asked (not when the message arrived): the daemon ignores a decide we gave up on.
+          timestamp: String(Date.now()),
+          sessionKey,
+          replyTo: ids.conversationId,
+        }, settings.decideTimeoutMs);
+        if (answer.respond && sessionKey) answering.set(sessionKey, ids);
+        return answer.respond === true;
+      } catch (error) {
+        warn(`decide failed (${error.message})`);
+        return false;
+      }
+    },
+
+    /** True when the reply about to be sent may go out. */
+    async confirm(ctx) {
+      const sessionKey = ctx?.sessionKey ?? null;
+      const ids = sessionKey ? answering.get(sessionKey) : undefined;
+      try {
+        // A takeover turn (run by the daemon through /hooks/agent) was never decided here: the
+        // daemon finds this twin's claim by the session.
+        const answer = await post("/v1/confirm", {
+          ...(ids ?? { channel: String(ctx?.channelId ?? ""), conversationId: String(ctx?.conversationId ?? "") }),
+          messageId: ids?.messageId ?? "",
+          sessionKey,
+          timestamp: String(Date.now()),
+        }, settings.confirmTimeoutMs);
+        return answer.send === true;
+      } catch (error) {
+        warn(`confirm failed (${error.message})`);
+        return false;
+      }
+    },
+
+    /** True when this twin runs the scheduled job's slot. */
+    async duty(job, slot) {
+      try {
+        const answer = await post("/v1/duty", { job, slot }, settings.decideTimeoutMs);
+        return answer.run === true;
+      } catch (error) {
+        warn(`duty failed (${error.message})`);
+        return false;
+      }
+    },
+  };
+}
+
+/** The slot a heartbeat or cron run belongs to: its job and the minute it fires in. */
+export function dutySlot(trigger, ctx, now = new Date()) {
+  const job = `${trigger}:${ctx?.agentId ?? "main"}:${ctx?.jobId ?? ctx?.sessionKey ?? ""}`;
+  return { job, slot: now.toISOString().slice(0, 16) };
+}
+
+export default {
+  id: "openclaw-twin",
+  name: "openclaw-twin",
+  description: "Exactly one twin of the flock answers each message.",
+  register(api) {
+    const twin = createTwinClient(api.pluginConfig, api.logger);
+    api.on("before_dispatch", async (event, ctx) => {
+      return (await twin.decide(event, ctx)) ? undefined : { handled: true };
+    });
+    api.on("message_sending", async (event, ctx) => {
+      return (await twin.confirm(ctx)) ? undefined : { cancel: true, cancelReason: "openclaw-twin: another twin answers" };
+    });
+    api.on(
+      "before_agent_reply",
+      async (event, ctx) => {
+        const { job, slot } = dutySlot(ctx?.trigger ?? "scheduled", ctx);
+        return (await twin.duty(job, slot)) ? undefined : { handled: true };
+      },
+      { eligibleTriggers: ["heartbeat", "cron"] },
+    );
+  },
+};

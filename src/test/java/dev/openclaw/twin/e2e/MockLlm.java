@@ -1,0 +1,134 @@
+package dev.openclaw.twin.e2e;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A local OpenAI-compatible model for real gateways: answers {@code POST /v1/chat/completions}
+ * (streamed as server-sent events when asked) with "re: " and the start of the last user message,
+ * and counts every call, so a test knows how many model calls a message cost.
+ */
+final class MockLlm implements AutoCloseable {
+
+    private static final JsonMapper JSON = new JsonMapper();
+
+    private final HttpServer server;
+    private final List<String> prompts = new CopyOnWriteArrayList<>();
+
+    MockLlm() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        server.createContext("/v1/chat/completions", this::complete);
+        server.createContext("/v1/models", exchange -> {
+            try (exchange) {
+                send(
+                        exchange,
+                        "application/json",
+                        "{\"object\":\"list\",\"data\":[{\"id\":\"mock\",\"object\":\"model\"}]}");
+            }
+        });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The last user message of every call so far. */
+    List<String> prompts() {
+        return List.copyOf(prompts);
+    }
+
+    int calls() {
+        return prompts.size();
+    }
+
+    private void complete(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            String last = lastUserMessage(request);
+            prompts.add(last);
+            String reply = "re: " + (last.length() > 60 ? last.substring(last.length() - 60) : last);
+            if (request.path("stream").asBoolean(false)) {
+                StringBuilder sse = new StringBuilder();
+                sse.append("data: ").append(chunk(reply, null)).append("\n\n");
+                sse.append("data: ").append(chunk(null, "stop")).append("\n\n");
+                sse.append("data: [DONE]\n\n");
+                send(exchange, "text/event-stream", sse.toString());
+            } else {
+                ObjectNode body = JSON.createObjectNode();
+                body.put("id", "chatcmpl-mock").put("object", "chat.completion").put("model", "mock");
+                ObjectNode choice = body.putArray("choices").addObject();
+                choice.put("index", 0).put("finish_reason", "stop");
+                choice.putObject("message").put("role", "assistant").put("content", reply);
+                body.putObject("usage")
+                        .put("prompt_tokens", 1)
+                        .put("completion_tokens", 1)
+                        .put("total_tokens", 2);
+                send(exchange, "application/json", JSON.writeValueAsString(body));
+            }
+        }
+    }
+
+    private static String chunk(String content, String finish) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", "chatcmpl-mock")
+                .put("object", "chat.completion.chunk")
+                .put("created", 0)
+                .put("model", "mock");
+        ObjectNode choice = body.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode delta = choice.putObject("delta");
+        if (content != null) {
+            delta.put("role", "assistant").put("content", content);
+        }
+        if (finish == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finish);
+        }
+        return JSON.writeValueAsString(body);
+    }
+
+    private static String lastUserMessage(JsonNode request) {
+        String last = "";
+        for (JsonNode m : request.path("messages")) {
+            if (!m.path("role").asString("").equals("user")) {
+                continue;
+            }
+            JsonNode content = m.path("content");
+            if (content.isString()) {
+                last = content.asString();
+            } else if (content.isArray()) {
+                StringBuilder text = new StringBuilder();
+                content.forEach(part -> text.append(part.path("text").asString("")));
+                last = text.toString();
+            }
+        }
+        return last.strip();
+    }
+
+    private static void send(HttpExchange exchange, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
