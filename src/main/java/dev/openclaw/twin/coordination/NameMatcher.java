@@ -195,12 +195,15 @@ public final class NameMatcher {
 
     /** A sender written as the identity itself or an IRC collision nick of it ({@code tars_}, {@code tars``}). */
     private static Pattern senderPattern(String word) {
-        return Pattern.compile("@?" + Pattern.quote(word) + "[_`]*", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        // IRC servers and clients resolve nick collisions with _ or ` and then digits: tars_, tars__,
+        // tars_2 (OpenClaw's IRC plugin opens such a second connection to deliver a takeover's reply).
+        return Pattern.compile(
+                "@?" + Pattern.quote(word) + "([_`]+[0-9]*)?", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
     /**
      * The twin that wrote a message, if any. Understands IRC prefixes ({@code nick!user@host}),
-     * {@code @name}, Discord mentions ({@code <@id>}) and collision nicks ({@code tars_}).
+     * {@code @name}, Discord mentions ({@code <@id>}) and collision nicks ({@code tars_}, {@code tars_2}).
      */
     public Optional<String> twinOfSender(String senderId) {
         if (senderId == null || senderId.isBlank()) {

@@ -99,7 +99,10 @@ public final class Daemon implements AutoCloseable {
         this.version = version;
         this.startedAt = clock.instant();
         this.tracker = new LivenessTracker(nanoTime, Liveness.of(config));
+        // HTTP/1.1: the JDK's default asks plain-http servers to upgrade to h2c, which OpenClaw's
+        // gateway answers with 400.
         HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();

@@ -82,6 +82,8 @@ class NameMatcherTest {
             tars!~tars@127.0.0.1                   | tars
             tars_!~tars@127.0.0.1                  | tars
             tars__                                 | tars
+            tars_2!~tars@127.0.0.1                 | tars
+            tars`                                  | tars
             TARS                                   | tars
             tars-9000                              | tars
             @case                                  | case

@@ -16,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A local OpenAI-compatible model for real gateways: answers {@code POST /v1/chat/completions}
  * (streamed as server-sent events when asked) with "re: " and the start of the last user message,
- * and counts every call, so a test knows how many model calls a message cost.
+ * and counts every call, so a test knows how many model calls a message cost. A message containing
+ * "slowly" takes 6 s to answer.
  */
 final class MockLlm implements AutoCloseable {
 
@@ -25,7 +26,11 @@ final class MockLlm implements AutoCloseable {
     private final HttpServer server;
     private final List<String> prompts = new CopyOnWriteArrayList<>();
 
-    MockLlm() throws IOException {
+    private final java.nio.file.Path requestLog;
+
+    /** @param requestLog where every request body is appended, one per line (for diagnosis) */
+    MockLlm(java.nio.file.Path requestLog) throws IOException {
+        this.requestLog = requestLog;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         server.createContext("/v1/chat/completions", this::complete);
         server.createContext("/v1/models", exchange -> {
@@ -55,10 +60,28 @@ final class MockLlm implements AutoCloseable {
 
     private void complete(HttpExchange exchange) throws IOException {
         try (exchange) {
-            JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            JsonNode request = JSON.readTree(raw);
+            if (requestLog != null) {
+                synchronized (this) {
+                    java.nio.file.Files.write(
+                            requestLog,
+                            (new String(raw, StandardCharsets.UTF_8).replace('\n', ' ') + "\n")
+                                    .getBytes(StandardCharsets.UTF_8),
+                            java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                }
+            }
             String last = lastUserMessage(request);
             prompts.add(last);
-            String reply = "re: " + (last.length() > 60 ? last.substring(last.length() - 60) : last);
+            if (last.contains("slowly")) {
+                // A long generation: a window in which a test can kill the gateway mid-turn.
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        java.time.Duration.ofSeconds(6).toNanos());
+            }
+            // One short line: a reply with a newline would reach IRC as two messages.
+            String flat = last.replaceAll("\\s+", " ");
+            String reply = "re: " + (flat.length() > 60 ? flat.substring(flat.length() - 60) : flat);
             if (request.path("stream").asBoolean(false)) {
                 StringBuilder sse = new StringBuilder();
                 sse.append("data: ").append(chunk(reply, null)).append("\n\n");
@@ -107,12 +130,15 @@ final class MockLlm implements AutoCloseable {
                 continue;
             }
             JsonNode content = m.path("content");
-            if (content.isString()) {
-                last = content.asString();
-            } else if (content.isArray()) {
-                StringBuilder text = new StringBuilder();
-                content.forEach(part -> text.append(part.path("text").asString("")));
-                last = text.toString();
+            String text = content.isString() ? content.asString() : "";
+            if (content.isArray()) {
+                StringBuilder parts = new StringBuilder();
+                content.forEach(part -> parts.append(part.path("text").asString("")));
+                text = parts.toString();
+            }
+            // The gateway appends its own context as a user message after the person's.
+            if (!text.startsWith("<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT")) {
+                last = text;
             }
         }
         return last.strip();

@@ -1,0 +1,325 @@
+package dev.openclaw.twin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.openclaw.twin.demo.LocalFlock;
+import dev.openclaw.twin.testing.TwinLauncher;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The product end to end: two real OpenClaw gateways (nicks tars and case) in one IRC channel on a
+ * real ngircd, each with our plugin and its own daemon over one shared state directory, both on a
+ * mock model that counts calls; this test plays the human. Without coordination this setup
+ * answers one message 62 times in 15 s; here every message gets the answers the rules ask for.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OpenClawIrcIT {
+
+    private static final List<String> TWINS = List.of("tars", "case");
+    private static final Duration REPLY = Duration.ofSeconds(60);
+    /** How long the channel must stay quiet after the expected replies (a loop would show). */
+    private static final Duration QUIET = Duration.ofSeconds(6);
+
+    private Path dir;
+    private NgircdServer irc;
+    private MockLlm llm;
+    private final List<OpenClawGateway> gateways = new ArrayList<>();
+    private LocalFlock flock;
+    private IrcClient human;
+
+    @BeforeAll
+    void startTheFlock() throws Exception {
+        assumeTrue(
+                Files.isExecutable(NgircdServer.BINARY),
+                "ngircd is not installed (apt-get install ngircd; .ci/run does it): skipping the OpenClaw end-to-end test");
+        assumeTrue(
+                OpenClawGateway.installed(),
+                "Node 24 and openclaw@2026.9.6 are not installed in .cache/openclaw (.ci/run installs them): skipping");
+        dir = Files.createTempDirectory("twin-e2e-");
+        irc = new NgircdServer(dir, freePort(), "#flock");
+        llm = new MockLlm(dir.resolve("llm-requests.log"));
+        Random random = new Random();
+        int base = 21000 + random.nextInt(80) * 100;
+        String hooksToken = "hooks-" + Long.toHexString(random.nextLong());
+        for (int i = 0; i < TWINS.size(); i++) {
+            gateways.add(new OpenClawGateway(TWINS.get(i), dir, freeFrom(base + i * 50), hooksToken));
+        }
+        // Installing the IRC plugin is npm work: both at once.
+        CompletableFuture.allOf(gateways.stream()
+                        .map(g -> CompletableFuture.runAsync(() -> {
+                            try {
+                                g.installIrcPlugin();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }))
+                        .toArray(CompletableFuture[]::new))
+                .join();
+        flock = new LocalFlock(
+                dir,
+                TWINS,
+                new LocalFlock.Timings(Duration.ofMillis(300), 2, Duration.ofSeconds(1)),
+                Map.of("tars", gateways.get(0).port(), "case", gateways.get(1).port()),
+                "{type: openclaw, hooks_token: \"" + hooksToken + "\"}",
+                Map.of());
+        for (int i = 0; i < TWINS.size(); i++) {
+            gateways.get(i).writeConfig(irc.port(), llm.port(), flock.daemonPort(TWINS.get(i)));
+        }
+        flock.startAll();
+        for (OpenClawGateway g : gateways) {
+            g.start();
+        }
+        await().atMost(Duration.ofSeconds(150))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> gateways.stream().allMatch(OpenClawGateway::ready));
+        await().atMost(Duration.ofSeconds(30)).until(flock::allOnline);
+        human = new IrcClient(irc.port(), "human", "#flock");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> TWINS.stream().allMatch(human::present));
+    }
+
+    @AfterAll
+    void stopTheFlock() throws Exception {
+        printDecideLatency();
+        if (human != null) {
+            // The channel as the human saw it, for reading when a test fails.
+            Files.write(
+                    dir.resolve("irc-transcript.log"),
+                    human.transcript().stream()
+                            .map(l -> l.atNanos() + " <" + l.nick() + "> " + l.text())
+                            .toList());
+        }
+        if (human != null) {
+            human.close();
+        }
+        for (OpenClawGateway g : gateways) {
+            g.close();
+        }
+        if (flock != null) {
+            flock.close();
+        }
+        if (llm != null) {
+            llm.close();
+        }
+        if (irc != null) {
+            irc.close();
+        }
+        if (dir != null) {
+            // Keep the logs beside the test reports.
+            Path logs = Files.createDirectories(TwinLauncher.REPO.resolve("target/failsafe-reports/e2e-logs"));
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+                    Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** What the plugin's decide costs inside each daemon (the HTTP hop on loopback adds ~1 ms). */
+    private void printDecideLatency() {
+        if (flock == null) {
+            return;
+        }
+        for (String twin : TWINS) {
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                String metrics = http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                                "http://127.0.0.1:" + flock.daemonPort(twin) + "/metrics"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+                double sum = metricValue(metrics, "twin_decide_seconds_sum");
+                double count = metricValue(metrics, "twin_decide_seconds_count");
+                System.out.printf(
+                        "decide inside the %s daemon: %d decides, mean %.2f ms%n",
+                        twin, (long) count, count == 0 ? 0 : sum / count * 1000);
+            } catch (Exception e) {
+                System.out.println("no metrics from " + twin + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static double metricValue(String text, String name) {
+        return text.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** The twin a channel nick belongs to: IRC collision nicks (tars_, tars_2) are the same twin. */
+    private static String twinOf(String nick) {
+        return nick.replaceAll("[_`]+[0-9]*$", "");
+    }
+
+    private String actingPrimary() {
+        JsonNode status = flock.status(TWINS.getFirst());
+        return status.get("actingPrimary").asString();
+    }
+
+    /** Says {@code text}; waits for {@code expected} replies, then for quiet; returns the repliers. */
+    private List<String> say(String text, int expected) {
+        long start = System.nanoTime();
+        int callsBefore = llm.calls();
+        human.say(text);
+        await().atMost(REPLY).until(() -> human.since(start, "human").size() >= expected);
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(5))
+                .until(() -> human.since(start, "human").size() == expected);
+        assertThat(llm.calls() - callsBefore)
+                .as("model calls for '" + text + "'")
+                .isEqualTo(expected);
+        return human.since(start, "human").stream().map(l -> twinOf(l.nick())).toList();
+    }
+
+    @Test
+    @Order(10)
+    void aRoutineMessageGetsExactlyOneReplyFromThePrimaryAndNoLoop() {
+        String primary = actingPrimary();
+        assertThat(say("what is the capital of Peru?", 1)).containsExactly(primary);
+    }
+
+    @Test
+    @Order(20)
+    void aNamedTwinAnswersAlone() {
+        String other = actingPrimary().equals("tars") ? "case" : "tars";
+        assertThat(say(other + ", what is two plus two?", 1)).containsExactly(other);
+    }
+
+    @Test
+    @Order(30)
+    void bothOfYouGetsOneReplyFromEach() {
+        assertThat(say("both of you, say hello", 2)).containsExactlyInAnyOrderElementsOf(TWINS);
+    }
+
+    @Test
+    @Order(40)
+    void justXIsAnsweredByXOnly() {
+        String other = actingPrimary().equals("tars") ? "case" : "tars";
+        assertThat(say("just " + other + ": what day is it?", 1)).containsExactly(other);
+    }
+
+    @Test
+    @Order(50)
+    void theSameTextTwiceGetsTwoAnswersOneEachTime() {
+        String primary = actingPrimary();
+        assertThat(say("ping", 1)).containsExactly(primary);
+        assertThat(say("ping", 1)).containsExactly(primary);
+    }
+
+    @Test
+    @Order(55)
+    void aMessageForTheStandbyIsNotHeldUpBehindTheBusyPrimary() {
+        String primary = actingPrimary();
+        String other = primary.equals("tars") ? "case" : "tars";
+        long start = System.nanoTime();
+        human.say("explain slowly how tides work");
+        human.say(other + ", quick: what is 3 times 3?");
+        // The standby's gateway stayed free (its decide said silent at once): it answers while the
+        // primary is still writing its slow reply.
+        await().atMost(REPLY)
+                .until(() -> human.since(start, "human").stream()
+                        .anyMatch(l -> twinOf(l.nick()).equals(other)));
+        IrcClient.Line first = human.since(start, "human").getFirst();
+        assertThat(twinOf(first.nick())).isEqualTo(other);
+        await().atMost(REPLY).until(() -> human.since(start, "human").size() >= 2);
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(5))
+                .until(() -> human.since(start, "human").size() == 2);
+        assertThat(human.since(start, "human").stream().map(l -> twinOf(l.nick())))
+                .containsExactlyInAnyOrder(primary, other);
+        System.out.printf(
+                "named standby answered %.1f s after the message, the busy primary %.1f s%n",
+                (first.atNanos() - start) / 1e9,
+                (human.since(start, "human").getLast().atNanos() - start) / 1e9);
+    }
+
+    @Test
+    @Order(60)
+    void withThePrimarysDaemonKilledItsGatewayGoesSilentAndTheOtherAnswers() throws Exception {
+        String primary = actingPrimary();
+        String other = primary.equals("tars") ? "case" : "tars";
+        flock.kill(primary);
+        assertThat(say("who answers now?", 1)).containsExactly(other);
+        flock.start(primary);
+        await().atMost(Duration.ofSeconds(30)).until(flock::allOnline);
+    }
+
+    @Test
+    @Order(70)
+    void whenThePrimarysGatewayDiesMidTurnTheOtherTwinTakesTheMessageOver() throws Exception {
+        String primary = actingPrimary();
+        String other = primary.equals("tars") ? "case" : "tars";
+        long start = System.nanoTime();
+        human.say("tell me slowly about Peru");
+        // The primary has claimed it and its model is writing the reply...
+        await().atMost(REPLY).until(() -> llm.prompts().stream().anyMatch(p -> p.contains("slowly")));
+        long killed = System.nanoTime();
+        gateways.get(TWINS.indexOf(primary)).kill();
+        // ...so the other twin revokes the claim and runs the turn on its own gateway (/hooks/agent).
+        await().atMost(REPLY).until(() -> !human.since(start, "human").isEmpty());
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(5))
+                .until(() -> human.since(start, "human").size() == 1);
+        IrcClient.Line reply = human.since(start, "human").getFirst();
+        assertThat(twinOf(reply.nick())).isEqualTo(other);
+        System.out.printf(
+                "takeover after the primary's gateway died mid-turn: reply %.1f s after the kill (%s)%n",
+                (reply.atNanos() - killed) / 1e9, reply.nick());
+    }
+
+    @Test
+    @Order(80)
+    void withThePrimarysGatewayDownTheOtherTwinAnswersAtOnce() {
+        String acting = actingPrimary();
+        long start = System.nanoTime();
+        assertThat(say("are you still there?", 1)).containsExactly(acting);
+        double seconds = (human.since(start, "human").getFirst().atNanos() - start) / 1e9;
+        System.out.printf("reply with the primary's gateway down: %.1f s%n", seconds);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A free port at or above {@code from} whose next ten ports are free too (a gateway uses some). */
+    private static int freeFrom(int from) throws IOException {
+        for (int port = from; port < from + 40; port++) {
+            boolean free = true;
+            for (int p = port; p <= port + 10 && free; p++) {
+                try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    // free
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return port;
+            }
+        }
+        throw new IOException("no free port range from " + from);
+    }
+}
