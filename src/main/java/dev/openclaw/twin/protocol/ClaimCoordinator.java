@@ -133,7 +133,7 @@ public final class ClaimCoordinator {
                 key = null; // the store is down: decided without claims, and not counted
             }
         }
-        return new MessageEntry(request, key, clock.instant(), nowNanos);
+        return new MessageEntry(request, key, nowNanos);
     }
 
     /**

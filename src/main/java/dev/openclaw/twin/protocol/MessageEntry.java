@@ -1,7 +1,5 @@
 package dev.openclaw.twin.protocol;
 
-import java.time.Instant;
-
 /**
  * One message this twin has decided, and what it is doing about it. Its mutable fields change under
  * the entry's own lock: decide, confirm and the watcher all take it.
@@ -10,7 +8,6 @@ final class MessageEntry {
 
     private final DecideRequest request;
     private final String key;
-    private final Instant decidedAt;
     private final long decidedNanos;
     private DecideAnswer answer;
     /** The generation of the claim this twin holds, 0 if none. */
@@ -24,10 +21,9 @@ final class MessageEntry {
     /** Monotonic time after which a standby may claim it. */
     private long takeoverAtNanos;
 
-    MessageEntry(DecideRequest request, String key, Instant decidedAt, long decidedNanos) {
+    MessageEntry(DecideRequest request, String key, long decidedNanos) {
         this.request = request;
         this.key = key;
-        this.decidedAt = decidedAt;
         this.decidedNanos = decidedNanos;
     }
 
@@ -37,10 +33,6 @@ final class MessageEntry {
 
     String key() {
         return key;
-    }
-
-    Instant decidedAt() {
-        return decidedAt;
     }
 
     long decidedNanos() {

@@ -402,9 +402,14 @@ public final class FileStateStore implements StateStore {
      * Creates the missing folders between the root and {@code dir}, never the root itself: if the
      * share is unmounted mid-write, recreating its mount point would hide the outage.
      */
-    private void createBelowRoot(Path dir) throws IOException {
+    void createBelowRoot(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
+        }
+        if (dir.equals(root)) {
+            // The share went away between requireRoot() and here: fail, never recreate the mount point.
+            // (root.relativize(root) is one empty name, which the loop below would create.)
+            throw new NoSuchFileException(root.toString(), null, "shared state directory is missing");
         }
         Path current = root;
         for (Path part : root.relativize(dir)) {

@@ -49,15 +49,20 @@ class DaemonTest {
     }
 
     private void start(String extraYaml) {
+        start(extraYaml, 1);
+    }
+
+    /** @param gatewayPort where both twins' gateways answer /readyz (1: nowhere) */
+    private void start(String extraYaml, int gatewayPort) {
         TwinsConfig config = TestConfigs.parse("""
                 twins:
-                  tars: {hostname: 10.0.0.1, gateway_url: "http://127.0.0.1:1"}
-                  case: {hostname: 10.0.0.2, gateway_url: "http://127.0.0.1:1"}
+                  tars: {hostname: 10.0.0.1, gateway_url: "http://127.0.0.1:%d"}
+                  case: {hostname: 10.0.0.2, gateway_url: "http://127.0.0.1:%d"}
                 shared_storage: {type: local, path: %s}
                 coordination: {odd_primary: tars, even_primary: case, timezone: Europe/London}
                 monitoring: {heartbeat_interval: 100ms}
                 %s
-                """.formatted(state, extraYaml));
+                """.formatted(gatewayPort, gatewayPort, state, extraYaml));
         daemon = new Daemon(
                 config, "tars", new FileStateStore(state, "twin-primary.json"), clock, System::nanoTime, "test", 0);
         daemon.start();
@@ -140,10 +145,13 @@ class DaemonTest {
         await().atMost(Duration.ofSeconds(5))
                 .ignoreExceptions()
                 .until(() -> primaryFile().has("order"));
-        Files.writeString(state.resolve("twin-primary.json"), """
+        // Saved the way editors save (a new file renamed over the old), so the daemon never reads
+        // it half-written; a half-written file is corrupt and repaired from scratch.
+        Path edited = Files.writeString(state.resolve("twin-primary.json.edit"), """
                 {"date": "2026-03-28", "primary": "case", "secondary": "tars", "bothRespond": true,
                  "lastUpdated": "2026-03-28T20:00:00Z"}
                 """);
+        Files.move(edited, state.resolve("twin-primary.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         // The daemon adds its fields back but keeps the flag...
         await().atMost(Duration.ofSeconds(5))
                 .ignoreExceptions()
@@ -187,5 +195,72 @@ class DaemonTest {
         HttpResponse<String> ok = request("GET", "/healthz", null, "s3cret-token");
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(ok.body()).get("twin").asString()).isEqualTo("tars");
+    }
+
+    @Test
+    void decideAnswersAtOnceConfirmGatesTheReplyAndMetricsCountThem() throws Exception {
+        // The gateways are up (a twin whose gateway is down hands its messages on). case's heartbeat
+        // is never seen, but it is the primary of the day and nobody is known up: case claims.
+        com.sun.net.httpserver.HttpServer gateway =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+        gateway.createContext("/readyz", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        gateway.start();
+        try {
+            decideConfirmAndMetrics(gateway.getAddress().getPort());
+        } finally {
+            gateway.stop(0);
+        }
+    }
+
+    private void decideConfirmAndMetrics(int gatewayPort) throws Exception {
+        start("", gatewayPort);
+        await().atMost(Duration.ofSeconds(5))
+                .ignoreExceptions()
+                .until(() -> primaryFile().has("order"));
+        // 2026-03-28 is even: case is primary, but its daemon was never seen: tars acts for it.
+        JsonNode decided = post(
+                "/v1/decide",
+                "{\"channel\":\"discord\",\"conversationId\":\"c1\",\"messageId\":\"m1\",\"senderId\":\"u1\","
+                        + "\"text\":\"what is the time?\"}");
+        assertThat(decided.get("respond").asBoolean()).isTrue();
+        assertThat(decided.get("reason").asString()).isEqualTo("acting-primary");
+        assertThat(decided.get("claimedBy").asString()).isEqualTo("tars");
+        JsonNode named = post(
+                "/v1/decide",
+                "{\"channel\":\"discord\",\"conversationId\":\"c1\",\"messageId\":\"m2\",\"senderId\":\"u1\","
+                        + "\"text\":\"tars, what is the time?\"}");
+        assertThat(named.get("reason").asString()).isEqualTo("named");
+        for (String id : new String[] {"m1", "m2"}) {
+            assertThat(post(
+                                    "/v1/confirm",
+                                    "{\"channel\":\"discord\",\"conversationId\":\"c1\",\"messageId\":\"" + id + "\"}")
+                            .get("send")
+                            .asBoolean())
+                    .isTrue();
+        }
+        assertThat(post("/v1/confirm", "{\"channel\":\"discord\",\"conversationId\":\"c1\",\"messageId\":\"m9\"}")
+                        .get("send")
+                        .asBoolean())
+                .as("never decided here")
+                .isFalse();
+        assertThat(post("/v1/duty", "{\"job\":\"heartbeat\",\"slot\":\"2026-03-28T23:59\"}")
+                        .get("run")
+                        .asBoolean())
+                .isTrue();
+        HttpResponse<String> missing = request("POST", "/v1/decide", "{\"channel\":\"irc\"}", null);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("missing field 'messageId'");
+
+        String metrics = request("GET", "/metrics", null, null).body();
+        assertThat(metrics)
+                .contains("twin_decisions_total{reason=\"acting-primary\"} 1.0")
+                .contains("twin_decisions_total{reason=\"named\"} 1.0")
+                .contains("twin_decide_seconds_bucket")
+                .contains("twin_confirms_total{send=\"true\"} 2.0")
+                .contains("twin_confirms_total{send=\"false\"} 1.0");
     }
 }

@@ -260,7 +260,9 @@ class FlockProcessesIT {
         Path away = dir.resolve("unmounted");
         Files.move(state, away); // the share disappears
         JsonNode failed = status();
-        assertThat(failed.get("storeReadable").asBoolean()).isFalse();
+        assertThat(failed.get("storeReadable").asBoolean())
+                .as("status after the share went away; the directory exists again: %s %s", Files.exists(state), failed)
+                .isFalse();
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> daemonStatus("tars").get("storeReadable").asBoolean() == false);
         assertThat(get("tars", "/healthz").get("ok").asBoolean()).isTrue();

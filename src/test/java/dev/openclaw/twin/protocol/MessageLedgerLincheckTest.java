@@ -1,6 +1,5 @@
 package dev.openclaw.twin.protocol;
 
-import java.time.Instant;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -29,7 +28,7 @@ public class MessageLedgerLincheckTest {
             int occurrence = ledger.nextOccurrence(base, 0, counted -> Math.max(counted, 0));
             DecideRequest request =
                     new DecideRequest("irc", "#flock", local.messageId(), "human", "text " + content, null, null, null);
-            return new MessageEntry(request, ClaimKeys.contentKey(base, occurrence), Instant.EPOCH, 0);
+            return new MessageEntry(request, ClaimKeys.contentKey(base, occurrence), 0);
         });
         String key = entry.key();
         return Integer.parseInt(key.substring(key.indexOf('#') + 1)) * 10 + content;

@@ -96,4 +96,17 @@ class FileStateStoreTest extends StateStoreConformance {
                 .isInstanceOf(StoreUnavailableException.class);
         assertThat(dir.resolve("not-mounted")).doesNotExist();
     }
+
+    @Test
+    void aShareThatGoesAwayMidWriteIsNeverRecreated() throws Exception {
+        // What a write meets when the share is unmounted between its check and its folders.
+        Path share = dir.resolve("share");
+        Files.createDirectory(share);
+        FileStateStore store = new FileStateStore(share, "twin-primary.json");
+        Files.delete(share);
+        assertThatThrownBy(() -> store.createBelowRoot(share)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThatThrownBy(() -> store.createBelowRoot(share.resolve("twin/heartbeats")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(share).doesNotExist();
+    }
 }
