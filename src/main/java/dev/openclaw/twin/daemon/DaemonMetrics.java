@@ -52,6 +52,11 @@ final class DaemonMetrics implements ProtocolMetrics {
             "twin_takeover_seconds",
             "Time from a message's decide to this twin taking it over",
             new double[] {0.5, 1, 2, 3, 5, 10, 30, 60});
+    private final Counter duties = Counter.builder()
+            .name("twin_duties_total")
+            .help("POST /v1/duty answers, by job kind and whether this twin runs the slot")
+            .labelNames("kind", "run")
+            .register(registry);
     private final Counter confirms = Counter.builder()
             .name("twin_confirms_total")
             .help("POST /v1/confirm answers, by whether the reply may be sent")
@@ -102,6 +107,11 @@ final class DaemonMetrics implements ProtocolMetrics {
     @Override
     public void confirmed(boolean send) {
         confirms.labelValues(Boolean.toString(send)).inc();
+    }
+
+    @Override
+    public void duty(String kind, boolean run) {
+        duties.labelValues(kind, Boolean.toString(run)).inc();
     }
 
     @Override

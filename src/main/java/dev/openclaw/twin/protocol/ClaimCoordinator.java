@@ -392,6 +392,12 @@ public final class ClaimCoordinator {
     public record DutyAnswer(boolean run, String owner) {}
 
     public DutyAnswer duty(String job, String slot) {
+        DutyAnswer answer = ownerOf(job, slot);
+        metrics.duty(job.contains(":") ? job.substring(0, job.indexOf(':')) : job, answer.run());
+        return answer;
+    }
+
+    private DutyAnswer ownerOf(String job, String slot) {
         String key = ClaimKeys.dutyKey(job, slot);
         try {
             if (store.createClaim(new Claim(key, self, "duty", clock.instant(), 1))) {

@@ -13,6 +13,9 @@ public interface ProtocolMetrics {
 
     void storeUnavailable();
 
+    /** A duty slot was asked for: {@code kind} is the job's kind (heartbeat, cron, ...). */
+    void duty(String kind, boolean run);
+
     ProtocolMetrics NONE = new ProtocolMetrics() {
         @Override
         public void decided(String reason, long nanos) {}
@@ -28,5 +31,8 @@ public interface ProtocolMetrics {
 
         @Override
         public void storeUnavailable() {}
+
+        @Override
+        public void duty(String kind, boolean run) {}
     };
 }

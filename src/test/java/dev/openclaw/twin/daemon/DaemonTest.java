@@ -261,6 +261,7 @@ class DaemonTest {
                 .contains("twin_decisions_total{reason=\"named\"} 1.0")
                 .contains("twin_decide_seconds_bucket")
                 .contains("twin_confirms_total{send=\"true\"} 2.0")
-                .contains("twin_confirms_total{send=\"false\"} 1.0");
+                .contains("twin_confirms_total{send=\"false\"} 1.0")
+                .contains("twin_duties_total{kind=\"heartbeat\",run=\"true\"} 1.0");
     }
 }
