@@ -74,8 +74,9 @@ public final class LocalFlock implements AutoCloseable {
         this.twins = List.copyOf(twins);
         this.clockSkews = Map.copyOf(clockSkews);
         this.state = Files.createDirectories(dir.resolve("shared"));
-        for (String twin : twins) {
-            daemonPorts.put(twin, freePort());
+        List<Integer> ports = freePorts(twins.size());
+        for (int i = 0; i < twins.size(); i++) {
+            daemonPorts.put(twins.get(i), ports.get(i));
         }
         this.config = dir.resolve("twins.yaml");
         Files.writeString(config, yaml(timings, gatewayPorts, takeoverDispatch));
@@ -264,9 +265,21 @@ public final class LocalFlock implements AutoCloseable {
         return true;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * {@code count} distinct free ports. The sockets stay open until all are chosen: closed one at a
+     * time, the kernel may hand the same ephemeral port out twice.
+     */
+    public static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 

@@ -7,7 +7,6 @@ import dev.openclaw.twin.testing.CliRun;
 import dev.openclaw.twin.testing.ReadOnlyDirectory;
 import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,9 +76,16 @@ class FlockProcessesIT {
      * port, chosen here, so the daemons probe each other directly.
      */
     private Path writeConfig(String fileName, Path stateDir, String... twins) throws IOException {
+        List<String> unported = java.util.Arrays.stream(twins)
+                .filter(t -> !ports.containsKey(t))
+                .toList();
+        List<Integer> fresh = dev.openclaw.twin.demo.LocalFlock.freePorts(unported.size());
+        for (int i = 0; i < unported.size(); i++) {
+            ports.put(unported.get(i), fresh.get(i));
+        }
         StringBuilder yaml = new StringBuilder("twins:\n");
         for (String twin : twins) {
-            int port = ports.computeIfAbsent(twin, t -> freePort());
+            int port = ports.get(twin);
             // Port 1 refuses connections: the gateway is 'unreachable', which these tests do not need.
             yaml.append("  ")
                     .append(twin)
@@ -104,14 +110,6 @@ class FlockProcessesIT {
         Path file = dir.resolve(fileName);
         Files.writeString(file, yaml);
         return file;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private void startDaemon(String twin, String... extra) throws IOException {
