@@ -11,14 +11,15 @@ import picocli.CommandLine.Option;
         name = "demo",
         header = "Watch a local flock decide who answers, with failures injected.",
         description = {
-            "Starts a flock of real daemon processes on a temporary shared directory (nothing to",
-            "configure), feeds every twin the same stream of chat messages the way gateways would",
-            "(routine questions, named twins, 'both of you', 'just X', 'check your disk', twins",
-            "talking), and prints who answered what and why. With faults on (the default) it also",
-            "SIGKILLs the acting primary, SIGSTOPs twins (once between a claim and its confirm),",
-            "takes the shared store away, fails a gateway and runs one twin's clock 5 min fast.",
-            "Ends with a table: duplicates, unanswered, takeover and decide latency.",
-            "Exit 0 when no message was answered twice or left unanswered (store outages apart).",
+            "Starts a flock of real daemon processes on a temporary shared directory",
+            "(nothing to configure) and feeds every twin the same stream of chat messages",
+            "the way gateways would: routine questions, named twins, 'both of you',",
+            "'just X', 'check your disk', twins talking. Prints who answered what and why.",
+            "With faults on (the default) it also SIGKILLs the acting primary, SIGSTOPs",
+            "twins (once between a claim and its confirm), takes the shared store away,",
+            "fails a gateway and runs one twin's clock 5 min fast. Ends with a table:",
+            "duplicates, unanswered, takeover and decide latency. Exit 0 when no message",
+            "was answered twice or left unanswered (store outages apart).",
             ""
         })
 public final class DemoCommand implements Callable<Integer> {
