@@ -6,7 +6,6 @@ import dev.openclaw.twin.coordination.DayRoles;
 import dev.openclaw.twin.coordination.FlockView;
 import dev.openclaw.twin.coordination.OverrideChange;
 import dev.openclaw.twin.coordination.Overrides;
-import dev.openclaw.twin.coordination.Rotation;
 import dev.openclaw.twin.health.FlockSnapshot;
 import dev.openclaw.twin.health.FlockStatus;
 import dev.openclaw.twin.health.Liveness;
@@ -67,7 +66,6 @@ public final class Daemon implements AutoCloseable {
     private final PeerProbe peerProbe;
     private final DaemonHttpServer http;
     private final DaemonMetrics metrics;
-    private final Rotation rotation;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final AtomicLong seq = new AtomicLong();
     private final AtomicReference<GatewayHealth> gateway = new AtomicReference<>();
@@ -114,7 +112,6 @@ public final class Daemon implements AutoCloseable {
                 twin,
                 beat.compareTo(Duration.ofSeconds(2)) < 0 ? beat : Duration.ofSeconds(2),
                 tracker::observeDirectProbe);
-        this.rotation = new Rotation(config.coordination());
         this.metrics = new DaemonMetrics(config.twinNames());
         this.claims = new ClaimCoordinator(
                 config,
@@ -199,10 +196,12 @@ public final class Daemon implements AutoCloseable {
         snapshot.heartbeats().values().forEach(tracker::observe);
         // We are running whatever the store shows (it may be read-only or stale).
         tracker.observeDirectProbe(twin, true);
-        currentView.set(snapshot.view(config, clock.instant(), tracker));
+        Instant now = clock.instant();
+        FlockView view = snapshot.view(config, now, tracker);
+        currentView.set(view);
         Optional<String> problem = writeProblem.or(snapshot::storeProblem);
         if (problem.isEmpty()) {
-            problem = maintainPrimaryState(snapshot);
+            problem = maintainPrimaryState(snapshot.primaryState(), view, now);
         }
         reportStoreProblem(problem);
         logTransitions();
@@ -244,17 +243,16 @@ public final class Daemon implements AutoCloseable {
      * Rewrites twin-primary.json when the day, the roles or a hand edit of it call for it; the
      * store's failure message if it could not.
      */
-    private Optional<String> maintainPrimaryState(FlockSnapshot snapshot) {
-        Instant now = clock.instant();
-        Overrides overrides = snapshot.overrides().activeAt(now);
-        DayRoles roles = rotation.rolesOn(rotation.dateAt(now), overrides);
-        Optional<PrimaryState> current = snapshot.primaryState();
-        // A human's bothRespond edit is honoured for the day it was made on.
-        boolean bothByHand = current.filter(s -> s.date().equals(roles.date().toString()))
-                .map(PrimaryState::bothRespondByHand)
-                .orElse(false);
+    private Optional<String> maintainPrimaryState(Optional<PrimaryState> current, FlockView view, Instant now) {
+        // The view already holds the day's roles under the overrides in force, and a bothRespond a
+        // human set in today's file (honoured for the day it was made on).
+        DayRoles roles = view.roles();
         PrimaryState wanted = PrimaryState.of(
-                roles, overrides, bothByHand, config.coordination().timezone(), now);
+                roles,
+                view.overrides(),
+                view.bothRespondFlag(),
+                config.coordination().timezone(),
+                now);
         if (current.isPresent() && current.get().sameAs(wanted)) {
             return Optional.empty();
         }

@@ -226,15 +226,8 @@ public final class ClaimCoordinator {
             return decideWithoutStore(entry, routine, start);
         }
         try {
-            if (claimant) {
-                long t = nanoTime.getAsLong();
-                boolean won = store.createClaim(
-                        new Claim(entry.key(), self, routine.claimantReason().code(), clock.instant(), 1));
-                metrics.claimAttempt(won, nanoTime.getAsLong() - t);
-                if (won) {
-                    entry.held(1);
-                    return answer(true, routine.claimantReason(), self, start);
-                }
+            if (claimant && claim(entry, routine.claimantReason(), 1)) {
+                return answer(true, routine.claimantReason(), self, start);
             }
             ClaimState state = store.readClaim(entry.key());
             Optional<String> holder = holderOf(state);
@@ -261,8 +254,7 @@ public final class ClaimCoordinator {
             return answer(true, settled.reason(), self, start);
         }
         try {
-            if (store.createClaim(new Claim(entry.key(), self, settled.reason().code(), clock.instant(), 1))) {
-                entry.held(1);
+            if (claim(entry, settled.reason(), 1)) {
                 return answer(true, settled.reason(), self, start);
             }
             String holder = holderOf(store.readClaim(entry.key())).orElse("unknown");
@@ -470,15 +462,21 @@ public final class ClaimCoordinator {
         }
     }
 
-    private void take(MessageEntry entry, int generation, long now) throws StoreUnavailableException {
+    /** Claims generation {@code generation} of the entry's message; if this call won, this twin holds it. */
+    private boolean claim(MessageEntry entry, Reason reason, int generation) throws StoreUnavailableException {
         long t = nanoTime.getAsLong();
-        boolean won =
-                store.createClaim(new Claim(entry.key(), self, Reason.TAKEOVER.code(), clock.instant(), generation));
+        boolean won = store.createClaim(new Claim(entry.key(), self, reason.code(), clock.instant(), generation));
         metrics.claimAttempt(won, nanoTime.getAsLong() - t);
-        if (!won) {
+        if (won) {
+            entry.held(generation);
+        }
+        return won;
+    }
+
+    private void take(MessageEntry entry, int generation, long now) throws StoreUnavailableException {
+        if (!claim(entry, Reason.TAKEOVER, generation)) {
             return;
         }
-        entry.held(generation);
         metrics.takeover(now - entry.decidedNanos());
         LOG.info("took over {} (generation {})", entry.key(), generation);
         TakeoverDispatcher.Takeover takeover =
