@@ -2,7 +2,7 @@
 //
 // before_dispatch  -> POST /v1/decide   silent unless the daemon says respond (fail closed)
 // message_sending  -> POST /v1/confirm  cancel the send unless this twin still holds the claim
-// before_agent_reply (heartbeat, cron) -> POST /v1/duty  run once per flock per slot
+// before_agent_reply (heartbeat, cron) -> POST /v1/duty  only the acting primary runs them
 //
 // Hooks answer in milliseconds: a pending hook blocks its conversation on the gateway, so every
 // request has a short timeout and anything slow (a takeover) is done by the daemon afterwards.
@@ -84,6 +84,14 @@ export function createTwinClient(config, log, fetchImpl = globalThis.fetch) {
       }
     },
 
+    /**
+     * Forgets the message a session was answering: a takeover turn in it must be confirmed by the
+     * session (the daemon knows which claim it took), not as the session's earlier message.
+     */
+    forget(sessionKey) {
+      if (sessionKey) answering.delete(sessionKey);
+    },
+
     /** True when this twin runs the scheduled job's slot. */
     async duty(job, slot) {
       try {
@@ -97,9 +105,40 @@ export function createTwinClient(config, log, fetchImpl = globalThis.fetch) {
   };
 }
 
-/** The slot a heartbeat or cron run belongs to: its job and the minute it fires in. */
-export function dutySlot(trigger, ctx, now = new Date()) {
-  const job = `${trigger}:${ctx?.agentId ?? "main"}:${ctx?.jobId ?? ctx?.sessionKey ?? ""}`;
+/** The name the daemon gives its takeover turns (POST /hooks/agent): they are not duties. */
+export const TAKEOVER_TURN_NAME = "openclaw-twin takeover";
+
+/**
+ * True for a turn the daemon started to take a message over: the gateway runs a /hooks/agent turn
+ * as a one-off cron job named by the request, and shows the name as the prompt's
+ * "[cron:<id> <name>]" tag or, for content it wraps as external, a "Task: <name>" line.
+ */
+export function isTakeoverTurn(event) {
+  const body = String(event?.cleanedBody ?? "");
+  const tag = /\[cron:[^\s\]]+ ([^\]]*)\]/.exec(body)?.[1]?.trim();
+  const task = /^Task: (.*)$/m.exec(body)?.[1]?.trim();
+  return tag === TAKEOVER_TURN_NAME || task === TAKEOVER_TURN_NAME;
+}
+
+/**
+ * The scheduled job a heartbeat or cron turn runs for, or null when the turn is not a duty: the
+ * gateway runs a /hooks/agent turn (our takeovers, a webhook that reached this gateway alone) as a
+ * one-off cron job, and such a turn must run where it was sent.
+ *
+ * Each gateway gives its cron jobs its own ids, so a cron job is known by the name in its prompt's
+ * "[cron:<id> <name>]" tag: give a flock-wide job the same name on every twin. The daemon lets only
+ * the acting primary run a duty; the slot (the minute it fires in) only keeps two twins from both
+ * running it while their views of the flock disagree.
+ */
+export function dutySlot(trigger, ctx, event, now = new Date()) {
+  const agent = ctx?.agentId ?? "main";
+  let job = `${trigger}:${agent}`;
+  if (trigger === "cron") {
+    const tag = /\[cron:([^\s\]]+)(?: ([^\]]*))?\]/.exec(String(event?.cleanedBody ?? ""));
+    const name = tag?.[2]?.trim();
+    if (isTakeoverTurn(event) || String(ctx?.sessionKey ?? "").startsWith("hook:")) return null;
+    job += `:${name || ctx?.jobId || tag?.[1] || ""}`;
+  }
   return { job, slot: now.toISOString().slice(0, 16) };
 }
 
@@ -118,8 +157,13 @@ export default {
     api.on(
       "before_agent_reply",
       async (event, ctx) => {
-        const { job, slot } = dutySlot(ctx?.trigger ?? "scheduled", ctx);
-        return (await twin.duty(job, slot)) ? undefined : { handled: true };
+        if (isTakeoverTurn(event)) {
+          twin.forget(ctx?.sessionKey);
+          return undefined;
+        }
+        const duty = dutySlot(ctx?.trigger ?? "scheduled", ctx, event);
+        if (duty === null) return undefined;
+        return (await twin.duty(duty.job, duty.slot)) ? undefined : { handled: true };
       },
       { eligibleTriggers: ["heartbeat", "cron"] },
     );

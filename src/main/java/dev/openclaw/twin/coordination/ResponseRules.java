@@ -89,6 +89,21 @@ public final class ResponseRules {
         return new Evaluation.Routine(claimant, reason, live);
     }
 
+    /**
+     * The twin that runs scheduled duties (OpenClaw heartbeats, cron jobs): the one a persistent
+     * "only X" names while X is up, else the twin answering routine messages now. Every twin's
+     * gateway fires its own schedule, seconds or (for heartbeats, timed from each gateway's start)
+     * minutes apart; letting only this twin run them is what keeps a job to one run per flock
+     * however the firings fall, and the duty claim covers the seconds two views disagree.
+     */
+    public String dutyOwner(FlockView view) {
+        return view.overrides()
+                .only()
+                .filter(twins::contains)
+                .filter(view::isOnline)
+                .orElseGet(() -> routine(view).claimant());
+    }
+
     /** The dry evaluation for one twin (DESIGN §4 {@code twin decide}): no claim is written. */
     public Decision decide(String twin, Message message, FlockView view) {
         if (!twins.contains(twin)) {

@@ -390,17 +390,20 @@ public final class ClaimCoordinator {
     }
 
     private DutyAnswer ownerOf(String job, String slot) {
+        String owner = rules.dutyOwner(view.get());
+        if (!owner.equals(self)) {
+            return new DutyAnswer(false, owner);
+        }
         String key = ClaimKeys.dutyKey(job, slot);
         try {
             if (store.createClaim(new Claim(key, self, "duty", clock.instant(), 1))) {
                 return new DutyAnswer(true, self);
             }
-            String owner = holderOf(store.readClaim(key)).orElse("unknown");
-            return new DutyAnswer(owner.equals(self), owner);
+            String holder = holderOf(store.readClaim(key)).orElse("unknown");
+            return new DutyAnswer(holder.equals(self), holder);
         } catch (StoreUnavailableException e) {
             metrics.storeUnavailable();
-            String primary = view.get().roles().primary();
-            return new DutyAnswer(primary.equals(self), primary);
+            return new DutyAnswer(true, self); // the owner by this twin's view, as for messages
         }
     }
 

@@ -131,11 +131,17 @@ public final class HttpTakeoverDispatcher implements TakeoverDispatcher {
         }
     }
 
+    /** The name of takeover turns, as the plugin ({@code openclaw-plugin/index.js}) expects it. */
+    public static final String TAKEOVER_TURN_NAME = "openclaw-twin takeover";
+
     /** OpenClaw's {@code POST /hooks/agent}: a persistent-session turn delivered to the conversation. */
     static Map<String, Object> agentTurn(Takeover takeover) {
         DecideRequest r = takeover.request();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("message", r.text());
+        // The gateway runs a hook turn as a one-off cron job of this name; the plugin knows by it
+        // that the turn is a takeover, not a scheduled duty for the acting primary.
+        body.put("name", TAKEOVER_TURN_NAME);
         if (r.sessionKey() != null) {
             body.put("sessionKey", r.sessionKey());
             body.put("sessionMode", "persistent");

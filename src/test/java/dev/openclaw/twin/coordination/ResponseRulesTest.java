@@ -122,6 +122,20 @@ class ResponseRulesTest {
         assertThat(d.takeoverWait().toMillis()).as("wait").isEqualTo(waitMs);
     }
 
+    @ParameterizedTest(name = "[{index}] override {0}, down {1} → duties on {2}")
+    @CsvSource(nullValues = "-", textBlock = """
+            -,         -,         tars
+            -,         tars,      case
+            -,         tars case, kipp
+            only kipp, -,         kipp
+            only kipp, kipp,      tars
+            both,      -,         tars
+            """)
+    void scheduledDutiesRunOnTheActingPrimaryOrTheOnlyTwin(String override, String offline, String owner) {
+        assertThat(new ResponseRules(THREE).dutyOwner(view(THREE, override, false, offline)))
+                .isEqualTo(owner);
+    }
+
     @Test
     void aHandSetBothRespondFlagIsHonoured() {
         Decision d = new ResponseRules(TWO)

@@ -60,6 +60,11 @@ class ClaimCoordinatorTest {
     }
 
     private ClaimCoordinator twin(String name, TakeoverDispatcher dispatcher) {
+        return twin(name, dispatcher, down);
+    }
+
+    /** A twin whose view of who is down is {@code downInItsView}, not the flock's shared one. */
+    private ClaimCoordinator twin(String name, TakeoverDispatcher dispatcher, Set<String> downInItsView) {
         Rotation rotation = new Rotation(config.coordination());
         return new ClaimCoordinator(
                 config,
@@ -71,7 +76,7 @@ class ClaimCoordinatorTest {
                         rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
                         Overrides.NONE,
                         false,
-                        down),
+                        downInItsView),
                 dispatcher,
                 Runnable::run,
                 ProtocolMetrics.NONE);
@@ -268,17 +273,39 @@ class ClaimCoordinatorTest {
     }
 
     @Test
-    void aDutyRunsOncePerSlot() {
+    void dutiesRunOnTheActingPrimaryOnlyHoweverTheFiringsFall() {
         ClaimCoordinator tars = twin("tars");
         ClaimCoordinator casey = twin("case");
-        assertThat(casey.duty("heartbeat", "2026-03-01T12:00"))
-                .isEqualTo(new ClaimCoordinator.DutyAnswer(true, "case"));
-        assertThat(tars.duty("heartbeat", "2026-03-01T12:00"))
-                .isEqualTo(new ClaimCoordinator.DutyAnswer(false, "case"));
-        assertThat(casey.duty("heartbeat", "2026-03-01T12:00").run())
-                .as("asked again")
+        // Each gateway fires its own heartbeat, in different minutes: only the primary runs it.
+        assertThat(casey.duty("heartbeat:main", "2026-03-01T11:59"))
+                .isEqualTo(new ClaimCoordinator.DutyAnswer(false, "tars"));
+        assertThat(tars.duty("heartbeat:main", "2026-03-01T12:00"))
+                .isEqualTo(new ClaimCoordinator.DutyAnswer(true, "tars"));
+        assertThat(tars.duty("heartbeat:main", "2026-03-01T12:00").run())
+                .as("asked again for the same slot")
                 .isTrue();
-        assertThat(tars.duty("heartbeat", "2026-03-01T12:30").run()).isTrue();
+        assertThat(casey.duty("heartbeat:main", "2026-03-01T12:30").run()).isFalse();
+        assertThat(tars.duty("heartbeat:main", "2026-03-01T12:30").run()).isTrue();
+    }
+
+    @Test
+    void withThePrimaryDownTheNextTwinRunsTheDuties() {
+        down.add("tars");
+        assertThat(twin("case").duty("cron:main:daily report", "2026-03-01T12:00"))
+                .isEqualTo(new ClaimCoordinator.DutyAnswer(true, "case"));
+        assertThat(twin("kipp").duty("cron:main:daily report", "2026-03-01T12:00"))
+                .isEqualTo(new ClaimCoordinator.DutyAnswer(false, "case"));
+    }
+
+    @Test
+    void twoTwinsThatBothThinkTheyOwnADutyRunItOncePerSlot() {
+        // case has not seen tars come back yet: for a moment both think they own the duties.
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case", takeover -> dispatched.add(takeover), Set.of("tars"));
+        assertThat(casey.duty("cron:main:daily report", "2026-03-01T12:00"))
+                .isEqualTo(new ClaimCoordinator.DutyAnswer(true, "case"));
+        assertThat(tars.duty("cron:main:daily report", "2026-03-01T12:00"))
+                .isEqualTo(new ClaimCoordinator.DutyAnswer(false, "case"));
     }
 
     @Test

@@ -81,6 +81,7 @@ class HttpTakeoverDispatcherTest {
         assertThat(r.authorization()).isEqualTo("Bearer hooks-secret");
         assertThat(r.idempotencyKey()).isEqualTo("content:irc:#flock:abc#0#g2");
         assertThat(r.body().get("message").asString()).isEqualTo("what is the capital of Peru?");
+        assertThat(r.body().get("name").asString()).isEqualTo("openclaw-twin takeover");
         assertThat(r.body().get("sessionKey").asString()).isEqualTo("agent:main:irc:group:#flock");
         assertThat(r.body().get("sessionMode").asString()).isEqualTo("persistent");
         assertThat(r.body().get("channel").asString()).isEqualTo("irc");
