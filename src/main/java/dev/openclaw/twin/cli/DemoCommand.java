@@ -2,6 +2,14 @@ package dev.openclaw.twin.cli;
 
 import dev.openclaw.twin.demo.DemoReport;
 import dev.openclaw.twin.demo.DemoRun;
+import dev.openclaw.twin.demo.openclaw.NgircdServer;
+import dev.openclaw.twin.demo.openclaw.OpenClawDemo;
+import dev.openclaw.twin.demo.openclaw.OpenClawFlock;
+import dev.openclaw.twin.demo.openclaw.OpenClawInstall;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,6 +28,14 @@ import picocli.CommandLine.Option;
             "fails a gateway and runs one twin's clock 5 min fast. Ends with a table:",
             "duplicates, unanswered, takeover and decide latency. Exit 0 when no message",
             "was answered twice or left unanswered (store outages apart).",
+            "",
+            "With --openclaw it runs the real thing instead: two OpenClaw gateways with",
+            "our plugin in one IRC channel on a local ngircd (apt-get install ngircd),",
+            "each with its own daemon, on a local mock model. Node 24 and OpenClaw are",
+            "installed with npm into a cache directory on first use (about a minute).",
+            "A person asks routine, named, 'both of you' and 'just X' questions, then the",
+            "primary's gateway is SIGKILLed; the table shows who answered, how fast and",
+            "with how many model calls. Exit 0 when every answer was as the rules ask.",
             ""
         })
 public final class DemoCommand implements Callable<Integer> {
@@ -53,12 +69,25 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the temporary directory (config, state, daemon logs).")
     boolean keep;
 
+    @Option(names = "--openclaw", description = "Run two real OpenClaw gateways in a local IRC channel.")
+    boolean openClaw;
+
+    @Option(
+            names = "--openclaw-cache",
+            paramLabel = "DIR",
+            description = "Where Node and OpenClaw are installed for --openclaw. "
+                    + "Default: ~/.cache/openclaw-twin/openclaw.")
+    Path openClawCache;
+
     public DemoCommand(CliContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws Exception {
+        if (openClaw) {
+            return runOpenClaw();
+        }
         if (messages < 1 || rate <= 0) {
             throw new TwinException(ExitCodes.USAGE, "demo: --messages and --rate must be positive");
         }
@@ -99,6 +128,66 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             run.close();
             Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+
+    private int runOpenClaw() throws Exception {
+        Path plugin = OpenClawDemo.pluginDir();
+        if (!Files.isRegularFile(plugin.resolve("openclaw.plugin.json"))) {
+            throw new TwinException(
+                    ExitCodes.FAILED,
+                    "demo: the OpenClaw plugin is not at " + plugin + " (run twin from its directory)");
+        }
+        if (NgircdServer.binary().isEmpty()) {
+            throw new TwinException(
+                    ExitCodes.FAILED,
+                    "demo: --openclaw needs the ngircd IRC server (Debian: apt-get install ngircd; macOS: brew install ngircd)");
+        }
+        OpenClawInstall install = new OpenClawInstall(
+                openClawCache != null
+                        ? openClawCache
+                        : OpenClawInstall.defaultDir(
+                                context.environment().variables(),
+                                context.environment().home()));
+        PrintWriter out = context.out();
+        if (!install.installed()) {
+            try {
+                install.install(out);
+            } catch (IOException e) {
+                throw new TwinException(ExitCodes.FAILED, "demo: " + e.getMessage());
+            }
+        }
+        Path dir = Files.createTempDirectory("twin-demo-openclaw-");
+        boolean ok = false;
+        OpenClawFlock[] running = new OpenClawFlock[1];
+        // Ctrl-C: every process the demo started goes with it.
+        Thread cleanup = new Thread(
+                () -> {
+                    if (running[0] != null) {
+                        running[0].close();
+                    }
+                },
+                "twin-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            out.println("Starting a flock of two real OpenClaw gateways in " + dir);
+            out.flush();
+            running[0] = OpenClawFlock.start(install, plugin, dir, step -> {
+                out.println("  " + step + "...");
+                out.flush();
+            });
+            ok = new OpenClawDemo(running[0], out).run();
+            return ok ? ExitCodes.OK : ExitCodes.FAILED;
+        } finally {
+            if (running[0] != null) {
+                running[0].close();
+            }
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            if (keep || !ok) {
+                out.println("Kept " + dir + " (gateway, daemon and model logs)");
+            } else {
+                DemoRun.deleteDirectory(dir);
+            }
         }
     }
 }

@@ -112,6 +112,20 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--no-input", description = "Never ask; fail naming the flags that are missing.")
     boolean noInput;
 
+    /** What every twin's gateway needs so that it obeys its daemon and can run takeover turns. */
+    static final String GATEWAY_SETUP = """
+
+            On every twin's OpenClaw gateway, install the plugin that makes it obey its daemon:
+              openclaw plugins install --link <openclaw-twin>/openclaw-plugin --force
+              openclaw plugins enable openclaw-twin
+            and add to its openclaw.json (then restart the gateway):
+              "plugins": {"entries": {"openclaw-twin": {"enabled": true,
+                  "hooks": {"allowConversationAccess": true},
+                  "config": {"daemonUrl": "http://127.0.0.1:7420"}}}},
+              "hooks": {"enabled": true, "token": "<the OPENCLAW_HOOKS_TOKEN given to twin daemon>",
+                  "allowRequestSessionKey": true, "allowedSessionKeyPrefixes": ["hook:", "agent:main:"]}
+            """;
+
     public InitCommand(CliContext context) {
         this.context = context;
     }
@@ -162,6 +176,7 @@ public final class InitCommand implements Callable<Integer> {
         context.out()
                 .println("Next: copy " + file.getFileName() + " to every twin, then run 'twin daemon' on each"
                         + " ('twin validate' checks it; 'twin status' shows the flock).");
+        context.out().print(GATEWAY_SETUP);
         return ExitCodes.OK;
     }
 
@@ -343,6 +358,9 @@ public final class InitCommand implements Callable<Integer> {
                   fallback_timeout_minutes: 30   # the primary counts as offline after this long
                   offline_after_seconds: 20      # ...or after this long without a heartbeat (the smaller wins)
                   takeover_delay_seconds: 2      # how long the next twin waits for a claim before answering
+                  takeover_dispatch:             # a takeover runs as an agent turn on the twin's own gateway
+                    type: openclaw
+                    # hooks_token: ${OPENCLAW_HOOKS_TOKEN}  # the gateway's hooks.token: takeovers need it
 
                 monitoring:
                   heartbeat_interval: 5s

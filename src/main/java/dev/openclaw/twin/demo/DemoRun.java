@@ -152,12 +152,19 @@ public final class DemoRun implements AutoCloseable {
             gateways.close();
         }
         if (dir != null && !options.keep()) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            try {
+                deleteDirectory(dir);
             } catch (IOException e) {
                 out.accept("could not delete " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Deletes a demo's temporary directory and everything in it. */
+    public static void deleteDirectory(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

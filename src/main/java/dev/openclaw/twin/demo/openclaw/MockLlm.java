@@ -1,4 +1,4 @@
-package dev.openclaw.twin.e2e;
+package dev.openclaw.twin.demo.openclaw;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * and counts every call, so a test knows how many model calls a message cost. A message containing
  * "slowly" takes 6 s to answer.
  */
-final class MockLlm implements AutoCloseable {
+public final class MockLlm implements AutoCloseable {
 
     private static final JsonMapper JSON = new JsonMapper();
 
@@ -29,7 +29,7 @@ final class MockLlm implements AutoCloseable {
     private final java.nio.file.Path requestLog;
 
     /** @param requestLog where every request body is appended, one per line (for diagnosis) */
-    MockLlm(java.nio.file.Path requestLog) throws IOException {
+    public MockLlm(java.nio.file.Path requestLog) throws IOException {
         this.requestLog = requestLog;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         server.createContext("/v1/chat/completions", this::complete);
@@ -45,16 +45,16 @@ final class MockLlm implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
     /** The last user message of every call so far. */
-    List<String> prompts() {
+    public List<String> prompts() {
         return List.copyOf(prompts);
     }
 
-    int calls() {
+    public int calls() {
         return prompts.size();
     }
 
@@ -81,7 +81,10 @@ final class MockLlm implements AutoCloseable {
             }
             // One short line: a reply with a newline would reach IRC as two messages.
             String flat = last.replaceAll("\\s+", " ");
-            String reply = "re: " + (flat.length() > 60 ? flat.substring(flat.length() - 60) : flat);
+            // Numbered: a gateway drops a reply that repeats the session's last one word for word, and
+            // a takeover turn's prompt can end with the same person's line as an earlier turn's.
+            String reply = "re: " + (flat.length() > 60 ? flat.substring(flat.length() - 60) : flat) + " (#"
+                    + prompts.size() + ")";
             if (request.path("stream").asBoolean(false)) {
                 StringBuilder sse = new StringBuilder();
                 sse.append("data: ").append(chunk(reply, null)).append("\n\n");

@@ -1,4 +1,4 @@
-package dev.openclaw.twin.e2e;
+package dev.openclaw.twin.demo.openclaw;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A person in the channel: a plain IRC connection that speaks and records what everyone says. */
-final class IrcClient implements AutoCloseable {
+public final class IrcClient implements AutoCloseable {
 
     /** One line said in the channel. */
-    record Line(String nick, String text, long atNanos) {}
+    public record Line(String nick, String text, long atNanos) {}
 
     private final Socket socket;
     private final Writer out;
@@ -23,7 +23,7 @@ final class IrcClient implements AutoCloseable {
     private final String channel;
     private final Thread reader;
 
-    IrcClient(int port, String nick, String channel) throws IOException {
+    public IrcClient(int port, String nick, String channel) throws IOException {
         this.channel = channel;
         socket = new Socket("127.0.0.1", port);
         out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8);
@@ -56,7 +56,7 @@ final class IrcClient implements AutoCloseable {
         }
     }
 
-    synchronized void send(String raw) {
+    public synchronized void send(String raw) {
         try {
             out.write(raw + "\r\n");
             out.flush();
@@ -65,22 +65,22 @@ final class IrcClient implements AutoCloseable {
         }
     }
 
-    void say(String text) {
+    public void say(String text) {
         send("PRIVMSG " + channel + " :" + text);
     }
 
     /** Whether {@code nick} has joined the channel (asks the server for the names list). */
-    boolean present(String nick) {
+    public boolean present(String nick) {
         send("NAMES " + channel);
         return names.stream().anyMatch(l -> l.matches("(?i).*[ :@+]" + nick + "( .*|!.*|$)"));
     }
 
-    List<Line> transcript() {
+    public List<Line> transcript() {
         return List.copyOf(transcript);
     }
 
     /** Lines said since {@code startNanos} by anyone but {@code except}. */
-    List<Line> since(long startNanos, String except) {
+    public List<Line> since(long startNanos, String except) {
         return transcript.stream()
                 .filter(l -> l.atNanos() >= startNanos && !l.nick().equals(except))
                 .toList();
