@@ -1,6 +1,7 @@
 package dev.openclaw.twin.config;
 
 import dev.openclaw.twin.config.TwinsConfig.AlertChannel;
+import dev.openclaw.twin.config.TwinsConfig.Backup;
 import dev.openclaw.twin.config.TwinsConfig.Coordination;
 import dev.openclaw.twin.config.TwinsConfig.Daemon;
 import dev.openclaw.twin.config.TwinsConfig.Discord;
@@ -48,11 +49,12 @@ import java.util.regex.PatternSyntaxException;
 final class ConfigBinder {
 
     static final List<String> TOP_KEYS =
-            List.of("twins", "shared_storage", "coordination", "monitoring", "rescue", "daemon");
+            List.of("twins", "shared_storage", "coordination", "monitoring", "rescue", "backup", "daemon");
     static final List<String> TWIN_KEYS = List.of(
             "hostname",
             "username",
             "openclaw_path",
+            "openclaw_config",
             "aliases",
             "bot_ids",
             "strict_mentions",
@@ -87,8 +89,16 @@ final class ConfigBinder {
             "deadman_url");
     static final List<String> EMAIL_KEYS =
             List.of("smtp_host", "smtp_port", "security", "from", "to", "username", "password");
-    static final List<String> RESCUE_KEYS =
-            List.of("auto", "restart_command", "max_attempts", "allow_reboot", "ready_timeout_seconds");
+    static final List<String> RESCUE_KEYS = List.of(
+            "auto",
+            "restart_command",
+            "status_command",
+            "logs_command",
+            "reboot_command",
+            "max_attempts",
+            "allow_reboot",
+            "ready_timeout_seconds");
+    static final List<String> BACKUP_KEYS = List.of("keep", "max_age");
     static final List<String> DAEMON_KEYS = List.of("port", "bind", "token");
 
     /** Requests a human writes about their own machine; every online twin answers them. */
@@ -131,6 +141,7 @@ final class ConfigBinder {
         Coordination coordination = coordination(top.sectionOrAbsent("coordination", COORDINATION_KEYS), twins);
         Monitoring monitoring = monitoring(top.sectionOrAbsent("monitoring", MONITORING_KEYS));
         Rescue rescue = rescue(top.sectionOrAbsent("rescue", RESCUE_KEYS));
+        Backup backup = backup(top.sectionOrAbsent("backup", BACKUP_KEYS));
         Daemon daemon = daemon(top.sectionOrAbsent("daemon", DAEMON_KEYS));
         if (!context.problems().isEmpty()) {
             return Optional.empty();
@@ -143,7 +154,8 @@ final class ConfigBinder {
                     "readable by other users and holds secrets (" + String.join(", ", inlineSecretKeys)
                             + "): run chmod 600 " + context.file() + ", or use ${ENV_VAR} / file:/path"));
         }
-        return Optional.of(new TwinsConfig(source, twins, storage, coordination, monitoring, rescue, daemon, warnings));
+        return Optional.of(
+                new TwinsConfig(source, twins, storage, coordination, monitoring, rescue, backup, daemon, warnings));
     }
 
     // ---- twins --------------------------------------------------------------------------------
@@ -205,6 +217,8 @@ final class ConfigBinder {
         Optional<String> hostname = s.requiredString("hostname");
         String username = s.string("username", System.getProperty("user.name", "openclaw"));
         String openclawPath = s.string("openclaw_path", "~/workspace");
+        // A path on that twin's host: '~' is its user's home there, so it is not expanded here.
+        String openclawConfig = s.string("openclaw_config", "~/.openclaw/openclaw.json");
         List<String> aliases = s.list("aliases", (alias, location, itemPath) -> {
             String owner = identities.putIfAbsent(alias.toLowerCase(Locale.ROOT), name);
             if (owner != null && !owner.equals(name)) {
@@ -228,8 +242,18 @@ final class ConfigBinder {
                         .orElse(context.environment().home().resolve(".ssh/known_hosts")));
         URI gatewayUrl = s.url("gateway_url").orElse(URI.create(DEFAULT_GATEWAY_URL));
         Optional<URI> daemonUrl = s.url("daemon_url");
-        return hostname.map(h ->
-                new Twin(name, h, username, openclawPath, aliases, botIds, strictMentions, ssh, gatewayUrl, daemonUrl));
+        return hostname.map(h -> new Twin(
+                name,
+                h,
+                username,
+                openclawPath,
+                openclawConfig,
+                aliases,
+                botIds,
+                strictMentions,
+                ssh,
+                gatewayUrl,
+                daemonUrl));
     }
 
     // ---- shared storage -----------------------------------------------------------------------
@@ -457,22 +481,38 @@ final class ConfigBinder {
     // ---- rescue and daemon --------------------------------------------------------------------
 
     private Rescue rescue(ConfigSection s) {
-        List<String> command;
-        if (s.isList("restart_command")) {
-            command = s.strings("restart_command");
-        } else {
-            // A plain string is split on whitespace; write a list for arguments that contain spaces.
-            command = Arrays.stream(s.string("restart_command", "openclaw gateway restart")
-                            .strip()
-                            .split("\\s+"))
-                    .toList();
-        }
         return new Rescue(
                 s.bool("auto", true),
-                command,
+                command(s, "restart_command", "openclaw gateway restart"),
+                command(s, "status_command", "openclaw gateway status"),
+                command(s, "logs_command", "openclaw logs --limit 50 --plain"),
+                command(s, "reboot_command", "sudo -n shutdown -r now"),
                 s.integer("max_attempts", 5, 1, 1000),
                 s.bool("allow_reboot", false),
                 s.seconds("ready_timeout_seconds", Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(1)));
+    }
+
+    /** An argument vector: a YAML list as written, or a string split on whitespace (no shell syntax). */
+    private static List<String> command(ConfigSection s, String key, String defaultValue) {
+        if (s.isList(key)) {
+            List<String> argv = s.strings(key);
+            if (argv.isEmpty()) {
+                s.error(key, "an empty command (write the program and its arguments)");
+            }
+            return argv;
+        }
+        // A plain string is split on whitespace; write a list for arguments that contain spaces.
+        String text = s.string(key, defaultValue).strip();
+        if (text.isEmpty()) {
+            s.error(key, "an empty command (write the program and its arguments)");
+            return List.of();
+        }
+        return Arrays.stream(text.split("\\s+")).toList();
+    }
+
+    private Backup backup(ConfigSection s) {
+        return new Backup(
+                s.integer("keep", 10, 1, 10_000), s.duration("max_age", Duration.ofDays(30), Duration.ofHours(1)));
     }
 
     private Daemon daemon(ConfigSection s) {

@@ -27,6 +27,7 @@ public record TwinsConfig(
         Coordination coordination,
         Monitoring monitoring,
         Rescue rescue,
+        Backup backup,
         Daemon daemon,
         List<ConfigProblem> warnings) {
 
@@ -65,6 +66,7 @@ public record TwinsConfig(
             String hostname,
             String username,
             String openclawPath,
+            String openclawConfig,
             List<String> aliases,
             List<String> botIds,
             Optional<Boolean> strictMentions,
@@ -214,13 +216,33 @@ public record TwinsConfig(
         }
     }
 
-    /** @param restartCommand the argument vector run on the failed twin's host */
+    /**
+     * What a rescue runs on the failed twin's host, each an argument vector (never a shell string).
+     *
+     * @param restartCommand restarts the gateway, run in the twin's {@code openclaw_path}
+     * @param statusCommand diagnosis: the gateway's own view of its state
+     * @param logsCommand diagnosis: its last log lines
+     * @param rebootCommand only with {@code allowReboot} and an explicit {@code --reboot}
+     */
     public record Rescue(
-            boolean auto, List<String> restartCommand, int maxAttempts, boolean allowReboot, Duration readyTimeout) {
+            boolean auto,
+            List<String> restartCommand,
+            List<String> statusCommand,
+            List<String> logsCommand,
+            List<String> rebootCommand,
+            int maxAttempts,
+            boolean allowReboot,
+            Duration readyTimeout) {
         public Rescue {
             restartCommand = List.copyOf(restartCommand);
+            statusCommand = List.copyOf(statusCommand);
+            logsCommand = List.copyOf(logsCommand);
+            rebootCommand = List.copyOf(rebootCommand);
         }
     }
+
+    /** Retention of the config snapshots under {@code config-backup/}: a snapshot goes when either says so. */
+    public record Backup(int keep, Duration maxAge) {}
 
     public record Daemon(int port, String bind, Optional<Secret> token) {}
 }
