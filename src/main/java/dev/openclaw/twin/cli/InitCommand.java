@@ -7,6 +7,7 @@ import dev.openclaw.twin.coordination.DayRoles;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.coordination.Rotation;
 import dev.openclaw.twin.state.FileStateStore;
+import dev.openclaw.twin.state.OwnerOnly;
 import dev.openclaw.twin.state.PrimaryState;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreRead;
@@ -17,7 +18,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -402,7 +402,7 @@ public final class InitCommand implements Callable<Integer> {
             Path temp = Files.createTempFile(parent, ".twins-", ".yaml");
             try {
                 Files.writeString(temp, yaml);
-                setOwnerOnly(temp);
+                OwnerOnly.file(temp);
                 if (Files.exists(file)) {
                     Files.copy(
                             file,
@@ -419,14 +419,6 @@ public final class InitCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             throw new TwinException(ExitCodes.FAILED, "cannot write " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static void setOwnerOnly(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: nothing to tighten
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.openclaw.twin.rescue;
 
+import dev.openclaw.twin.state.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -106,17 +106,14 @@ public final class KnownHosts {
         }
         kept.add(hostPattern(host, port) + " " + PublicKeyEntry.toString(key));
         Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            setPermissions(dir, "rwx------");
-        }
+        OwnerOnly.directories(dir);
         if (Files.exists(file)) {
             Files.copy(file, file.resolveSibling(file.getFileName() + ".old"), StandardCopyOption.REPLACE_EXISTING);
         }
         Path temp = Files.createTempFile(dir, ".known_hosts-", ".tmp");
         try {
             Files.writeString(temp, String.join("\n", kept) + "\n", StandardCharsets.UTF_8);
-            setPermissions(temp, "rw-------");
+            OwnerOnly.file(temp);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
@@ -156,14 +153,6 @@ public final class KnownHosts {
                     : entry.getKeyEntry().resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.IGNORING);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             return null; // a key type we cannot read cannot vouch for the host
-        }
-    }
-
-    private static void setPermissions(Path path, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its defaults apply
         }
     }
 }

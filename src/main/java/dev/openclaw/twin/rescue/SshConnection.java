@@ -41,16 +41,19 @@ public final class SshConnection implements AutoCloseable {
     /** The default keys OpenSSH tries, in its order, when the twin names none. */
     private static final List<String> DEFAULT_KEYS = List.of("id_ed25519", "id_ecdsa", "id_rsa");
 
-    /** What a remote command printed and how it ended. */
-    public record Result(int exitStatus, String stdout, String stderr) {
+    /** What a remote command printed and how it ended ({@code out}: standard output, as sent). */
+    public record Result(int exitStatus, byte[] out, String stderr) {
         public boolean ok() {
             return exitStatus == 0;
         }
 
+        public String stdout() {
+            return new String(out, StandardCharsets.UTF_8);
+        }
+
         /** Standard output then error, trimmed, for reports. */
         public String output() {
-            String both = (stdout.strip() + "\n" + stderr.strip()).strip();
-            return both;
+            return (stdout().strip() + "\n" + stderr.strip()).strip();
         }
     }
 
@@ -178,10 +181,7 @@ public final class SshConnection implements AutoCloseable {
                                 + " s");
             }
             Integer status = channel.getExitStatus();
-            return new Result(
-                    status == null ? -1 : status,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
+            return new Result(status == null ? -1 : status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
         } catch (SshException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
