@@ -1,5 +1,6 @@
 package dev.openclaw.twin.daemon;
 
+import dev.openclaw.twin.backup.ConfigBackups;
 import dev.openclaw.twin.config.Secret;
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.coordination.DayRoles;
@@ -14,6 +15,8 @@ import dev.openclaw.twin.health.TwinState;
 import dev.openclaw.twin.protocol.ClaimCoordinator;
 import dev.openclaw.twin.protocol.HttpTakeoverDispatcher;
 import dev.openclaw.twin.protocol.TakeoverDispatcher;
+import dev.openclaw.twin.rescue.AutoRescue;
+import dev.openclaw.twin.rescue.Rescuer;
 import dev.openclaw.twin.state.Heartbeat;
 import dev.openclaw.twin.state.Heartbeat.GatewayHealth;
 import dev.openclaw.twin.state.OverrideRecord;
@@ -22,6 +25,7 @@ import dev.openclaw.twin.state.PrimaryState;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,6 +78,9 @@ public final class Daemon implements AutoCloseable {
     private final AtomicReference<FlockView> currentView = new AtomicReference<>();
 
     private final ClaimCoordinator claims;
+    /** Empty when {@code rescue.auto} is false. */
+    private final Optional<AutoRescue> autoRescue;
+
     private final AtomicReference<String> storeProblem = new AtomicReference<>();
     private final Map<String, TwinState> lastStates = new HashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -123,6 +130,8 @@ public final class Daemon implements AutoCloseable {
                 dispatcher(config, client),
                 Executors.newVirtualThreadPerTaskExecutor(),
                 metrics);
+        this.autoRescue =
+                config.rescue().auto() ? Optional.of(autoRescue(config, twin, store, clock, client)) : Optional.empty();
         ProtocolApi api = new ProtocolApi(claims);
         this.http = new DaemonHttpServer(
                 config.daemon(),
@@ -205,6 +214,10 @@ public final class Daemon implements AutoCloseable {
         }
         reportStoreProblem(problem);
         logTransitions();
+        if (problem.isEmpty()) {
+            // Only on a readable store: an outage makes every peer look offline.
+            autoRescue.ifPresent(rescue -> rescue.tick(status()));
+        }
         metrics.update(tracker, config.twinNames());
     }
 
@@ -322,6 +335,33 @@ public final class Daemon implements AutoCloseable {
                         o.hooksToken().map(Secret::value),
                         sleeper);
         };
+    }
+
+    private AutoRescue autoRescue(TwinsConfig config, String twin, StateStore store, Clock clock, HttpClient http) {
+        Optional<ConfigBackups> backups = config.sharedStorage()
+                .path()
+                .map(path -> new ConfigBackups(ConfigBackups.rootFor(path), config.backup(), clock));
+        Rescuer rescuer = new Rescuer(
+                config,
+                backups,
+                Path.of(System.getProperty("user.home")),
+                http,
+                clock,
+                Thread::sleep,
+                step -> LOG.info(
+                        "rescue step {}: {} ({} ms) {}",
+                        step.name(),
+                        step.outcome().word(),
+                        step.took().toMillis(),
+                        step.detail()));
+        return new AutoRescue(
+                twin,
+                config,
+                store,
+                clock,
+                (job, slot) -> claims.duty(job, slot).run(),
+                peer -> rescuer.rescue(peer, new Rescuer.Options(false, false, false, false, () -> false)),
+                Executors.newVirtualThreadPerTaskExecutor());
     }
 
     /** The flock as this daemon sees it, for {@code /v1/status}. */
