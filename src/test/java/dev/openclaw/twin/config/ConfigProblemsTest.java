@@ -46,12 +46,12 @@ class ConfigProblemsTest {
                         "unknown top-level key",
                         TWO_TWINS + "monitorng:\n  heartbeat_interval: 5s\n",
                         "twins.yaml:6:1 monitorng: unknown key (did you mean 'monitoring'? allowed: twins,"
-                                + " shared_storage, coordination, monitoring, rescue, daemon)"),
+                                + " shared_storage, coordination, monitoring, rescue, backup, daemon)"),
                 Arguments.of(
                         "unknown twin key",
                         "twins:\n  tars:\n    hostname: a\n    host_name: b\n  case:\n    hostname: c\n",
                         "twins.yaml:4:5 twins.tars.host_name: unknown key (did you mean 'hostname'? allowed: hostname,"
-                                + " username, openclaw_path, aliases, bot_ids, strict_mentions, ssh, gateway_url,"
+                                + " username, openclaw_path, openclaw_config, aliases, bot_ids, strict_mentions, ssh, gateway_url,"
                                 + " daemon_url)"),
                 Arguments.of(
                         "wrong type: text for a number",
