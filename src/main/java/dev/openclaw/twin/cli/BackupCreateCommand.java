@@ -3,10 +3,13 @@ package dev.openclaw.twin.cli;
 import dev.openclaw.twin.backup.ConfigBackups;
 import dev.openclaw.twin.backup.Snapshot;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.rescue.OpenClawArchive;
 import dev.openclaw.twin.rescue.SshConnection;
 import dev.openclaw.twin.rescue.TwinConfigFile;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,9 +24,13 @@ import picocli.CommandLine.Parameters;
         description = {
             "Reads each twin's openclaw_config (default ~/.openclaw/openclaw.json on its host) over",
             "SSH with strict host keys, or with --local from this machine, and stores it with its",
-            "sha256. Old snapshots beyond the retention are deleted afterwards."
+            "sha256, with OpenClaw's own archive (openclaw backup create, per backup.openclaw_archive)",
+            "where that command exists on the host. Old snapshots beyond the retention go afterwards."
         })
 public final class BackupCreateCommand implements Callable<Integer> {
+
+    /** {@code openclaw backup create} reads the state directory: give it longer than a file copy. */
+    private static final Duration ARCHIVE_TIMEOUT = Duration.ofMinutes(5);
 
     private final CliContext context;
 
@@ -43,7 +50,8 @@ public final class BackupCreateCommand implements Callable<Integer> {
         this.context = context;
     }
 
-    record Created(String twin, String id, String source, long bytes, String sha256) {}
+    /** @param sha256 of openclaw.json */
+    record Created(String twin, String id, String source, List<String> files, long bytes, String sha256) {}
 
     record CreateJson(int schemaVersion, List<Created> created, List<String> failed) {}
 
@@ -68,20 +76,31 @@ public final class BackupCreateCommand implements Callable<Integer> {
                     try (SshConnection ssh = BackupCommand.connect(context, twin)) {
                         TwinConfigFile file =
                                 new TwinConfigFile.OverSsh(ssh, twin.openclawConfig(), BackupCommand.SSH_TIMEOUT);
-                        snapshot = backups.create(
-                                name, Map.of(TwinConfigFile.SNAPSHOT_NAME, file.read()), "ssh " + file.describe());
+                        Map<String, byte[]> files = new LinkedHashMap<>();
+                        files.put(TwinConfigFile.SNAPSHOT_NAME, file.read());
+                        switch (OpenClawArchive.fetch(ssh, twin, loaded.backup(), ARCHIVE_TIMEOUT)) {
+                            case OpenClawArchive.Outcome.Archive a ->
+                                files.put(OpenClawArchive.SNAPSHOT_NAME, a.content());
+                            case OpenClawArchive.Outcome.Unavailable u -> {}
+                            case OpenClawArchive.Outcome.Failed f ->
+                                context.err().println("backup create: " + name + ": no OpenClaw archive: " + f.why());
+                        }
+                        snapshot = backups.create(name, files, "ssh " + file.describe());
                     }
                 }
                 Snapshot.FileEntry file = snapshot.files().getFirst();
-                created.add(new Created(name, snapshot.id(), snapshot.source(), file.size(), file.sha256()));
+                List<String> names =
+                        snapshot.files().stream().map(Snapshot.FileEntry::name).toList();
+                created.add(new Created(
+                        name, snapshot.id(), snapshot.source(), names, snapshot.totalBytes(), file.sha256()));
                 if (!json.enabled()) {
                     context.out()
                             .printf(
-                                    "%s: snapshot %s (%d bytes, sha256 %s) from %s%n",
+                                    "%s: snapshot %s (%s, %d bytes) from %s%n",
                                     name,
                                     snapshot.id(),
-                                    file.size(),
-                                    file.sha256().substring(0, 12),
+                                    String.join(" + ", names),
+                                    snapshot.totalBytes(),
                                     snapshot.source());
                 }
             } catch (IOException | TwinException e) {

@@ -98,7 +98,7 @@ final class ConfigBinder {
             "max_attempts",
             "allow_reboot",
             "ready_timeout_seconds");
-    static final List<String> BACKUP_KEYS = List.of("keep", "max_age");
+    static final List<String> BACKUP_KEYS = List.of("keep", "max_age", "openclaw_archive", "openclaw_command");
     static final List<String> DAEMON_KEYS = List.of("port", "bind", "token");
 
     /** Requests a human writes about their own machine; every online twin answers them. */
@@ -511,8 +511,19 @@ final class ConfigBinder {
     }
 
     private Backup backup(ConfigSection s) {
+        String archive = s.string("openclaw_archive", "config").strip().toLowerCase(Locale.ROOT);
+        TwinsConfig.Archive kind = Arrays.stream(TwinsConfig.Archive.values())
+                .filter(a -> a.configName().equals(archive))
+                .findFirst()
+                .orElseGet(() -> {
+                    s.error("openclaw_archive", "'" + archive + "' is not one of off, config, state");
+                    return TwinsConfig.Archive.OFF;
+                });
         return new Backup(
-                s.integer("keep", 10, 1, 10_000), s.duration("max_age", Duration.ofDays(30), Duration.ofHours(1)));
+                s.integer("keep", 10, 1, 10_000),
+                s.duration("max_age", Duration.ofDays(30), Duration.ofHours(1)),
+                kind,
+                command(s, "openclaw_command", "openclaw"));
     }
 
     private Daemon daemon(ConfigSection s) {

@@ -241,8 +241,31 @@ public record TwinsConfig(
         }
     }
 
-    /** Retention of the config snapshots under {@code config-backup/}: a snapshot goes when either says so. */
-    public record Backup(int keep, Duration maxAge) {}
+    /**
+     * Config snapshots under {@code config-backup/}: a snapshot goes when {@code keep} or {@code
+     * maxAge} says so; {@code archive} adds OpenClaw's own {@code openclaw backup create} archive.
+     *
+     * @param openclawCommand how to run {@code openclaw} on a twin's host (an argument vector)
+     */
+    public record Backup(int keep, Duration maxAge, Archive archive, List<String> openclawCommand) {
+        public Backup {
+            openclawCommand = List.copyOf(openclawCommand);
+        }
+    }
+
+    /** Which {@code openclaw backup create} archive goes into each snapshot. */
+    public enum Archive {
+        /** none */
+        OFF,
+        /** {@code --only-config}: the config file in OpenClaw's restorable format */
+        CONFIG,
+        /** {@code --no-include-workspace}: config, credentials, sessions (sensitive; kept 0600) */
+        STATE;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public record Daemon(int port, String bind, Optional<Secret> token) {}
 }

@@ -24,7 +24,10 @@ class ConfigBackupsTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
     private ConfigBackups backups(int keep, Duration maxAge) {
-        return new ConfigBackups(dir.resolve("config-backup"), new TwinsConfig.Backup(keep, maxAge), clock);
+        return new ConfigBackups(
+                dir.resolve("config-backup"),
+                new TwinsConfig.Backup(keep, maxAge, TwinsConfig.Archive.OFF, java.util.List.of("openclaw")),
+                clock);
     }
 
     private static Map<String, byte[]> config(String text) {

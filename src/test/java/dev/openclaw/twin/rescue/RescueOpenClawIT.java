@@ -50,65 +50,7 @@ class RescueOpenClawIT {
 
     @Test
     void rescueOfARealGatewayIsReadyWithinItsStartTimePlusAFewHundredMilliseconds() throws Exception {
-        assumeThat(SshdServer.available())
-                .as("OpenSSH sshd installed (.ci/run installs it)")
-                .isTrue();
-        assumeThat(INSTALL.installed())
-                .as("OpenClaw in .cache/openclaw (.ci/run installs it); skipped: not installed")
-                .isTrue();
-        sshd = SshdServer.start(dir.resolve("sshd"));
-        remote = Files.createDirectories(dir.resolve("remote"));
-        port = SshdServer.freePort();
-        Files.createDirectories(remote.resolve("state"));
-        Files.writeString(remote.resolve("state/openclaw.json"), "{\"gateway\": {\"mode\": \"local\"}}\n");
-        script("start-gateway.sh", """
-                #!/bin/sh
-                dir=$(dirname "$0")
-                export OPENCLAW_STATE_DIR="$dir/state" OPENCLAW_DISABLE_BONJOUR=1 OPENCLAW_NO_RESPAWN=1
-                export PATH="%s:$PATH"
-                setsid "%s" gateway run --port %d --bind loopback --auth token --token t \
-                    >>"$dir/gateway.log" 2>&1 </dev/null &
-                echo $! > "$dir/gateway.pid"
-                """.formatted(INSTALL.nodeBin(), INSTALL.openclaw(), port));
-        script("restart-gateway.sh", """
-                #!/bin/sh
-                # What 'openclaw gateway restart' does under a service manager: stop, wait, start.
-                dir=$(dirname "$0")
-                if [ -f "$dir/gateway.pid" ]; then
-                    pid=$(cat "$dir/gateway.pid")
-                    kill "$pid" 2>/dev/null
-                    n=0; while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
-                    kill -9 "$pid" 2>/dev/null
-                fi
-                exec "$dir/start-gateway.sh"
-                """);
-        Path config = dir.resolve("twins.yaml");
-        Files.writeString(remote.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
-        Files.writeString(config, """
-                twins:
-                  tars:
-                    hostname: 127.0.0.1
-                    username: %s
-                    openclaw_path: %s
-                    gateway_url: http://127.0.0.1:%d
-                    ssh: {port: %d, key: %s, known_hosts: %s}
-                  case: {hostname: 127.0.0.2, username: %s}
-                shared_storage: {type: local, path: %s}
-                rescue:
-                  restart_command: [%s]
-                  status_command: [cat, gateway.pid]
-                  logs_command: [tail, -n, "50", gateway.log]
-                  ready_timeout_seconds: 120
-                """.formatted(
-                        System.getProperty("user.name"),
-                        remote,
-                        port,
-                        sshd.port(),
-                        sshd.clientKey(),
-                        remote.resolve("known_hosts"),
-                        System.getProperty("user.name"),
-                        Files.createDirectories(dir.resolve("shared")),
-                        remote.resolve("restart-gateway.sh")));
+        Path config = prepare();
 
         // The gateway's own start, twice (the first warms caches), measured by polling /readyz directly.
         run(remote.resolve("start-gateway.sh"));
@@ -152,6 +94,115 @@ class RescueOpenClawIT {
                 warmTook.toMillis(),
                 warmTook.minus(restart).toMillis(),
                 warm.out());
+    }
+
+    @Test
+    void aBackupSnapshotCarriesOpenClawsOwnArchiveWhereTheHostHasOpenClaw() throws Exception {
+        assumeThat(SshdServer.available())
+                .as("OpenSSH sshd installed (.ci/run installs it)")
+                .isTrue();
+        assumeThat(INSTALL.installed())
+                .as("OpenClaw in .cache/openclaw (.ci/run installs it); skipped: not installed")
+                .isTrue();
+        Path config = prepare();
+
+        CliRun created = CliRun.run(Clock.systemUTC(), dir, "backup", "create", "tars", "--config", config.toString());
+
+        assertThat(created.exitCode()).as(created.out() + created.err()).isZero();
+        assertThat(created.out()).contains("(openclaw.json + openclaw-backup.tar.gz,");
+        Path snapshot;
+        try (var dirs = Files.list(dir.resolve("shared/config-backup/tars"))) {
+            snapshot = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        assertThat(CliRun.run(Clock.systemUTC(), dir, "backup", "verify", "--config", config.toString())
+                        .exitCode())
+                .isZero();
+        // OpenClaw itself accepts the archive we stored.
+        Process verify = new ProcessBuilder(
+                        remote.resolve("openclaw.sh").toString(),
+                        "backup",
+                        "verify",
+                        snapshot.resolve("openclaw-backup.tar.gz").toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(verify.getInputStream().readAllBytes());
+        assertThat(verify.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(verify.exitValue()).as(output).isZero();
+    }
+
+    /** sshd, the "remote" twin's directory with its gateway scripts, and the twins.yaml; returns the latter. */
+    private Path prepare() throws Exception {
+        assumeThat(SshdServer.available())
+                .as("OpenSSH sshd installed (.ci/run installs it)")
+                .isTrue();
+        assumeThat(INSTALL.installed())
+                .as("OpenClaw in .cache/openclaw (.ci/run installs it); skipped: not installed")
+                .isTrue();
+        sshd = SshdServer.start(dir.resolve("sshd"));
+        remote = Files.createDirectories(dir.resolve("remote"));
+        port = SshdServer.freePort();
+        Files.createDirectories(remote.resolve("state"));
+        Files.writeString(remote.resolve("state/openclaw.json"), "{\"gateway\": {\"mode\": \"local\"}}\n");
+        script("start-gateway.sh", """
+                #!/bin/sh
+                dir=$(dirname "$0")
+                export OPENCLAW_STATE_DIR="$dir/state" OPENCLAW_DISABLE_BONJOUR=1 OPENCLAW_NO_RESPAWN=1
+                export PATH="%s:$PATH"
+                setsid "%s" gateway run --port %d --bind loopback --auth token --token t \
+                    >>"$dir/gateway.log" 2>&1 </dev/null &
+                echo $! > "$dir/gateway.pid"
+                """.formatted(INSTALL.nodeBin(), INSTALL.openclaw(), port));
+        script("restart-gateway.sh", """
+                #!/bin/sh
+                # What 'openclaw gateway restart' does under a service manager: stop, wait, start.
+                dir=$(dirname "$0")
+                if [ -f "$dir/gateway.pid" ]; then
+                    pid=$(cat "$dir/gateway.pid")
+                    kill "$pid" 2>/dev/null
+                    n=0; while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+                    kill -9 "$pid" 2>/dev/null
+                fi
+                exec "$dir/start-gateway.sh"
+                """);
+        script("openclaw.sh", """
+                #!/bin/sh
+                # openclaw as this host runs it: its Node first on PATH, its state directory.
+                export OPENCLAW_STATE_DIR="$(dirname "$0")/state" OPENCLAW_DISABLE_BONJOUR=1 PATH="%s:$PATH"
+                exec "%s" "$@"
+                """.formatted(INSTALL.nodeBin(), INSTALL.openclaw()));
+        Path config = dir.resolve("twins.yaml");
+        Files.writeString(remote.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
+        Files.writeString(config, """
+                twins:
+                  tars:
+                    hostname: 127.0.0.1
+                    username: %s
+                    openclaw_path: %s
+                    openclaw_config: %s/state/openclaw.json
+                    gateway_url: http://127.0.0.1:%d
+                    ssh: {port: %d, key: %s, known_hosts: %s}
+                  case: {hostname: 127.0.0.2, username: %s}
+                shared_storage: {type: local, path: %s}
+                rescue:
+                  restart_command: [%s]
+                  status_command: [cat, gateway.pid]
+                  logs_command: [tail, -n, "50", gateway.log]
+                  ready_timeout_seconds: 120
+                backup: {openclaw_command: [%s]}
+                """.formatted(
+                        System.getProperty("user.name"),
+                        remote,
+                        remote,
+                        port,
+                        sshd.port(),
+                        sshd.clientKey(),
+                        remote.resolve("known_hosts"),
+                        System.getProperty("user.name"),
+                        Files.createDirectories(dir.resolve("shared")),
+                        remote.resolve("restart-gateway.sh"),
+                        remote.resolve("openclaw.sh")));
+
+        return config;
     }
 
     private void script(String name, String text) throws IOException {
