@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             RescueCommand.class,
             TrustCommand.class,
             BackupCommand.class,
+            AlertCommand.class,
             InitCommand.class,
             DemoCommand.class,
             ValidateCommand.class,

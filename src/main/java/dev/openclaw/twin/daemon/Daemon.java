@@ -12,6 +12,8 @@ import dev.openclaw.twin.health.FlockStatus;
 import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.health.TwinState;
+import dev.openclaw.twin.notify.Alerter;
+import dev.openclaw.twin.notify.Notifiers;
 import dev.openclaw.twin.protocol.ClaimCoordinator;
 import dev.openclaw.twin.protocol.HttpTakeoverDispatcher;
 import dev.openclaw.twin.protocol.TakeoverDispatcher;
@@ -78,6 +80,7 @@ public final class Daemon implements AutoCloseable {
     private final AtomicReference<FlockView> currentView = new AtomicReference<>();
 
     private final ClaimCoordinator claims;
+    private final DaemonAlerts alerts;
     /** Empty when {@code rescue.auto} is false. */
     private final Optional<AutoRescue> autoRescue;
 
@@ -130,6 +133,7 @@ public final class Daemon implements AutoCloseable {
                 dispatcher(config, client),
                 Executors.newVirtualThreadPerTaskExecutor(),
                 metrics);
+        this.alerts = alerts(config, twin, clock, client);
         this.autoRescue =
                 config.rescue().auto() ? Optional.of(autoRescue(config, twin, store, clock, client)) : Optional.empty();
         ProtocolApi api = new ProtocolApi(claims);
@@ -158,6 +162,11 @@ public final class Daemon implements AutoCloseable {
         // Takeover deadlines are a few seconds: look at watched messages ten times a second.
         scheduler.scheduleWithFixedDelay(guarded(claims::tick), 100, 100, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(this::prune), 10, 10 * 60, TimeUnit.SECONDS);
+        if (alerts.hasDeadman()) {
+            long every = config.monitoring().healthCheckInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(
+                    () -> Thread.ofVirtual().start(guarded(alerts::pingDeadman)), 0, every, TimeUnit.MILLISECONDS);
+        }
         if (peerProbe.hasPeers()) {
             scheduler.scheduleAtFixedRate(guarded(peerProbe::probeAll), 0, beatMillis, TimeUnit.MILLISECONDS);
         }
@@ -214,10 +223,12 @@ public final class Daemon implements AutoCloseable {
         }
         reportStoreProblem(problem);
         logTransitions();
+        FlockStatus status = status();
         if (problem.isEmpty()) {
             // Only on a readable store: an outage makes every peer look offline.
-            autoRescue.ifPresent(rescue -> rescue.tick(status()));
+            autoRescue.ifPresent(rescue -> rescue.tick(status));
         }
+        alerts.observe(status);
         metrics.update(tracker, config.twinNames());
     }
 
@@ -337,6 +348,24 @@ public final class Daemon implements AutoCloseable {
         };
     }
 
+    private DaemonAlerts alerts(TwinsConfig config, String twin, Clock clock, HttpClient http) {
+        AtomicReference<DaemonAlerts> self = new AtomicReference<>();
+        Alerter alerter = new Alerter(
+                twin,
+                Notifiers.from(config.monitoring(), http, Notifiers.TELEGRAM_API),
+                clock,
+                Thread::sleep,
+                Executors.newVirtualThreadPerTaskExecutor(),
+                // Once per flock: the duty's owner sends, claimed per alert, state and minute.
+                alert -> claims.duty(
+                                "alert:" + alert.key() + ":" + alert.state().word(),
+                                String.valueOf(alert.at().getEpochSecond() / 60))
+                        .run(),
+                (alert, delivery) -> self.get().delivered(alert, delivery));
+        self.set(new DaemonAlerts(alerter, metrics, http, config.monitoring().deadmanUrl()));
+        return self.get();
+    }
+
     private AutoRescue autoRescue(TwinsConfig config, String twin, StateStore store, Clock clock, HttpClient http) {
         Optional<ConfigBackups> backups = config.sharedStorage()
                 .path()
@@ -361,7 +390,8 @@ public final class Daemon implements AutoCloseable {
                 clock,
                 (job, slot) -> claims.duty(job, slot).run(),
                 peer -> rescuer.rescue(peer, new Rescuer.Options(false, false, false, false, () -> false)),
-                Executors.newVirtualThreadPerTaskExecutor());
+                Executors.newVirtualThreadPerTaskExecutor(),
+                alerts);
     }
 
     /** The flock as this daemon sees it, for {@code /v1/status}. */

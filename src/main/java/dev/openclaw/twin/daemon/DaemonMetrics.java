@@ -1,5 +1,7 @@
 package dev.openclaw.twin.daemon;
 
+import dev.openclaw.twin.health.GatewayState;
+import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.health.TwinState;
 import dev.openclaw.twin.protocol.ProtocolMetrics;
@@ -26,6 +28,21 @@ final class DaemonMetrics implements ProtocolMetrics {
             .name("twin_last_seen_seconds")
             .help("Seconds since the twin's heartbeat last changed, as this daemon saw it")
             .labelNames("twin")
+            .register(registry);
+    private final Gauge gatewayReady = Gauge.builder()
+            .name("twin_gateway_ready")
+            .help("1 while the twin's gateway answers /readyz (as its daemon last reported), 0 otherwise")
+            .labelNames("twin")
+            .register(registry);
+    private final Counter rescues = Counter.builder()
+            .name("twin_rescues_total")
+            .help("Automatic rescues this daemon ran, by outcome (ready, failed, refused)")
+            .labelNames("outcome")
+            .register(registry);
+    private final Counter alerts = Counter.builder()
+            .name("twin_alerts_total")
+            .help("Alert deliveries by channel and result (sent, failed)")
+            .labelNames("channel", "result")
             .register(registry);
     private final Counter heartbeats = Counter.builder()
             .name("twin_heartbeats_written_total")
@@ -83,6 +100,9 @@ final class DaemonMetrics implements ProtocolMetrics {
         for (String twin : twins) {
             TwinState state = tracker.stateOf(twin);
             up.labelValues(twin).set(state.isUp() ? 1 : 0);
+            gatewayReady
+                    .labelValues(twin)
+                    .set(Liveness.gatewayOf(state, tracker.heartbeat(twin).orElse(null)) == GatewayState.READY ? 1 : 0);
             tracker.sinceLastChange(twin)
                     .ifPresent(d -> lastSeen.labelValues(twin).set(d.toMillis() / 1000.0));
         }
@@ -117,6 +137,14 @@ final class DaemonMetrics implements ProtocolMetrics {
     @Override
     public void storeUnavailable() {
         storeErrors.inc();
+    }
+
+    void rescued(String outcome) {
+        rescues.labelValues(outcome).inc();
+    }
+
+    void alertDelivered(String channel, boolean delivered) {
+        alerts.labelValues(channel, delivered ? "sent" : "failed").inc();
     }
 
     void heartbeatWritten() {

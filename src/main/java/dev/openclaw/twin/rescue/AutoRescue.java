@@ -32,6 +32,31 @@ public final class AutoRescue {
         RescueReport rescue(String peer) throws InterruptedException;
     }
 
+    /** Told what automatic rescue does, for alerts and metrics. */
+    public interface Listener {
+        void started(String peer, int attempt);
+
+        void finished(String peer, RescueReport report);
+
+        void escalated(String peer, String why);
+
+        void recovered(String peer, int attempts);
+
+        Listener NONE = new Listener() {
+            @Override
+            public void started(String peer, int attempt) {}
+
+            @Override
+            public void finished(String peer, RescueReport report) {}
+
+            @Override
+            public void escalated(String peer, String why) {}
+
+            @Override
+            public void recovered(String peer, int attempts) {}
+        };
+    }
+
     private final String self;
     private final TwinsConfig config;
     private final StateStore store;
@@ -40,6 +65,7 @@ public final class AutoRescue {
     private final BiPredicate<String, String> claimDuty;
     private final Runner runner;
     private final ExecutorService executor;
+    private final Listener listener;
     private final Set<String> inFlight = new HashSet<>();
     private Object lastOverrides;
 
@@ -53,7 +79,8 @@ public final class AutoRescue {
             Clock clock,
             BiPredicate<String, String> claimDuty,
             Runner runner,
-            ExecutorService executor) {
+            ExecutorService executor,
+            Listener listener) {
         this.self = self;
         this.config = config;
         this.store = store;
@@ -63,6 +90,7 @@ public final class AutoRescue {
         this.claimDuty = claimDuty;
         this.runner = runner;
         this.executor = executor;
+        this.listener = listener;
     }
 
     /** Looks at every peer once; call it on every heartbeat. */
@@ -83,6 +111,7 @@ public final class AutoRescue {
                 case AutoRescuePolicy.Action.Recovered recovered -> {
                     LOG.info("{} is healthy again after {} rescue attempt(s)", recovered.peer(), recovered.attempts());
                     event("rescue-recovered", recovered.peer(), Map.of("attempts", recovered.attempts()));
+                    listener.recovered(recovered.peer(), recovered.attempts());
                 }
                 case AutoRescuePolicy.Action.Wait w -> {}
             }
@@ -112,6 +141,7 @@ public final class AutoRescue {
         inFlight.add(peer);
         LOG.warn("rescuing {} automatically (attempt {})", peer, rescue.attempt());
         event("rescue-started", peer, Map.of("attempt", rescue.attempt()));
+        listener.started(peer, rescue.attempt());
         executor.execute(() -> {
             RescueReport report;
             try {
@@ -139,6 +169,7 @@ public final class AutoRescue {
                             .map(s -> s.name() + ":" + s.outcome().word())
                             .toList());
             event("rescue", peer, details);
+            listener.finished(peer, report);
             String why = report.steps().isEmpty()
                     ? report.outcome()
                     : report.steps().getLast().detail();
@@ -155,7 +186,7 @@ public final class AutoRescue {
     }
 
     private void escalate(String peer, String why) {
-        // Alert channels carry this to a person; until then the log and the trail do.
+        // The listener alerts a person; the log and the trail keep it too.
         LOG.error(
                 "{} needs a person: {}. No more automatic rescues until it recovers or someone runs "
                         + "'twin rescue {}' or 'twin override'.",
@@ -163,6 +194,7 @@ public final class AutoRescue {
                 why,
                 peer);
         event("rescue-escalated", peer, Map.of("why", why));
+        listener.escalated(peer, why);
     }
 
     private void event(String kind, String peer, Map<String, Object> details) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.openclaw.twin.testing.CliRun;
+import dev.openclaw.twin.testing.HttpReceiver;
 import dev.openclaw.twin.testing.ReadOnlyDirectory;
 import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
@@ -48,6 +49,10 @@ class FlockProcessesIT {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private Path config;
     private Path state;
+    /** Port 1 refuses connections: the gateway is 'unreachable', which most tests do not need. */
+    private String gatewayUrl = "http://127.0.0.1:1";
+
+    private String extraYaml = "";
 
     @AfterEach
     void stopAll(TestInfo test) throws IOException {
@@ -86,11 +91,11 @@ class FlockProcessesIT {
         StringBuilder yaml = new StringBuilder("twins:\n");
         for (String twin : twins) {
             int port = ports.get(twin);
-            // Port 1 refuses connections: the gateway is 'unreachable', which these tests do not need.
             yaml.append("  ")
                     .append(twin)
-                    .append(
-                            ": {hostname: 127.0.0.1, gateway_url: \"http://127.0.0.1:1\", daemon_url: \"http://127.0.0.1:")
+                    .append(": {hostname: 127.0.0.1, gateway_url: \"")
+                    .append(gatewayUrl)
+                    .append("\", daemon_url: \"http://127.0.0.1:")
                     .append(port)
                     .append("\"}\n");
         }
@@ -106,7 +111,9 @@ class FlockProcessesIT {
                 .append(", timezone: UTC}\n")
                 .append("monitoring: {heartbeat_interval: ")
                 .append(HEARTBEAT.toMillis())
-                .append("ms}\n");
+                .append("ms")
+                .append(extraYaml.isEmpty() ? "" : ", " + extraYaml)
+                .append("}\n");
         Path file = dir.resolve(fileName);
         Files.writeString(file, yaml);
         return file;
@@ -166,6 +173,52 @@ class FlockProcessesIT {
     }
 
     private static final Duration STARTUP = Duration.ofSeconds(30);
+
+    @Test
+    void aTwinGoingOfflineIsAlertedOncePerFlockAndResolvedWhenItReturns() throws Exception {
+        try (HttpReceiver receiver = new HttpReceiver();
+                HttpReceiver gateway = new HttpReceiver()) {
+            gatewayUrl = gateway.url("");
+            extraYaml = "alert_channels: [webhook], webhook: {url: \"" + receiver.url("/alerts") + "\"}";
+            writeConfig("tars", "case", "kipp");
+            for (String twin : List.of("tars", "case", "kipp")) {
+                startDaemon(twin);
+            }
+            for (String twin : List.of("tars", "case", "kipp")) {
+                awaitState(twin, "online", STARTUP);
+            }
+
+            daemons.get("kipp").destroyForcibly();
+            await().atMost(DETECTION_BOUND.plusSeconds(5))
+                    .until(() -> alerts(receiver, "twin-offline:kipp", "firing") == 1);
+            // Two daemons saw it; the flock sent it once, and not again while it lasts.
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> alerts(receiver, "twin-offline:kipp", "firing") == 1);
+
+            startDaemon("kipp");
+            await().atMost(STARTUP).until(() -> alerts(receiver, "twin-offline:kipp", "resolved") == 1);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> alerts(receiver, "twin-offline:kipp", "resolved") == 1);
+            HttpReceiver.Received firing = receiver.received().stream()
+                    .filter(r -> r.body().contains("twin-offline:kipp"))
+                    .findFirst()
+                    .orElseThrow();
+            JsonNode body = JSON.readTree(firing.body());
+            assertThat(body.get("severity").asString()).isEqualTo("critical");
+            assertThat(body.get("title").asString()).isEqualTo("kipp is offline");
+            assertThat(List.of("tars", "case")).contains(body.get("twin").asString());
+        }
+    }
+
+    private static long alerts(HttpReceiver receiver, String key, String state) {
+        return receiver.received().stream()
+                .map(r -> JSON.readTree(r.body()))
+                .filter(b -> b.get("key").asString().equals(key)
+                        && b.get("state").asString().equals(state))
+                .count();
+    }
 
     @Test
     void twoTwinsComeOnlineAndSigkillTakesOneOfflineInTime() throws Exception {

@@ -66,7 +66,8 @@ class AutoRescueTest {
                     }
                     return new RescueReport(peer, outcome, List.of(), Duration.ofMillis(5), "", null);
                 },
-                direct);
+                direct,
+                AutoRescue.Listener.NONE);
     }
 
     private static FlockStatus status(String caseState, String caseGateway, String only) {
