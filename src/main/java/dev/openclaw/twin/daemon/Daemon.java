@@ -142,6 +142,7 @@ public final class Daemon implements AutoCloseable {
                 port,
                 twin,
                 this::status,
+                clock,
                 metrics,
                 Map.of(
                         "/v1/override", this::override,

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -34,6 +35,7 @@ final class DaemonHttpServer {
     private final HttpServer server;
     private final String twin;
     private final Supplier<FlockStatus> status;
+    private final Clock clock;
     private final DaemonMetrics metrics;
     private final Optional<byte[]> expectedAuthorization;
     private final Map<String, PostHandler> posts;
@@ -49,10 +51,12 @@ final class DaemonHttpServer {
             int port,
             String twin,
             Supplier<FlockStatus> status,
+            Clock clock,
             DaemonMetrics metrics,
             Map<String, PostHandler> posts) {
         this.twin = twin;
         this.status = status;
+        this.clock = clock;
         this.metrics = metrics;
         this.posts = Map.copyOf(posts);
         this.expectedAuthorization =
@@ -101,6 +105,20 @@ final class DaemonHttpServer {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         switch (path) {
+            case "/" -> {
+                if (method.equals("GET") || method.equals("HEAD")) {
+                    byte[] body = StatusPage.render(status.get(), twin, clock.instant())
+                            .getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                    exchange.sendResponseHeaders(200, method.equals("HEAD") ? -1 : body.length);
+                    if (method.equals("GET")) {
+                        exchange.getResponseBody().write(body);
+                    }
+                } else {
+                    send(exchange, 405, Map.of("error", "use GET"));
+                }
+            }
             case "/healthz" -> requireGet(exchange, method, () -> Map.of("ok", true, "twin", twin));
             case "/v1/status" -> requireGet(exchange, method, status::get);
             case "/metrics" -> {
