@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             TrustCommand.class,
             BackupCommand.class,
             AlertCommand.class,
+            InstallServiceCommand.class,
             InitCommand.class,
             DemoCommand.class,
             ValidateCommand.class,
