@@ -230,6 +230,7 @@ public final class Daemon implements AutoCloseable {
             autoRescue.ifPresent(rescue -> rescue.tick(status));
         }
         alerts.observe(status);
+        claims.drainDuplicates().forEach(alerts::duplicateAnswer);
         metrics.update(tracker, config.twinNames());
     }
 

@@ -5,6 +5,7 @@ import dev.openclaw.twin.health.FlockStatus;
 import dev.openclaw.twin.notify.Alert;
 import dev.openclaw.twin.notify.Alerter;
 import dev.openclaw.twin.notify.FlockAlerts;
+import dev.openclaw.twin.protocol.ClaimCoordinator;
 import dev.openclaw.twin.rescue.AutoRescue;
 import dev.openclaw.twin.rescue.RescueReport;
 import java.io.IOException;
@@ -78,6 +79,16 @@ final class DaemonAlerts implements AutoRescue.Listener {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** Two twins answered one message (only possible across a store outage). */
+    void duplicateAnswer(ClaimCoordinator.DuplicateAnswer duplicate) {
+        alerter.event(
+                "duplicate-answer:" + duplicate.key(),
+                Alert.Severity.CRITICAL,
+                "two twins answered one message",
+                duplicate.other() + " and this twin both answered " + duplicate.key()
+                        + " while the shared store was unavailable.");
     }
 
     void delivered(Alert alert, Alerter.Delivery delivery) {

@@ -13,6 +13,7 @@ import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -409,10 +410,55 @@ public final class ClaimCoordinator {
 
     // ---- watching -----------------------------------------------------------------------------
 
+    /** A message this twin answered without a claim while the store was down, that another twin answered too. */
+    public record DuplicateAnswer(String key, String other) {}
+
+    private final java.util.Queue<DuplicateAnswer> duplicates = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** The duplicate answers found since the last call (for alerts). */
+    public List<DuplicateAnswer> drainDuplicates() {
+        List<DuplicateAnswer> found = new ArrayList<>();
+        for (DuplicateAnswer d; (d = duplicates.poll()) != null; ) {
+            found.add(d);
+        }
+        return found;
+    }
+
+    /**
+     * Once the store is back, records each message this twin answered without a claim as claimed and
+     * sent by it. Where another twin's answer is recorded already, both answered: a duplicate, the
+     * thing this product exists to prevent, so it is reported (it can only happen across an outage).
+     */
+    private void reconcile() throws StoreUnavailableException {
+        for (MessageEntry entry : ledger.entries()) {
+            if (!entry.needsReconciling()) {
+                continue;
+            }
+            Instant now = clock.instant();
+            if (store.createClaim(new Claim(entry.key(), self, "answered-without-store", now, 1))) {
+                store.endClaim(entry.key(), 1, new ClaimEnd(ClaimEnd.SENT, self, now));
+            } else if (store.readClaim(entry.key()) instanceof ClaimState.Sent sent
+                    && !sent.end().twin().equals(self)) {
+                LOG.error(
+                        "two answers to one message: {} answered {} while the store was down, and {} answered it too",
+                        self,
+                        entry.key(),
+                        sent.end().twin());
+                duplicates.add(new DuplicateAnswer(entry.key(), sent.end().twin()));
+            }
+            entry.reconciled();
+        }
+    }
+
     /** Looks after every watched message once: takeovers and revocations. Called every ~100 ms. */
     public void tick() {
         long now = nanoTime.getAsLong();
         FlockView flock = view.get();
+        try {
+            reconcile();
+        } catch (StoreUnavailableException e) {
+            return; // still down: nothing can be claimed, the next tick tries again
+        }
         for (MessageEntry entry : ledger.entries()) {
             if (!entry.watching()) {
                 continue;

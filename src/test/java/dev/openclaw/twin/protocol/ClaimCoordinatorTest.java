@@ -96,6 +96,68 @@ class ClaimCoordinatorTest {
         return r.localId();
     }
 
+    /** Takes the shared directory away (an unmounted share) while {@code during} runs. */
+    private void withStoreGone(Runnable during) throws Exception {
+        Path away = state.resolveSibling(state.getFileName() + "-away");
+        java.nio.file.Files.move(state, away);
+        try {
+            during.run();
+        } finally {
+            java.nio.file.Files.move(away, state);
+        }
+    }
+
+    /** A Discord message: the same global id at every twin, so it has a claim key even while the store is down. */
+    private static DecideRequest discord(String id, String text) {
+        return new DecideRequest("discord", "chan-1", id, "human#1", text, null, "agent:main:discord:channel:1", null);
+    }
+
+    @Test
+    void twoTwinsThatBothAnsweredDuringAStoreOutageAreReportedOnceItIsBack() throws Exception {
+        // case believes tars is down, tars does not: with no store to claim in, both answer.
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case", takeover -> dispatched.add(takeover), Set.of("tars"));
+        DecideRequest atTars = discord("1234567890", "is anyone there?");
+        DecideRequest atCase = discord("1234567890", "is anyone there?");
+        withStoreGone(() -> {
+            assertThat(tars.decide(atTars).respond()).isTrue();
+            assertThat(casey.decide(atCase).respond()).isTrue();
+            tars.tick();
+            casey.tick();
+        });
+        assertThat(tars.drainDuplicates()).isEmpty();
+
+        tars.tick(); // records its answer as claimed and sent
+        casey.tick(); // finds tars's answer there before its own
+
+        assertThat(tars.drainDuplicates()).isEmpty();
+        assertThat(casey.drainDuplicates())
+                .singleElement()
+                .satisfies(d -> assertThat(d.other()).isEqualTo("tars"));
+        casey.tick();
+        assertThat(casey.drainDuplicates()).as("reported once").isEmpty();
+    }
+
+    @Test
+    void aLoneAnswerDuringAnOutageIsRecordedAndIsNoDuplicate() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atTars = discord("1234567891", "still there?");
+        DecideRequest atCase = discord("1234567891", "still there?");
+        withStoreGone(() -> {
+            assertThat(tars.decide(atTars).respond()).isTrue();
+            assertThat(casey.decide(atCase).respond()).isFalse();
+        });
+        tars.tick();
+        casey.tick();
+        assertThat(tars.drainDuplicates()).isEmpty();
+        assertThat(casey.drainDuplicates()).isEmpty();
+        // The answer is on record: a late decide elsewhere sees it claimed.
+        assertThat(twin("kipp").decide(discord("1234567891", "still there?")))
+                .extracting("respond", "claimedBy")
+                .containsExactly(false, "tars");
+    }
+
     @Test
     void thePrimaryClaimsAndSendsTheStandbyStaysSilentAndStopsWatching() {
         ClaimCoordinator tars = twin("tars");
