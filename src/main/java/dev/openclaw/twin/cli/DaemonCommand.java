@@ -73,7 +73,7 @@ public final class DaemonCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String twinOfThisHost(TwinsConfig config) {
+    static String twinOfThisHost(TwinsConfig config) {
         String host = localHostName()
                 .orElseThrow(
                         () -> new TwinException(ExitCodes.USAGE, "cannot tell this host's name; pass --twin NAME"));

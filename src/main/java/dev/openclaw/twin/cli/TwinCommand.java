@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             TrustCommand.class,
             BackupCommand.class,
             AlertCommand.class,
+            SyncCommand.class,
             InstallServiceCommand.class,
             InitCommand.class,
             DemoCommand.class,

@@ -15,6 +15,8 @@ import dev.openclaw.twin.config.TwinsConfig.SharedStorage;
 import dev.openclaw.twin.config.TwinsConfig.Slack;
 import dev.openclaw.twin.config.TwinsConfig.Ssh;
 import dev.openclaw.twin.config.TwinsConfig.StorageType;
+import dev.openclaw.twin.config.TwinsConfig.Sync;
+import dev.openclaw.twin.config.TwinsConfig.SyncFolder;
 import dev.openclaw.twin.config.TwinsConfig.TakeoverDispatch;
 import dev.openclaw.twin.config.TwinsConfig.Telegram;
 import dev.openclaw.twin.config.TwinsConfig.Twin;
@@ -49,7 +51,7 @@ import java.util.regex.PatternSyntaxException;
 final class ConfigBinder {
 
     static final List<String> TOP_KEYS =
-            List.of("twins", "shared_storage", "coordination", "monitoring", "rescue", "backup", "daemon");
+            List.of("twins", "shared_storage", "coordination", "monitoring", "rescue", "backup", "sync", "daemon");
     static final List<String> TWIN_KEYS = List.of(
             "hostname",
             "username",
@@ -100,6 +102,8 @@ final class ConfigBinder {
             "ready_timeout_seconds");
     static final List<String> BACKUP_KEYS = List.of("keep", "max_age", "openclaw_archive", "openclaw_command");
     static final List<String> DAEMON_KEYS = List.of("port", "bind", "token");
+    static final List<String> SYNC_KEYS = List.of("interval", "max_file_size", "folders");
+    static final List<String> SYNC_FOLDER_KEYS = List.of("path", "shared", "include", "exclude");
 
     /** Requests a human writes about their own machine; every online twin answers them. */
     static final List<String> DEFAULT_MACHINE_SPECIFIC_PATTERNS = List.of(
@@ -142,6 +146,7 @@ final class ConfigBinder {
         Monitoring monitoring = monitoring(top.sectionOrAbsent("monitoring", MONITORING_KEYS));
         Rescue rescue = rescue(top.sectionOrAbsent("rescue", RESCUE_KEYS));
         Backup backup = backup(top.sectionOrAbsent("backup", BACKUP_KEYS));
+        Sync sync = sync(top.sectionOrAbsent("sync", SYNC_KEYS));
         Daemon daemon = daemon(top.sectionOrAbsent("daemon", DAEMON_KEYS));
         if (!context.problems().isEmpty()) {
             return Optional.empty();
@@ -154,8 +159,8 @@ final class ConfigBinder {
                     "readable by other users and holds secrets (" + String.join(", ", inlineSecretKeys)
                             + "): run chmod 600 " + context.file() + ", or use ${ENV_VAR} / file:/path"));
         }
-        return Optional.of(
-                new TwinsConfig(source, twins, storage, coordination, monitoring, rescue, backup, daemon, warnings));
+        return Optional.of(new TwinsConfig(
+                source, twins, storage, coordination, monitoring, rescue, backup, sync, daemon, warnings));
     }
 
     // ---- twins --------------------------------------------------------------------------------
@@ -524,6 +529,60 @@ final class ConfigBinder {
                 s.duration("max_age", Duration.ofDays(30), Duration.ofHours(1)),
                 kind,
                 command(s, "openclaw_command", "openclaw"));
+    }
+
+    private Sync sync(ConfigSection s) {
+        List<SyncFolder> folders = new ArrayList<>();
+        Set<String> sharedNames = new java.util.HashSet<>();
+        for (ConfigSection f : s.sections("folders", SYNC_FOLDER_KEYS)) {
+            Optional<String> path = f.requiredString("path").map(p -> p.strip().replaceAll("/+$", ""));
+            if (path.isEmpty()) {
+                continue;
+            }
+            List<String> segments = List.of(path.get().split("/"));
+            if (path.get().isEmpty()
+                    || path.get().startsWith("/")
+                    || path.get().startsWith("~")
+                    || segments.contains("..")
+                    || segments.contains(".")) {
+                f.error("path", "'" + path.get() + "' must be a relative path inside openclaw_path, without '..'");
+                continue;
+            }
+            for (String segment : segments) {
+                if (SyncFolder.PER_TWIN_NAMES.contains(segment.toLowerCase(Locale.ROOT))) {
+                    f.error(
+                            "path",
+                            "'" + path.get() + "' holds " + segment
+                                    + ", which stays per twin (sessions, memory and credentials are never synced)");
+                }
+            }
+            String shared = f.string("shared", path.get().replace('/', '-')).strip();
+            if (!shared.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,100}")) {
+                f.error("shared", "'" + shared + "' is not a folder name (letters, digits, '.', '_', '-')");
+            } else if (!sharedNames.add(shared)) {
+                f.error("shared", "'" + shared + "' is used by another folder");
+            }
+            List<String> include = f.strings("include");
+            for (String glob : include) {
+                String lower = glob.toLowerCase(Locale.ROOT);
+                boolean perTwin = SyncFolder.PER_TWIN_NAMES.stream()
+                                .anyMatch(n -> lower.startsWith(n + "/") || lower.contains("/" + n + "/"))
+                        || lower.endsWith(".env")
+                        || lower.endsWith("secrets.json")
+                        || lower.contains(".sqlite");
+                if (perTwin) {
+                    f.error(
+                            "include",
+                            "'" + glob + "' would sync what stays per twin (sessions, memory, credentials, "
+                                    + ".env, secrets.json, SQLite databases)");
+                }
+            }
+            folders.add(new SyncFolder(path.get(), shared, include, f.strings("exclude")));
+        }
+        return new Sync(
+                s.duration("interval", Duration.ofMinutes(5), Duration.ZERO),
+                s.bytes("max_file_size", 10L * 1024 * 1024),
+                folders);
     }
 
     private Daemon daemon(ConfigSection s) {

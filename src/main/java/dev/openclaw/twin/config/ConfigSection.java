@@ -181,6 +181,52 @@ final class ConfigSection {
         return result;
     }
 
+    /** The list of mappings under {@code key}, each checked against {@code allowedKeys}. */
+    List<ConfigSection> sections(String key, Collection<String> allowedKeys) {
+        Entry entry = entries.get(key);
+        if (entry == null || isNull(entry.value())) {
+            return List.of();
+        }
+        if (!(entry.value() instanceof ListNode list)) {
+            wrongType(key, entry.value(), "a list of mappings, e.g. [{path: notes}]");
+            return List.of();
+        }
+        List<ConfigSection> result = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            YamlNode item = list.items().get(i);
+            String itemPath = childPath(key) + "[" + i + "]";
+            if (item instanceof MapNode map) {
+                result.add(of(context, itemPath, item.location(), map, allowedKeys));
+            } else {
+                error(item.location(), itemPath, "expected a mapping, got " + item.kindName());
+            }
+        }
+        return result;
+    }
+
+    /** A size written as {@code 500}, {@code 64KB}, {@code 10MB} or {@code 1GB} (powers of 1024). */
+    long bytes(String key, long defaultValue) {
+        return string(key)
+                .flatMap(text -> {
+                    var m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(b|kb|k|mb|m|gb|g)?\\s*")
+                            .matcher(text);
+                    if (!m.matches()) {
+                        error(key, "'" + text + "' is not a size (allowed: 500, 64KB, 10MB, 1GB)");
+                        return Optional.empty();
+                    }
+                    long n = Long.parseLong(m.group(1));
+                    String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+                    long factor = switch (unit.charAt(0)) {
+                        case 'k' -> 1024L;
+                        case 'm' -> 1024L * 1024;
+                        case 'g' -> 1024L * 1024 * 1024;
+                        default -> 1L;
+                    };
+                    return Optional.of(n * factor);
+                })
+                .orElse(defaultValue);
+    }
+
     List<String> strings(String key) {
         return list(key, (text, location, itemPath) -> Optional.of(text));
     }

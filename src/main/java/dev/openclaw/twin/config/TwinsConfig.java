@@ -28,6 +28,7 @@ public record TwinsConfig(
         Monitoring monitoring,
         Rescue rescue,
         Backup backup,
+        Sync sync,
         Daemon daemon,
         List<ConfigProblem> warnings) {
 
@@ -268,4 +269,34 @@ public record TwinsConfig(
     }
 
     public record Daemon(int port, String bind, Optional<Secret> token) {}
+
+    /**
+     * Shared knowledge kept in step between the twins through the shared store.
+     *
+     * @param interval how often each daemon syncs; zero: only {@code twin sync}
+     * @param maxFileSize larger files are skipped with a warning
+     */
+    public record Sync(Duration interval, long maxFileSize, List<SyncFolder> folders) {
+        public Sync {
+            folders = List.copyOf(folders);
+        }
+    }
+
+    /**
+     * One synced folder.
+     *
+     * @param path inside each twin's {@code openclaw_path}, relative
+     * @param shared its name under {@code <shared_storage.path>/sync/}
+     * @param include globs of the files to sync (relative paths); empty: all
+     * @param exclude globs of files to leave out, on top of what always stays per twin
+     */
+    public record SyncFolder(String path, String shared, List<String> include, List<String> exclude) {
+        /** Directories the seed keeps per twin: never synced, and a folder or include naming one is refused. */
+        public static final List<String> PER_TWIN_NAMES = List.of("sessions", "memory", "credentials");
+
+        public SyncFolder {
+            include = List.copyOf(include);
+            exclude = List.copyOf(exclude);
+        }
+    }
 }

@@ -163,6 +163,12 @@ public final class Daemon implements AutoCloseable {
         // Takeover deadlines are a few seconds: look at watched messages ten times a second.
         scheduler.scheduleWithFixedDelay(guarded(claims::tick), 100, 100, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(this::prune), 10, 10 * 60, TimeUnit.SECONDS);
+        DaemonSync sync = new DaemonSync(config, twin, clock, alerts::syncConflict);
+        if (sync.enabled()) {
+            long every = config.sync().interval().toMillis();
+            scheduler.scheduleWithFixedDelay(
+                    () -> Thread.ofVirtual().start(guarded(sync::syncAll)), every / 10, every, TimeUnit.MILLISECONDS);
+        }
         if (alerts.hasDeadman()) {
             long every = config.monitoring().healthCheckInterval().toMillis();
             scheduler.scheduleWithFixedDelay(

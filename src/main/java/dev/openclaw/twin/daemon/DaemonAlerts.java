@@ -91,6 +91,16 @@ final class DaemonAlerts implements AutoRescue.Listener {
                         + " while the shared store was unavailable.");
     }
 
+    /** Both sides changed a synced file: both versions are kept, and a person should pick. */
+    void syncConflict(String folder, String keptAs) {
+        alerter.event(
+                "sync-conflict:" + folder + ":" + keptAs,
+                Alert.Severity.WARNING,
+                "sync conflict in " + folder,
+                "a file changed on two twins since the last sync; both versions are kept, this twin's as " + keptAs
+                        + ". Merge them and delete the copy.");
+    }
+
     void delivered(Alert alert, Alerter.Delivery delivery) {
         metrics.alertDelivered(delivery.channel(), delivery.delivered());
     }

@@ -118,11 +118,14 @@ public final class Alerter {
         return true;
     }
 
-    /** A one-off event (a rescue's outcome): like {@link #fire} then done, under the same limits. */
+    /**
+     * A one-off event only this twin sees (a rescue it ran, a conflict its sync found): sent under
+     * the same limits, without the flock-wide claim — no other twin would send it.
+     */
     public synchronized boolean event(String key, Alert.Severity severity, String title, String text) {
         Instant now = clock.instant();
         Alert alert = new Alert(key, Alert.State.FIRING, severity, title, text, twin, now);
-        if (!allowed(key, now) || !claim.test(alert)) {
+        if (!allowed(key, now)) {
             return false;
         }
         queue(alert, now);

@@ -146,6 +146,14 @@ class AlerterTest {
     }
 
     @Test
+    void aOneOffEventOnlyThisTwinSawIsSentWithoutTheFlockClaim() {
+        Alerter notOwner = alerter(false);
+        assertThat(notOwner.event("sync-conflict:knowledge:plan.md", Alert.Severity.WARNING, "sync conflict", ""))
+                .isTrue();
+        assertThat(sent()).containsExactly("firing sync-conflict:knowledge:plan.md");
+    }
+
+    @Test
     void sendingNeverBlocksTheCaller() {
         List<Runnable> queued = new ArrayList<>();
         Alerter alerter = new Alerter("tars", List.of(channel), clock, d -> {}, queued::add, a -> true, (a, d) -> {});

@@ -1,0 +1,78 @@
+package dev.openclaw.twin.daemon;
+
+import dev.openclaw.twin.config.ConfigEnvironment;
+import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.sync.FolderSync;
+import dev.openclaw.twin.sync.SyncReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The daemon's periodic sync of this twin's shared folders (see {@link FolderSync}). */
+final class DaemonSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonSync.class);
+
+    private final TwinsConfig config;
+    private final String twin;
+    private final Clock clock;
+    private final BiConsumer<String, String> conflict;
+    private final Map<String, String> lastError = new HashMap<>();
+
+    /** @param conflict told of each conflict: the folder and the name this twin's version was kept under */
+    DaemonSync(TwinsConfig config, String twin, Clock clock, BiConsumer<String, String> conflict) {
+        this.config = config;
+        this.twin = twin;
+        this.clock = clock;
+        this.conflict = conflict;
+    }
+
+    boolean enabled() {
+        return !config.sync().folders().isEmpty()
+                && !config.sync().interval().isZero()
+                && config.sharedStorage().path().isPresent();
+    }
+
+    /** Syncs every folder once; a folder that fails is logged (once per distinct error) and retried next time. */
+    synchronized void syncAll() {
+        Path store = config.sharedStorage().path().orElseThrow();
+        Path workspace = ConfigEnvironment.system().expandHome(config.twin(twin).openclawPath());
+        for (TwinsConfig.SyncFolder folder : config.sync().folders()) {
+            try {
+                SyncReport report = new FolderSync(
+                                twin,
+                                folder,
+                                workspace.resolve(folder.path()),
+                                store,
+                                config.sync().maxFileSize(),
+                                clock,
+                                (action, path) -> {},
+                                file -> {})
+                        .run(false);
+                if (lastError.remove(folder.shared()) != null) {
+                    LOG.info("sync of {} works again", folder.shared());
+                }
+                if (report.changedAnything()) {
+                    LOG.info(
+                            "synced {}: {} sent, {} received, {} deleted here, {} deleted there, {} conflicts",
+                            folder.shared(),
+                            report.pushed().size(),
+                            report.pulled().size(),
+                            report.deletedHere().size(),
+                            report.deletedShared().size(),
+                            report.conflicts().size());
+                }
+                report.conflicts().forEach(keptAs -> conflict.accept(folder.shared(), keptAs));
+            } catch (IOException e) {
+                if (!e.getMessage().equals(lastError.put(folder.shared(), e.getMessage()))) {
+                    LOG.warn("sync of {} failed: {}", folder.shared(), e.getMessage());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.openclaw.twin.sync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The file operations sync is made of. Every write goes to a temporary file beside its target and
+ * is renamed over it, so a reader (or a sync killed half way) never sees half a file.
+ */
+final class SyncFiles {
+
+    private SyncFiles() {}
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest = digest();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStreamDiscarding.INSTANCE);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * Copies {@code source} to {@code target} atomically and returns the sha256 of what was copied
+     * (read once: the copy and the hash are of the same bytes even if the source changes meanwhile).
+     */
+    static String copyAtomically(Path source, Path root, Path target) throws IOException {
+        createParents(root, target);
+        Path temp = temp(target);
+        try {
+            MessageDigest digest = digest();
+            try (InputStream in = new DigestInputStream(Files.newInputStream(source), digest)) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            move(temp, target);
+            return HexFormat.of().formatHex(digest.digest());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    static void writeAtomically(Path root, Path target, byte[] content) throws IOException {
+        createParents(root, target);
+        Path temp = temp(target);
+        try {
+            Files.write(temp, content);
+            move(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Deletes {@code file}, then its parent directories up to {@code root} while they are empty. */
+    static void delete(Path root, Path file) throws IOException {
+        Files.deleteIfExists(file);
+        for (Path dir = file.getParent();
+                dir != null && !dir.equals(root) && dir.startsWith(root);
+                dir = dir.getParent()) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    return;
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Removes temporary files a killed sync left under {@code root} (never descending into per-twin folders). */
+    static int removeLeftovers(Path root, FileRules rules) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int[] removed = {0};
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(
+                    Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+                return rules.enters(LocalTree.relative(root, dir))
+                        ? java.nio.file.FileVisitResult.CONTINUE
+                        : java.nio.file.FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                    throws IOException {
+                if (file.getFileName().toString().startsWith(FileRules.TEMP_PREFIX)) {
+                    Files.deleteIfExists(file);
+                    removed[0]++;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return removed[0];
+    }
+
+    /**
+     * Creates the directories between {@code root} and {@code target}, but never {@code root} itself:
+     * a share that went away must not be recreated as an empty local directory.
+     */
+    private static void createParents(Path root, Path target) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new java.nio.file.NoSuchFileException(root.toString(), null, "went away during the sync");
+        }
+        Files.createDirectories(target.getParent());
+    }
+
+    private static Path temp(Path target) {
+        return target.resolveSibling(FileRules.TEMP_PREFIX + UUID.randomUUID() + ".tmp");
+    }
+
+    private static void move(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Where hashed bytes go once counted. */
+    private static final class OutputStreamDiscarding extends java.io.OutputStream {
+        static final OutputStreamDiscarding INSTANCE = new OutputStreamDiscarding();
+
+        @Override
+        public void write(int b) {}
+
+        @Override
+        public void write(byte[] b, int off, int len) {}
+    }
+}
