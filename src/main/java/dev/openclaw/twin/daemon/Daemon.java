@@ -66,6 +66,8 @@ public final class Daemon implements AutoCloseable {
     private final Clock clock;
     private final String version;
     private final Instant startedAt;
+    private final LongSupplier nanoTime;
+    private final long startedNanos;
     private final String host = hostName();
     private final LivenessTracker tracker;
     private final GatewayProbe gatewayProbe;
@@ -106,6 +108,8 @@ public final class Daemon implements AutoCloseable {
         this.clock = clock;
         this.version = version;
         this.startedAt = clock.instant();
+        this.nanoTime = nanoTime;
+        this.startedNanos = nanoTime.getAsLong();
         this.tracker = new LivenessTracker(nanoTime, Liveness.of(config));
         // HTTP/1.1: the JDK's default asks plain-http servers to upgrade to h2c, which OpenClaw's
         // gateway answers with 400.
@@ -235,7 +239,11 @@ public final class Daemon implements AutoCloseable {
             // Only on a readable store: an outage makes every peer look offline.
             autoRescue.ifPresent(rescue -> rescue.tick(status));
         }
-        alerts.observe(status);
+        // Until a twin could have been seen, "offline" and "failover" would only mean "not seen yet".
+        if (nanoTime.getAsLong() - startedNanos
+                >= config.coordination().offlineThreshold().toNanos()) {
+            alerts.observe(status);
+        }
         claims.drainDuplicates().forEach(alerts::duplicateAnswer);
         metrics.update(tracker, config.twinNames());
     }
