@@ -46,7 +46,7 @@ class ConfigProblemsTest {
                         "unknown top-level key",
                         TWO_TWINS + "monitorng:\n  heartbeat_interval: 5s\n",
                         "twins.yaml:6:1 monitorng: unknown key (did you mean 'monitoring'? allowed: twins,"
-                                + " shared_storage, coordination, monitoring, rescue, backup, daemon)"),
+                                + " shared_storage, coordination, monitoring, rescue, backup, sync, daemon)"),
                 Arguments.of(
                         "unknown twin key",
                         "twins:\n  tars:\n    hostname: a\n    host_name: b\n  case:\n    hostname: c\n",
