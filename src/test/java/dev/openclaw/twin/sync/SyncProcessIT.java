@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.openclaw.twin.testing.TwinLauncher;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -81,19 +86,33 @@ class SyncProcessIT {
         return contents(dir).size();
     }
 
-    /** Files under {@code dir} by relative path, temporary files left out. */
+    /**
+     * Files under {@code dir} by relative path, temporary files left out. A sync may be renaming
+     * files meanwhile: one that vanishes while this looks is simply not there.
+     */
     private static Map<String, String> contents(Path dir) throws Exception {
         Map<String, String> files = new TreeMap<>();
         if (!Files.isDirectory(dir)) {
             return files;
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                if (!p.getFileName().toString().startsWith(FileRules.TEMP_PREFIX)) {
-                    files.put(dir.relativize(p).toString(), Files.readString(p));
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(FileRules.TEMP_PREFIX)) {
+                    try {
+                        files.put(dir.relativize(file).toString(), Files.readString(file));
+                    } catch (NoSuchFileException gone) {
+                        // renamed or removed by the running sync
+                    }
                 }
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
         return files;
     }
 }
