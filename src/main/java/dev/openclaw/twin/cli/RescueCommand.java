@@ -182,6 +182,8 @@ public final class RescueCommand implements Callable<Integer> {
         try {
             StateStore store = SharedStore.open(loaded);
             store.appendEvent(by, context.clock().instant(), "rescue", details);
+            // A person acted: the daemons' automatic rescue of this twin may start over.
+            store.recordManualRescue(report.twin(), context.clock().instant());
         } catch (StoreUnavailableException | TwinException e) {
             context.err().println("rescue: could not record the outcome on the shared store: " + e.getMessage());
         }

@@ -67,6 +67,9 @@ public final class AutoRescue {
     private final ExecutorService executor;
     private final Listener listener;
     private final Set<String> inFlight = new HashSet<>();
+    /** When each peer was escalated: a person's rescue after that starts automatic rescue over. */
+    private final java.util.Map<String, Instant> escalatedAt = new java.util.HashMap<>();
+
     private Object lastOverrides;
 
     /**
@@ -99,8 +102,16 @@ public final class AutoRescue {
         if (lastOverrides != null && !Objects.equals(lastOverrides, status.overrides())) {
             // A person changed who answers: they are on it, so escalated peers may be tried again.
             config.twinNames().forEach(policy::personActed);
+            escalatedAt.clear();
         }
         lastOverrides = status.overrides();
+        for (String peer : Set.copyOf(escalatedAt.keySet())) {
+            if (rescuedByAPersonSince(peer, escalatedAt.get(peer))) {
+                LOG.info("{} was rescued by hand: automatic rescue may try again", peer);
+                policy.personActed(peer);
+                escalatedAt.remove(peer);
+            }
+        }
         for (FlockStatus.TwinStatus peer : status.twins()) {
             if (peer.name().equals(self) || inFlight.contains(peer.name())) {
                 continue;
@@ -109,6 +120,7 @@ public final class AutoRescue {
                 case AutoRescuePolicy.Action.Rescue rescue -> start(rescue, now);
                 case AutoRescuePolicy.Action.Escalate escalate -> escalate(escalate.peer(), escalate.why());
                 case AutoRescuePolicy.Action.Recovered recovered -> {
+                    escalatedAt.remove(recovered.peer());
                     LOG.info("{} is healthy again after {} rescue attempt(s)", recovered.peer(), recovered.attempts());
                     event("rescue-recovered", recovered.peer(), Map.of("attempts", recovered.attempts()));
                     listener.recovered(recovered.peer(), recovered.attempts());
@@ -185,7 +197,16 @@ public final class AutoRescue {
         }
     }
 
+    private boolean rescuedByAPersonSince(String peer, Instant since) {
+        try {
+            return store.lastManualRescue(peer).filter(at -> at.isAfter(since)).isPresent();
+        } catch (StoreUnavailableException e) {
+            return false;
+        }
+    }
+
     private void escalate(String peer, String why) {
+        escalatedAt.put(peer, clock.instant());
         // The listener alerts a person; the log and the trail keep it too.
         LOG.error(
                 "{} needs a person: {}. No more automatic rescues until it recovers or someone runs "

@@ -170,6 +170,27 @@ public final class FileStateStore implements StateStore {
         writeJson(overridesFile(), OverrideRecord.of(overrides));
     }
 
+    // ---- manual rescues ----------------------------------------------------------------------
+
+    /** {@code twin/rescues/<twin>.json}: {@code {"twin", "at"}}. */
+    record ManualRescue(String twin, Instant at) {}
+
+    @Override
+    public void recordManualRescue(String twin, Instant at) throws StoreUnavailableException {
+        writeJson(root.resolve("twin").resolve("rescues").resolve(twin + ".json"), new ManualRescue(twin, at));
+    }
+
+    @Override
+    public Optional<Instant> lastManualRescue(String twin) throws StoreUnavailableException {
+        requireRoot();
+        return switch (readJson(root.resolve("twin").resolve("rescues").resolve(twin + ".json"), ManualRescue.class)) {
+            case StoreRead.Present<ManualRescue> p ->
+                Optional.ofNullable(p.value().at());
+            case StoreRead.Absent<ManualRescue> a -> Optional.empty();
+            case StoreRead.Corrupt<ManualRescue> c -> Optional.empty();
+        };
+    }
+
     // ---- events -------------------------------------------------------------------------------
 
     @Override

@@ -35,6 +35,15 @@ public interface StateStore {
 
     void writeOverrides(Overrides overrides) throws StoreUnavailableException;
 
+    /**
+     * Records that a person rescued {@code twin} ({@code twin rescue}) at {@code at}: after an
+     * escalation, automatic rescue starts over from then.
+     */
+    void recordManualRescue(String twin, Instant at) throws StoreUnavailableException;
+
+    /** When a person last rescued {@code twin}, if ever. */
+    Optional<Instant> lastManualRescue(String twin) throws StoreUnavailableException;
+
     /** Appends one event to {@code twin}'s audit trail (one writer per trail). */
     void appendEvent(String twin, Instant at, String kind, Map<String, Object> details)
             throws StoreUnavailableException;

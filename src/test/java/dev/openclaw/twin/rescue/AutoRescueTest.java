@@ -163,6 +163,21 @@ class AutoRescueTest {
     }
 
     @Test
+    void afterAnEscalationAPersonsTwinRescueStartsAutomaticRescueOver() throws Exception {
+        AutoRescue auto = autoRescue(true, "failed");
+        run(auto, status("offline", "unknown", null), 600);
+        assertThat(auto.escalated("case")).isTrue();
+        int before = rescued.size();
+
+        // 'twin rescue case' records this; it did not bring case back either.
+        new FileStateStore(dir, "twin-primary.json").recordManualRescue("case", clock.instant());
+        run(auto, status("offline", "unknown", null), 31);
+
+        assertThat(auto.escalated("case")).isFalse();
+        assertThat(rescued).hasSize(before + 1);
+    }
+
+    @Test
     void aRefusedHostKeyEscalatesAfterOneAttempt() throws Exception {
         AutoRescue auto = autoRescue(true, "refused");
         run(auto, status("offline", "unknown", null), 600);

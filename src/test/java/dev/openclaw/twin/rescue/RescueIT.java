@@ -222,6 +222,8 @@ class RescueIT {
                             .toList());
             assertThat(events).contains("\"kind\":\"rescue\"", "\"target\":\"tars\"", "\"outcome\":\"ready\"");
         }
+        // ...and recorded as a person's rescue, which lets the daemons' auto-rescue start over.
+        assertThat(dir.resolve("shared/twin/rescues/tars.json")).exists();
 
         // A second rescue restarts the running gateway: a new process answers afterwards.
         CliRun again = twin("rescue", "tars", "--json");
