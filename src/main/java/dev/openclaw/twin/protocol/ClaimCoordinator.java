@@ -262,7 +262,7 @@ public final class ClaimCoordinator {
             return answer(false, Reason.CLAIMED_BY_OTHER, holder, start);
         } catch (StoreUnavailableException e) {
             metrics.storeUnavailable();
-            entry.sendWithoutClaim();
+            answerWithoutStore(entry);
             return answer(true, settled.reason(), self, start);
         }
     }
@@ -274,7 +274,7 @@ public final class ClaimCoordinator {
                 "shared store unavailable: deciding {} without a claim",
                 entry.request().localId());
         if (routine.claimant().equals(self)) {
-            entry.sendWithoutClaim();
+            answerWithoutStore(entry);
             return answer(true, routine.claimantReason(), self, start);
         }
         return answer(false, Reason.STANDBY, routine.claimant(), start);
@@ -424,16 +424,29 @@ public final class ClaimCoordinator {
         return found;
     }
 
+    /** Messages this twin answered without a claim because the store was down, until recorded there. */
+    private final java.util.Queue<MessageEntry> answeredWithoutStore =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /**
-     * Once the store is back, records each message this twin answered without a claim as claimed and
-     * sent by it. Where another twin's answer is recorded already, both answered: a duplicate, the
-     * thing this product exists to prevent, so it is reported (it can only happen across an outage).
+     * The store is down and this twin answers anyway (it is the claimant by its own view): the
+     * answer is recorded in the store once it is back (see {@link #reconcile}). A message without a
+     * key cannot be recorded; one answered by several twins on purpose ("both of you") never is.
+     */
+    private void answerWithoutStore(MessageEntry entry) {
+        entry.sendWithoutClaim();
+        if (entry.key() != null) {
+            answeredWithoutStore.add(entry);
+        }
+    }
+
+    /**
+     * Once the store is back, records each message this twin answered without it as claimed and sent
+     * by it. Where another twin's answer is recorded already, both answered: a duplicate, the thing
+     * this product exists to prevent, so it is reported (it can only happen across an outage).
      */
     private void reconcile() throws StoreUnavailableException {
-        for (MessageEntry entry : ledger.entries()) {
-            if (!entry.needsReconciling()) {
-                continue;
-            }
+        for (MessageEntry entry; (entry = answeredWithoutStore.peek()) != null; answeredWithoutStore.poll()) {
             Instant now = clock.instant();
             if (store.createClaim(new Claim(entry.key(), self, "answered-without-store", now, 1))) {
                 store.endClaim(entry.key(), 1, new ClaimEnd(ClaimEnd.SENT, self, now));
@@ -446,7 +459,6 @@ public final class ClaimCoordinator {
                         sent.end().twin());
                 duplicates.add(new DuplicateAnswer(entry.key(), sent.end().twin()));
             }
-            entry.reconciled();
         }
     }
 

@@ -14,8 +14,6 @@ final class MessageEntry {
     private int heldGeneration;
     /** Decide said respond without a claim (a settled rule, or the store was down): confirm says send. */
     private boolean freeToSend;
-    /** Its unclaimed answer has been recorded in the store after the outage. */
-    private boolean reconciled;
     /** This twin gave its claim up (it could not dispatch): it does not take the message again. */
     private boolean gaveUp;
     /** While true the watcher looks after the message (takeover, revocation). */
@@ -63,15 +61,6 @@ final class MessageEntry {
 
     synchronized void sendWithoutClaim() {
         this.freeToSend = true;
-    }
-
-    /** Answered without a claim (store down) and not yet recorded in the store since. */
-    synchronized boolean needsReconciling() {
-        return freeToSend && !reconciled && key() != null;
-    }
-
-    synchronized void reconciled() {
-        this.reconciled = true;
     }
 
     synchronized boolean gaveUp() {

@@ -139,6 +139,20 @@ class ClaimCoordinatorTest {
     }
 
     @Test
+    void twinsAnsweringTogetherOnPurposeAreNoDuplicate() {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        assertThat(tars.decide(discord("1234567892", "both of you, say hello")).respond())
+                .isTrue();
+        assertThat(casey.decide(discord("1234567892", "both of you, say hello")).respond())
+                .isTrue();
+        tars.tick();
+        casey.tick();
+        assertThat(tars.drainDuplicates()).isEmpty();
+        assertThat(casey.drainDuplicates()).isEmpty();
+    }
+
+    @Test
     void aLoneAnswerDuringAnOutageIsRecordedAndIsNoDuplicate() throws Exception {
         ClaimCoordinator tars = twin("tars");
         ClaimCoordinator casey = twin("case");
