@@ -44,10 +44,7 @@ public final class AlertTestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TwinsConfig loaded = config.load(context);
-        List<String> here = DaemonCommand.twinsOnThisHost(loaded);
-        String from = here.size() == 1
-                ? here.getFirst()
-                : DaemonCommand.localHostName().orElse("twin alert test");
+        String from = DaemonCommand.thisTwinOrHost(loaded, "twin alert test");
         List<Alerter.Delivery> deliveries;
         try (HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)

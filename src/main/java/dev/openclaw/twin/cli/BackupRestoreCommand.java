@@ -7,8 +7,7 @@ import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.rescue.SshConnection;
 import dev.openclaw.twin.rescue.TwinConfigFile;
 import java.io.IOException;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,9 +24,6 @@ import picocli.CommandLine.Parameters;
             "'twin rescue NAME --restore-config', which does both)."
         })
 public final class BackupRestoreCommand implements Callable<Integer> {
-
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final CliContext context;
 
@@ -71,18 +67,18 @@ public final class BackupRestoreCommand implements Callable<Integer> {
                             "backup restore: " + target.name() + " has no snapshot whose checksums verify"));
         }
         byte[] content = backups.content(snapshot, TwinConfigFile.SNAPSHOT_NAME);
-        String stamp = STAMP.format(context.clock().instant());
+        Instant now = context.clock().instant();
         String aside;
         String where;
         if (local) {
             TwinConfigFile file = BackupCommand.localFile(context, target);
-            aside = file.replace(content, stamp);
+            aside = file.replace(content, now);
             where = file.describe();
         } else {
             try (SshConnection ssh = BackupCommand.connect(context, target)) {
                 TwinConfigFile file =
                         new TwinConfigFile.OverSsh(ssh, target.openclawConfig(), BackupCommand.SSH_TIMEOUT);
-                aside = file.replace(content, stamp);
+                aside = file.replace(content, now);
                 where = file.describe();
             }
         }

@@ -19,6 +19,15 @@ public record CliContext(
         PrintWriter err,
         boolean interactive) {
 
+    /** Asks {@code question} with {@code [y/N]}; true only for an answer starting with y. */
+    public boolean confirm(String question) throws java.io.IOException {
+        out.print(question + " [y/N] ");
+        out.flush();
+        String answer = in.readLine();
+        return answer != null
+                && answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y");
+    }
+
     public static CliContext system() {
         return new CliContext(
                 Clock.systemUTC(),

@@ -105,6 +105,12 @@ public final class DaemonCommand implements Callable<Integer> {
                 .toList();
     }
 
+    /** The twin this host is, for the record; else the host's name, else {@code fallback}. */
+    static String thisTwinOrHost(TwinsConfig config, String fallback) {
+        List<String> here = twinsOnThisHost(config);
+        return here.size() == 1 ? here.getFirst() : localHostName().orElse(fallback);
+    }
+
     static Optional<String> localHostName() {
         try {
             return Optional.of(InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT));

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -150,11 +149,8 @@ public final class RescueCommand implements Callable<Integer> {
             context.err().println("rescue: not rebooting " + twin + " without a person to confirm (pass --yes)");
             return false;
         }
-        context.out().print("Reboot " + twin + "'s host now? [y/N] ");
-        context.out().flush();
         try {
-            String answer = context.in().readLine();
-            return answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y");
+            return context.confirm("Reboot " + twin + "'s host now?");
         } catch (IOException e) {
             return false;
         }
@@ -165,10 +161,7 @@ public final class RescueCommand implements Callable<Integer> {
         if (dryRun) {
             return;
         }
-        List<String> here = DaemonCommand.twinsOnThisHost(loaded);
-        String by = here.size() == 1
-                ? here.getFirst()
-                : DaemonCommand.localHostName().orElse("cli");
+        String by = DaemonCommand.thisTwinOrHost(loaded, "cli");
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("target", report.twin());
         details.put("outcome", report.outcome());

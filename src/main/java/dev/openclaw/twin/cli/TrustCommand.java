@@ -8,7 +8,6 @@ import dev.openclaw.twin.rescue.SshTarget;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,9 +88,6 @@ public final class TrustCommand implements Callable<Integer> {
             throw new TwinException(
                     ExitCodes.USAGE, "trust: no terminal to confirm on; check the fingerprint, then pass --yes");
         }
-        context.out().print("Trust this key for " + twin + "? [y/N] ");
-        context.out().flush();
-        String answer = context.in().readLine();
-        return answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y");
+        return context.confirm("Trust this key for " + twin + "?");
     }
 }

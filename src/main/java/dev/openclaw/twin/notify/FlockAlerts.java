@@ -1,10 +1,10 @@
 package dev.openclaw.twin.notify;
 
 import dev.openclaw.twin.health.FlockStatus;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * What in the flock's state is worth telling a person, as conditions that start and end: a twin
@@ -14,8 +14,8 @@ import java.util.Set;
 public final class FlockAlerts {
 
     private final Alerter alerter;
-    /** Keys of the problem conditions firing now, to resolve the ones that go away. */
-    private final Set<String> problemKeys = new HashSet<>();
+    /** The problem conditions firing now, with what to say when each goes away. */
+    private final Map<String, String> problemResolutions = new HashMap<>();
 
     public FlockAlerts(Alerter alerter) {
         this.alerter = alerter;
@@ -79,27 +79,24 @@ public final class FlockAlerts {
 
     /** Corrupt files and clock skew, as {@code twin status} lists them: one condition per problem. */
     private void observeProblems(List<String> problems) {
-        Set<String> now = new HashSet<>();
+        Map<String, String> now = new HashMap<>();
         for (String problem : problems) {
             boolean skew = problem.toLowerCase(Locale.ROOT).startsWith("clock skew");
             String key = skew ? "clock-skew:" + skewedTwin(problem) : "state-file:" + subject(problem);
-            now.add(key);
+            now.put(key, skew ? "clocks agree again" : subject(problem) + " is readable again");
             alerter.fire(
                     key,
                     Alert.Severity.WARNING,
                     skew ? "clock skew between twins" : "corrupt state file " + subject(problem),
                     problem);
         }
-        for (String key : Set.copyOf(problemKeys)) {
-            if (!now.contains(key)) {
-                alerter.resolve(
-                        key,
-                        key.startsWith("clock") ? "clocks agree again" : key.substring(11) + " is readable again",
-                        "");
+        problemResolutions.forEach((key, resolved) -> {
+            if (!now.containsKey(key)) {
+                alerter.resolve(key, resolved, "");
             }
-        }
-        problemKeys.clear();
-        problemKeys.addAll(now);
+        });
+        problemResolutions.clear();
+        problemResolutions.putAll(now);
     }
 
     /** {@code clock skew: case's clock is ...} is about {@code case}. */

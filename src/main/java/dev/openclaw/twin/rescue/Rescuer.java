@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +36,6 @@ public final class Rescuer {
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final int LOG_LINES_IN_DIAGNOSIS = 50;
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /**
      * @param restartWhenReady restart even if the gateway answers ready (a person asked for it);
@@ -159,7 +155,7 @@ public final class Rescuer {
                 try {
                     byte[] content = backups.get().content(snapshot.get(), TwinConfigFile.SNAPSHOT_NAME);
                     String aside = new TwinConfigFile.OverSsh(ssh, twin.openclawConfig(), COMMAND_TIMEOUT)
-                            .replace(content, STAMP.format(clock.instant()));
+                            .replace(content, clock.instant());
                     run.snapshot = snapshot.get().id();
                     run.step(
                             "restore-config",

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -22,11 +25,20 @@ public sealed interface TwinConfigFile {
     byte[] read() throws IOException;
 
     /**
-     * Replaces the file with {@code content}, keeping the current one as {@code <file>.replaced-<stamp>}.
+     * Replaces the file with {@code content}, keeping the current one as {@code
+     * <file>.replaced-<time>} (the time {@code at}, UTC, to the second).
      *
      * @return where the replaced file was kept, or empty text when there was none
      */
-    String replace(byte[] content, String stamp) throws IOException;
+    String replace(byte[] content, Instant at) throws IOException;
+
+    /** The suffix of the file kept aside: {@code .replaced-20261129T120000Z}. */
+    static String asideSuffix(Instant at) {
+        return ".replaced-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                        .withZone(ZoneOffset.UTC)
+                        .format(at);
+    }
 
     /** Where the file is, for reports. */
     String describe();
@@ -39,12 +51,12 @@ public sealed interface TwinConfigFile {
         }
 
         @Override
-        public String replace(byte[] content, String stamp) throws IOException {
+        public String replace(byte[] content, Instant at) throws IOException {
             Path dir = file.toAbsolutePath().getParent();
             OwnerOnly.directories(dir);
             String aside = "";
             if (Files.exists(file)) {
-                Path kept = file.resolveSibling(file.getFileName() + ".replaced-" + stamp);
+                Path kept = file.resolveSibling(file.getFileName() + asideSuffix(at));
                 Files.copy(file, kept, StandardCopyOption.COPY_ATTRIBUTES);
                 aside = kept.toString();
             }
@@ -101,7 +113,7 @@ public sealed interface TwinConfigFile {
         }
 
         @Override
-        public String replace(byte[] content, String stamp) throws IOException {
+        public String replace(byte[] content, Instant at) throws IOException {
             SshConnection.Result result = ssh.run(
                     RemoteCommand.withPaths(List.of(
                             RemoteCommand.Word.text("sh"),
@@ -109,7 +121,7 @@ public sealed interface TwinConfigFile {
                             RemoteCommand.Word.text(REPLACE_SCRIPT),
                             RemoteCommand.Word.text("sh"),
                             RemoteCommand.Word.path(path),
-                            RemoteCommand.Word.path(path + ".replaced-" + stamp))),
+                            RemoteCommand.Word.path(path + asideSuffix(at)))),
                     content,
                     timeout);
             if (!result.ok()) {

@@ -169,8 +169,9 @@ class NotifiersTest {
 
     @Test
     void emailIsSentOverSmtpPlainAndOverTls() throws Exception {
-        ServerSetup smtp = new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-        ServerSetup smtps = new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS);
+        List<Integer> ports = dev.openclaw.twin.demo.LocalFlock.freePorts(2);
+        ServerSetup smtp = new ServerSetup(ports.get(0), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        ServerSetup smtps = new ServerSetup(ports.get(1), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS);
         GreenMail mail = new GreenMail(new ServerSetup[] {smtp, smtps});
         mail.setUser("twin@example.org", "alerts", "s3cret");
         mail.start();
@@ -205,12 +206,6 @@ class NotifiersTest {
                             e -> assertThat(e.retryable()).isFalse());
         } finally {
             mail.stop();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
