@@ -49,6 +49,12 @@ public final class FolderSync {
         }
     }
 
+    /** How close to the end of a sync a file's modification time is too recent to be trusted. */
+    static final java.time.Duration RACY_WINDOW = java.time.Duration.ofSeconds(2);
+
+    /** A recorded modification time that never matches: the file is read at the next sync. */
+    static final long UNKNOWN_TIME = -1;
+
     private final String twin;
     private final TwinsConfig.SyncFolder folder;
     private final Path local;
@@ -118,8 +124,9 @@ public final class FolderSync {
                 if (!run.newIndex.equals(index)) {
                     shared.writeIndex(twin, clock.instant(), run.newIndex);
                 }
-                if (!run.newBase.equals(base)) {
-                    shared.writeManifest(twin, clock.instant(), run.newBase);
+                Map<String, FileState> newBase = withoutRacyTimes(run.newBase);
+                if (!newBase.equals(base)) {
+                    shared.writeManifest(twin, clock.instant(), newBase);
                 }
             }
             return new SyncReport(
@@ -142,6 +149,23 @@ public final class FolderSync {
                 }
             }
         }
+    }
+
+    /**
+     * The base to record, with the modification time of each file changed too recently to be
+     * trusted forgotten, so the next sync reads it again: a file written again within the same tick
+     * of the file system's clock (a few ms; 2 s on some) keeps its size and mtime, and only its
+     * content tells. Compared on the local file system's own clock, never ours.
+     */
+    private Map<String, FileState> withoutRacyTimes(Map<String, FileState> base) throws IOException {
+        long racyFrom = SyncFiles.fileSystemNow(local).toMillis() - RACY_WINDOW.toMillis();
+        Map<String, FileState> recorded = new TreeMap<>();
+        base.forEach((path, state) -> recorded.put(
+                path,
+                state.modifiedMillis() >= racyFrom
+                        ? new FileState(state.sha256(), state.size(), UNKNOWN_TIME)
+                        : state));
+        return recorded;
     }
 
     /** One sync's decisions and results. */

@@ -59,6 +59,17 @@ final class SyncFiles {
         }
     }
 
+    /** Now on the clock of the file system holding {@code dir}: the time a file written there gets. */
+    static java.nio.file.attribute.FileTime fileSystemNow(Path dir) throws IOException {
+        Path probe = temp(dir.resolve("clock"));
+        try {
+            Files.createFile(probe);
+            return Files.getLastModifiedTime(probe);
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
     /** Deletes {@code file}, then its parent directories up to {@code root} while they are empty. */
     static void delete(Path root, Path file) throws IOException {
         Files.deleteIfExists(file);

@@ -174,8 +174,11 @@ class FolderSyncTest {
 
     @Test
     void unchangedFilesAreNotReadAgain() throws IOException {
+        java.nio.file.attribute.FileTime anHourAgo =
+                java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(1)));
         for (int i = 0; i < 50; i++) {
             write(tars, "f" + i + ".md", "content " + i);
+            Files.setLastModifiedTime(tars.resolve("f" + i + ".md"), anHourAgo);
         }
         sync("tars");
         read.clear();
@@ -185,6 +188,22 @@ class FolderSyncTest {
 
         assertThat(report.pushed()).containsExactly("f7.md");
         assertThat(read).containsExactly(tars.resolve("f7.md"));
+    }
+
+    @Test
+    void anEditInTheSameClockTickAsTheLastSyncIsStillSeen() throws IOException {
+        write(tars, "x.md", "v1");
+        sync("tars");
+        sync("case");
+        // case's file is rewritten at once, same size, and the file system's clock has not ticked:
+        // its size and mtime are what the last sync recorded; only the content differs.
+        java.nio.file.attribute.FileTime pulledAt = Files.getLastModifiedTime(casey.resolve("x.md"));
+        Files.writeString(casey.resolve("x.md"), "v2");
+        Files.setLastModifiedTime(casey.resolve("x.md"), pulledAt);
+
+        assertThat(sync("case").pushed()).containsExactly("x.md");
+        sync("tars");
+        assertThat(Files.readString(tars.resolve("x.md"))).isEqualTo("v2");
     }
 
     @Test
