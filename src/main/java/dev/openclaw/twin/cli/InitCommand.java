@@ -2,7 +2,10 @@ package dev.openclaw.twin.cli;
 
 import dev.openclaw.twin.config.ConfigException;
 import dev.openclaw.twin.config.ConfigLoader;
+import dev.openclaw.twin.config.HostCheck;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.config.TwinsConfig.StorageType;
+import dev.openclaw.twin.config.TwinsConfig.Twin;
 import dev.openclaw.twin.coordination.DayRoles;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.coordination.Rotation;
@@ -151,6 +154,9 @@ public final class InitCommand implements Callable<Integer> {
                 v -> v);
         String type = value(
                 storage, "--storage", "What is it: smb, nfs, cloud or local", "smb", ask, InitCommand::storageType);
+        if (type.equals(StorageType.CLOUD.configName())) {
+            context.out().println("  Note: " + StorageType.CLOUD_CAVEAT + ".");
+        }
         ZoneId zone = ZoneId.of(value(
                 timezone,
                 "--timezone",
@@ -189,7 +195,8 @@ public final class InitCommand implements Callable<Integer> {
     }
 
     private List<TwinEntry> askTwins() {
-        String user = context.environment().variable("USER").orElse("");
+        // The config's own default, so that pressing Enter writes what leaving it out would mean.
+        String user = Twin.defaultUsername();
         String names = ask("Twin names, two or more, separated by spaces", "tars case", text -> {
             List<String> list = List.of(text.trim().split("[\\s,]+"));
             if (list.size() < 2) {
@@ -200,8 +207,17 @@ public final class InitCommand implements Callable<Integer> {
         });
         List<TwinEntry> twins = new ArrayList<>();
         for (String name : names.trim().split("[\\s,]+")) {
-            String host = ask("Host name or IP address of " + name, null, v -> v);
-            String username = ask("SSH user on " + name, user.isEmpty() ? null : user, v -> v);
+            String host = ask("Host name or IP address of " + name, null, InitCommand::hostOrUserAtHost);
+            String userDefault = user;
+            Optional<HostCheck.UserAtHost> split = HostCheck.userAtHost(host);
+            if (split.isPresent()) {
+                host = split.get().host();
+                userDefault = split.get().user();
+                context.out()
+                        .println("  (split: user " + userDefault + ", host " + host
+                                + "; press Enter at the next question to keep that user)");
+            }
+            String username = ask("SSH user on " + name, userDefault, InitCommand::username);
             twins.add(new TwinEntry(name, username, host));
         }
         return twins;
@@ -220,6 +236,15 @@ public final class InitCommand implements Callable<Integer> {
                 throw new TwinException(ExitCodes.USAGE, "init: --twin " + spec + ": expected NAME=[USER@]HOST");
             }
             String name = checked("--twin " + spec, m.group(1).strip(), InitCommand::twinName);
+            String address = spec.strip().substring(spec.strip().indexOf('=') + 1);
+            // ssh://mark@host is one mistake, not a bad user and a good host.
+            checked(
+                    "--twin " + spec,
+                    address.contains("://") ? address : m.group(3).strip(),
+                    InitCommand::hostname);
+            if (m.group(2) != null) {
+                checked("--twin " + spec, m.group(2).strip(), InitCommand::username);
+            }
             if (twins.put(
                             name.toLowerCase(Locale.ROOT),
                             new TwinEntry(name, m.group(2), m.group(3).strip()))
@@ -280,6 +305,25 @@ public final class InitCommand implements Callable<Integer> {
                     "'" + name + "' is not a twin name (letters, digits, '.', '_', '-'; at most 63)");
         }
         return name;
+    }
+
+    /** A host name, or {@code user@host} (split by the caller); anything else says what was meant. */
+    private static String hostOrUserAtHost(String text) {
+        return HostCheck.userAtHost(text).isPresent() ? text : hostname(text);
+    }
+
+    private static String hostname(String text) {
+        HostCheck.hostnameProblem(text).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        return text;
+    }
+
+    private static String username(String text) {
+        HostCheck.usernameProblem(text).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        return text;
     }
 
     private static String storageType(String type) {

@@ -115,6 +115,7 @@ final class ConfigBinder {
     static final int DEFAULT_DAEMON_PORT = 7420;
 
     private static final Pattern TWIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Pattern BOT_TOKEN = Pattern.compile("[0-9]{1,20}:[A-Za-z0-9_-]{1,200}");
     private static final Pattern PLAIN_FILE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final ConfigSection.Context context;
@@ -141,15 +142,22 @@ final class ConfigBinder {
         }
         ConfigSection top = ConfigSection.of(context, "", Location.START, rootMap, TOP_KEYS);
         Map<String, Twin> twins = twins(top);
-        SharedStorage storage = sharedStorage(top.sectionOrAbsent("shared_storage", STORAGE_KEYS));
-        Coordination coordination = coordination(top.sectionOrAbsent("coordination", COORDINATION_KEYS), twins);
-        Monitoring monitoring = monitoring(top.sectionOrAbsent("monitoring", MONITORING_KEYS));
+        ConfigSection storageSection = top.sectionOrAbsent("shared_storage", STORAGE_KEYS);
+        SharedStorage storage = sharedStorage(storageSection);
+        ConfigSection coordinationSection = top.sectionOrAbsent("coordination", COORDINATION_KEYS);
+        Coordination coordination = coordination(coordinationSection, twins);
+        ConfigSection monitoringSection = top.sectionOrAbsent("monitoring", MONITORING_KEYS);
+        Monitoring monitoring = monitoring(monitoringSection);
+        checkTimings(coordinationSection, monitoringSection, coordination, monitoring);
         Rescue rescue = rescue(top.sectionOrAbsent("rescue", RESCUE_KEYS));
         Backup backup = backup(top.sectionOrAbsent("backup", BACKUP_KEYS));
         Sync sync = sync(top.sectionOrAbsent("sync", SYNC_KEYS));
         Daemon daemon = daemon(top.sectionOrAbsent("daemon", DAEMON_KEYS));
         if (!context.problems().isEmpty()) {
             return Optional.empty();
+        }
+        if (storage.type() == StorageType.CLOUD) {
+            warnAboutCloud(storageSection, twins);
         }
         if (fileReadableByOthers && !inlineSecretKeys.isEmpty()) {
             warnings.add(new ConfigProblem(
@@ -161,6 +169,63 @@ final class ConfigBinder {
         }
         return Optional.of(new TwinsConfig(
                 source, twins, storage, coordination, monitoring, rescue, backup, sync, daemon, warnings));
+    }
+
+    /** {@link TimingRule}, reported at the key the user wrote (the heartbeat, else the threshold). */
+    private void checkTimings(
+            ConfigSection coordinationSection,
+            ConfigSection monitoringSection,
+            Coordination coordination,
+            Monitoring monitoring) {
+        List<String> timingKeys = List.of(
+                "coordination.offline_after_seconds",
+                "coordination.fallback_timeout_minutes",
+                "coordination.takeover_delay_seconds",
+                "monitoring.heartbeat_interval");
+        if (context.problems().stream().anyMatch(p -> timingKeys.contains(p.keyPath()))) {
+            return; // a value already refused was replaced by its default: the relation would mislead
+        }
+        TimingRule rule = new TimingRule(
+                monitoring.heartbeatInterval(), coordination.offlineThreshold(), coordination.takeoverDelay());
+        String thresholdKey = coordination.offlineAfter().compareTo(coordination.fallbackTimeout()) <= 0
+                ? "offline_after_seconds"
+                : "fallback_timeout_minutes";
+        for (TimingRule.Violation v : rule.violations()) {
+            ConfigSection at;
+            String key;
+            if (v.relation() == TimingRule.Relation.HEARTBEAT_WITHIN_OFFLINE
+                    && monitoringSection.has("heartbeat_interval")) {
+                at = monitoringSection;
+                key = "heartbeat_interval";
+            } else if (v.relation() == TimingRule.Relation.TAKEOVER_WITHIN_OFFLINE
+                    && coordinationSection.has("takeover_delay_seconds")) {
+                at = coordinationSection;
+                key = "takeover_delay_seconds";
+            } else {
+                at = coordinationSection;
+                key = thresholdKey;
+            }
+            at.error(key, v.message());
+        }
+    }
+
+    /** What a cloud-synced folder can and cannot do, as {@code twin init} explains it too. */
+    private void warnAboutCloud(ConfigSection storage, Map<String, Twin> twins) {
+        warnings.add(new ConfigProblem(
+                context.file(), storage.locationOf("type"), storage.childPath("type"), StorageType.CLOUD_CAVEAT));
+        List<String> unreachable = twins.values().stream()
+                .filter(t -> t.daemonUrl().isEmpty())
+                .map(Twin::name)
+                .toList();
+        if (!unreachable.isEmpty()) {
+            warnings.add(new ConfigProblem(
+                    context.file(),
+                    storage.locationOf("type"),
+                    storage.childPath("type"),
+                    "no daemon_url for " + String.join(", ", unreachable) + ": on a cloud folder the twins must"
+                            + " reach each other's daemons directly (set twins.<name>.daemon_url, e.g."
+                            + " http://<its address>:7420, with daemon.bind and daemon.token)"));
+        }
     }
 
     // ---- twins --------------------------------------------------------------------------------
@@ -219,8 +284,13 @@ final class ConfigBinder {
             return Optional.empty();
         }
         ConfigSection s = ConfigSection.of(context, path, entry.keyLocation(), map, TWIN_KEYS);
-        Optional<String> hostname = s.requiredString("hostname");
-        String username = s.string("username", System.getProperty("user.name", "openclaw"));
+        Optional<String> hostname = s.requiredString("hostname")
+                .map(String::strip)
+                .filter(h -> accepted(s, "hostname", HostCheck.hostnameProblem(h)));
+        String username = s.string("username")
+                .map(String::strip)
+                .filter(u -> accepted(s, "username", HostCheck.usernameProblem(u)))
+                .orElse(Twin.defaultUsername());
         String openclawPath = s.string("openclaw_path", "~/workspace");
         // A path on that twin's host: '~' is its user's home there, so it is not expanded here.
         String openclawConfig = s.string("openclaw_config", "~/.openclaw/openclaw.json");
@@ -261,6 +331,11 @@ final class ConfigBinder {
                 daemonUrl));
     }
 
+    private static boolean accepted(ConfigSection s, String key, Optional<String> problem) {
+        problem.ifPresent(p -> s.error(key, p));
+        return problem.isEmpty();
+    }
+
     // ---- shared storage -----------------------------------------------------------------------
 
     private SharedStorage sharedStorage(ConfigSection s) {
@@ -271,7 +346,8 @@ final class ConfigBinder {
         if (!PLAIN_FILE_NAME.matcher(stateFile).matches()) {
             s.error("state_file", "'" + stateFile + "' must be a file name inside shared_storage.path, not a path");
         }
-        List<URI> endpoints = s.list("endpoints", (text, location, itemPath) -> s.parseUrl(text, location, itemPath));
+        List<URI> endpoints =
+                s.list("endpoints", (text, location, itemPath) -> s.parseUrl(text, location, itemPath, false));
         if (type.isFileBackend()) {
             if (path.isEmpty() && !s.has("path")) {
                 path = Optional.of(context.environment().expandHome("~/shared_storage"));
@@ -304,9 +380,9 @@ final class ConfigBinder {
         ZoneId zone = s.string("timezone").flatMap(text -> zone(s, text)).orElse(ZoneId.systemDefault());
         Duration fallback = Duration.ofMinutes(s.integer("fallback_timeout_minutes", 30, 1, 24 * 60));
         Duration offlineAfter =
-                s.seconds("offline_after_seconds", Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofDays(1));
+                s.seconds("offline_after_seconds", Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofHours(1));
         Duration takeoverDelay = s.seconds(
-                "takeover_delay_seconds", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(10));
+                "takeover_delay_seconds", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(5));
         TakeoverDispatch dispatch = dispatch(s.sectionOrAbsent("takeover_dispatch", DISPATCH_KEYS));
         List<Pattern> patterns = s.has("machine_specific_patterns")
                 ? s.list("machine_specific_patterns", (text, location, itemPath) -> regex(s, text, location, itemPath))
@@ -394,8 +470,10 @@ final class ConfigBinder {
     // ---- monitoring ---------------------------------------------------------------------------
 
     private Monitoring monitoring(ConfigSection s) {
-        Duration healthCheck = s.duration("health_check_interval", Duration.ofMinutes(5), Duration.ofSeconds(1));
-        Duration heartbeat = s.duration("heartbeat_interval", Duration.ofSeconds(5), Duration.ofMillis(100));
+        Duration healthCheck =
+                s.duration("health_check_interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
+        Duration heartbeat =
+                s.duration("heartbeat_interval", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
         Map<String, AlertChannel> channelNames =
                 ConfigSection.byConfigName(AlertChannel.values(), AlertChannel::configName);
         List<AlertChannel> channels = s.list("alert_channels", (text, location, itemPath) -> {
@@ -410,15 +488,15 @@ final class ConfigBinder {
             return Optional.ofNullable(c);
         });
         Optional<Discord> discord = s.section("discord", List.of("webhook_url"))
-                .flatMap(d -> required(d, "webhook_url").map(Discord::new));
+                .flatMap(d -> requiredUrlSecret(d, "webhook_url").map(Discord::new));
         Optional<TwinsConfig.Telegram> telegram = s.section("telegram", List.of("bot_token", "chat_id"))
                 .flatMap(t -> {
-                    Optional<Secret> token = required(t, "bot_token");
+                    Optional<Secret> token = required(t, "bot_token").filter(tok -> isBotToken(t, tok));
                     Optional<String> chat = t.requiredString("chat_id");
                     return token.flatMap(tok -> chat.map(c -> new Telegram(tok, c)));
                 });
         Optional<Slack> slack = s.section("slack", List.of("webhook_url"))
-                .flatMap(d -> required(d, "webhook_url").map(Slack::new));
+                .flatMap(d -> requiredUrlSecret(d, "webhook_url").map(Slack::new));
         Optional<Ntfy> ntfy = s.section("ntfy", List.of("url", "token"))
                 .flatMap(n -> requiredUrlSecret(n, "url").map(u -> new Ntfy(u, n.secret("token", inlineSecretKeys))));
         Optional<Webhook> webhook = s.section("webhook", List.of("url", "token"))
@@ -460,8 +538,17 @@ final class ConfigBinder {
 
     private Optional<Secret> urlSecret(ConfigSection s, String key) {
         return s.secret(key, inlineSecretKeys)
-                .filter(secret -> s.parseUrl(secret.value(), s.locationOf(key), s.childPath(key))
+                .filter(secret -> s.parseUrl(secret.value(), s.locationOf(key), s.childPath(key), false)
                         .isPresent());
+    }
+
+    /** A Telegram bot token goes into the API's URL path: {@code <digits>:<letters, digits, _ and ->}. */
+    private static boolean isBotToken(ConfigSection s, Secret token) {
+        if (BOT_TOKEN.matcher(token.value()).matches()) {
+            return true;
+        }
+        s.error("bot_token", "is not a Telegram bot token (expected 123456:ABC-def..., the value is not shown)");
+        return false;
     }
 
     private Optional<Email> email(ConfigSection s) {
@@ -526,7 +613,7 @@ final class ConfigBinder {
                 });
         return new Backup(
                 s.integer("keep", 10, 1, 10_000),
-                s.duration("max_age", Duration.ofDays(30), Duration.ofHours(1)),
+                s.duration("max_age", Duration.ofDays(30), Duration.ofHours(1), Duration.ofDays(3650)),
                 kind,
                 command(s, "openclaw_command", "openclaw"));
     }
@@ -580,8 +667,8 @@ final class ConfigBinder {
             folders.add(new SyncFolder(path.get(), shared, include, f.strings("exclude")));
         }
         return new Sync(
-                s.duration("interval", Duration.ofMinutes(5), Duration.ZERO),
-                s.bytes("max_file_size", 10L * 1024 * 1024),
+                s.durationOrOff("interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1)),
+                s.bytes("max_file_size", 10L * 1024 * 1024, 1024L * 1024 * 1024),
                 folders);
     }
 

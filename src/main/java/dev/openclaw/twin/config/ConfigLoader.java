@@ -1,7 +1,11 @@
 package dev.openclaw.twin.config;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -66,8 +70,23 @@ public final class ConfigLoader {
     public TwinsConfig load(Path file) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file);
-        } catch (MalformedInputException e) {
+            // Read at most 1 MB: a config is a few KB, and the YAML parser is slow on huge input.
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(TextLimits.MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > TextLimits.MAX_FILE_BYTES) {
+                String start = new String(bytes, StandardCharsets.UTF_8);
+                throw new ConfigException(List.of(TextLimits.check(file.toString(), start, Files.size(file))
+                        .orElseThrow()));
+            }
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
             throw new ConfigException(file + ": not UTF-8 text");
         } catch (IOException e) {
             throw new ConfigException(
@@ -78,6 +97,10 @@ public final class ConfigLoader {
 
     /** Parses and validates {@code text} as if read from {@code file}. */
     public TwinsConfig parse(String text, Path file) throws ConfigException {
+        Optional<ConfigProblem> oversized = TextLimits.check(file.toString(), text, text.length());
+        if (oversized.isPresent()) {
+            throw new ConfigException(List.of(oversized.get()));
+        }
         List<ConfigProblem> problems = new ArrayList<>();
         List<ConfigProblem> warnings = new ArrayList<>();
         String name = file.toString();

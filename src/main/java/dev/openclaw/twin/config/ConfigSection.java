@@ -6,10 +6,8 @@ import dev.openclaw.twin.config.YamlNode.Location;
 import dev.openclaw.twin.config.YamlNode.MapNode;
 import dev.openclaw.twin.config.YamlNode.ScalarNode;
 import dev.openclaw.twin.config.YamlNode.ScalarType;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -33,6 +31,10 @@ final class ConfigSection {
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[^<>\\s][^<>]*>");
+    /** A value from ${ENV} is bounded like one written in the file (whose lines are at most 16 KB). */
+    private static final int MAX_VALUE_CHARS = 64 * 1024;
+
+    private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d{1,12})\\s*(b|kb|k|mb|m|gb|g)?\\s*");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
 
     /** What all sections of one file share: where problems go and what values are resolved against. */
@@ -204,12 +206,11 @@ final class ConfigSection {
         return result;
     }
 
-    /** A size written as {@code 500}, {@code 64KB}, {@code 10MB} or {@code 1GB} (powers of 1024). */
-    long bytes(String key, long defaultValue) {
+    /** A size written as {@code 500}, {@code 64KB}, {@code 10MB} or {@code 1GB} (powers of 1024), at most {@code max}. */
+    long bytes(String key, long defaultValue, long max) {
         return string(key)
                 .flatMap(text -> {
-                    var m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(b|kb|k|mb|m|gb|g)?\\s*")
-                            .matcher(text);
+                    Matcher m = SIZE.matcher(text);
                     if (!m.matches()) {
                         error(key, "'" + text + "' is not a size (allowed: 500, 64KB, 10MB, 1GB)");
                         return Optional.empty();
@@ -222,6 +223,10 @@ final class ConfigSection {
                         case 'g' -> 1024L * 1024 * 1024;
                         default -> 1L;
                     };
+                    if (n > max / factor) {
+                        error(key, "'" + text + "' is too large (at most " + (max >> 20) + "MB)");
+                        return Optional.empty();
+                    }
                     return Optional.of(n * factor);
                 })
                 .orElse(defaultValue);
@@ -301,11 +306,21 @@ final class ConfigSection {
     }
 
     /** A duration written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 {@code PT5M}. */
-    Duration duration(String key, Duration defaultValue, Duration min) {
-        return string(key).flatMap(text -> parseDuration(key, text, min)).orElse(defaultValue);
+    Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+        return string(key).flatMap(text -> parseDuration(key, text, min, max)).orElse(defaultValue);
     }
 
-    private Optional<Duration> parseDuration(String key, String text, Duration min) {
+    /** Like {@link #duration}, where {@code 0} (any unit) also means "off". */
+    Duration durationOrOff(String key, Duration defaultValue, Duration min, Duration max) {
+        return string(key)
+                .flatMap(text -> {
+                    Optional<Duration> off = parseDurationText(text.strip()).filter(Duration::isZero);
+                    return off.isPresent() ? off : parseDuration(key, text, min, max);
+                })
+                .orElse(defaultValue);
+    }
+
+    private Optional<Duration> parseDuration(String key, String text, Duration min, Duration max) {
         String allowed = "allowed: 500ms, 30s, 5m, 1h, 1d or ISO-8601 such as PT5M";
         Optional<Duration> parsed = parseDurationText(text.strip());
         if (parsed.isEmpty()) {
@@ -313,10 +328,18 @@ final class ConfigSection {
             return Optional.empty();
         }
         if (parsed.get().compareTo(min) < 0) {
-            error(key, "'" + text + "' is too short (at least " + DurationText.format(min) + ")");
+            error(key, "'" + text + "' is too short (allowed: " + range(min, max) + ")");
+            return Optional.empty();
+        }
+        if (parsed.get().compareTo(max) > 0) {
+            error(key, "'" + text + "' is too long (allowed: " + range(min, max) + ")");
             return Optional.empty();
         }
         return parsed;
+    }
+
+    private static String range(Duration min, Duration max) {
+        return DurationText.format(min) + " to " + DurationText.format(max);
     }
 
     static Optional<Duration> parseDurationText(String text) {
@@ -382,33 +405,38 @@ final class ConfigSection {
         return byName;
     }
 
-    /** An http(s) URL. */
+    /** An http(s) URL; a bad one is shown in the message only when it is written in the file as is. */
     Optional<URI> url(String key) {
-        return string(key).flatMap(text -> parseUrl(text, locationOf(key), childPath(key)));
+        boolean writtenAsIs =
+                rawText(key).filter(raw -> !ENV_REFERENCE.matcher(raw).find()).isPresent();
+        return string(key).flatMap(text -> parseUrl(text, locationOf(key), childPath(key), writtenAsIs));
     }
 
-    Optional<URI> parseUrl(String text, Location location, String keyPath) {
+    /**
+     * {@code text} as an http(s) URL, or a problem. With {@code showValue} false the message never
+     * contains the text: it may be a secret (a webhook URL carries its token) or come from the
+     * environment or a file, and a malformed one must not land in a terminal or a log.
+     */
+    Optional<URI> parseUrl(String text, Location location, String keyPath, boolean showValue) {
+        String what = showValue ? "'" + text + "' is not" : "is not";
+        String hidden = showValue ? "" : "; the value is not shown: it may hold a secret";
         try {
             URI uri = new URI(text.strip());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                error(
-                        location,
-                        keyPath,
-                        "'" + redactUrl(text) + "' is not an http(s) URL (e.g. http://127.0.0.1:7420)");
+            if (!(scheme.equals("http") || scheme.equals("https"))) {
+                error(location, keyPath, what + " an http(s) URL (e.g. http://127.0.0.1:7420" + hidden + ")");
+                return Optional.empty();
+            }
+            if (uri.getHost() == null) {
+                error(location, keyPath, what + " an http(s) URL (it has no host name" + hidden + ")");
                 return Optional.empty();
             }
             return Optional.of(uri);
         } catch (URISyntaxException e) {
-            error(location, keyPath, "'" + redactUrl(text) + "' is not a valid URL (" + e.getReason() + ")");
+            String at = e.getIndex() >= 0 ? " at index " + e.getIndex() : "";
+            error(location, keyPath, what + " a valid URL (" + e.getReason() + at + hidden + ")");
             return Optional.empty();
         }
-    }
-
-    /** Secret URLs carry tokens in their path: an error message shows only the scheme and host. */
-    private static String redactUrl(String text) {
-        int hostEnd = text.indexOf('/', text.indexOf("//") + 2);
-        return hostEnd > 0 && text.contains("//") ? text.substring(0, hostEnd) + "/…" : text;
     }
 
     /** A local path with {@code ~} expanded; relative paths are relative to the config file's folder. */
@@ -423,33 +451,40 @@ final class ConfigSection {
     /**
      * A secret: written inline, as {@code ${ENV_VAR}}, or as {@code file:/path} (the file's content,
      * trimmed). Reports whether it was written inline so a world-readable file can be warned about.
+     * Its value is never put in a message.
      */
     Optional<Secret> secret(String key, List<String> inlineSecretKeys) {
         Optional<String> raw = rawText(key);
-        return string(key).flatMap(text -> {
-            if (text.startsWith("file:")) {
-                return readSecretFile(key, text.substring("file:".length()));
-            }
-            if (raw.isPresent() && !ENV_REFERENCE.matcher(raw.get()).find()) {
-                inlineSecretKeys.add(childPath(key));
-            }
-            return Optional.of(new Secret(text));
-        });
+        return string(key)
+                .flatMap(text -> {
+                    if (text.startsWith("file:")) {
+                        return readSecretFile(key, text.substring("file:".length()));
+                    }
+                    if (raw.isPresent() && !ENV_REFERENCE.matcher(raw.get()).find()) {
+                        inlineSecretKeys.add(childPath(key));
+                    }
+                    return Optional.of(text);
+                })
+                .filter(value -> isPrintable(key, value))
+                .map(Secret::new);
     }
 
-    private Optional<Secret> readSecretFile(String key, String pathText) {
-        Path file = resolveLocal(pathText);
+    private Optional<String> readSecretFile(String key, String pathText) {
         try {
-            String content = Files.readString(file).strip();
-            if (content.isEmpty()) {
-                error(key, "secret file " + file + " is empty");
-                return Optional.empty();
-            }
-            return Optional.of(new Secret(content));
-        } catch (IOException e) {
-            error(key, "cannot read secret file " + file + " (" + e.getClass().getSimpleName() + ")");
+            return Optional.of(SecretFile.read(resolveLocal(pathText)));
+        } catch (SecretFile.Unusable e) {
+            error(key, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** Tokens go into HTTP headers and URLs: a line break or control character would break (and leak) there. */
+    private boolean isPrintable(String key, String value) {
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            error(key, "contains a line break or control character (the value is not shown)");
+            return false;
+        }
+        return true;
     }
 
     private Optional<String> rawText(String key) {
@@ -492,6 +527,10 @@ final class ConfigSection {
             return Optional.empty();
         }
         String expanded = out.toString();
+        if (expanded.length() > MAX_VALUE_CHARS) {
+            error(scalar.location(), keyPath, "expands to more than 64 KB (the value is not shown)");
+            return Optional.empty();
+        }
         if (expanded.isBlank()) {
             error(scalar.location(), keyPath, "is empty (remove the key to use the default)");
             return Optional.empty();

@@ -78,6 +78,11 @@ public record TwinsConfig(
             aliases = List.copyOf(aliases);
             botIds = List.copyOf(botIds);
         }
+
+        /** {@code username} when it is not written: the user running {@code twin} here. */
+        public static String defaultUsername() {
+            return System.getProperty("user.name", "openclaw");
+        }
     }
 
     /** How to reach a twin over SSH for rescue. {@code key} empty means the SSH agent/default keys. */
@@ -89,6 +94,12 @@ public record TwinsConfig(
         CLOUD,
         LOCAL,
         ETCD;
+
+        /** What a cloud-synced folder can and cannot give, for {@code twin validate} and {@code twin init}. */
+        public static final String CLOUD_CAVEAT = "a cloud-synced folder (iCloud Drive, Dropbox, Syncthing) gives"
+                + " each twin its own copy, synced seconds later, so an exclusive create is not atomic across twins:"
+                + " claims need the twins to reach each other directly (daemon_url on every twin); heartbeats,"
+                + " twin-primary.json, backups and sync work, with the sync's lag";
 
         public String configName() {
             return name().toLowerCase(Locale.ROOT);

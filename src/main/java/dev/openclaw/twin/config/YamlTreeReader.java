@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -25,8 +26,12 @@ final class YamlTreeReader {
 
     private static final YAMLMapper MAPPER = new YAMLMapper();
 
+    /** YAML 1.2's other spellings of null, which this parser hands over as strings when unquoted. */
+    private static final Set<String> NULL_WORDS = Set.of("~", "Null", "NULL");
+
     private final String file;
     private final List<ConfigProblem> problems;
+    private List<String> lines = List.of();
 
     YamlTreeReader(String file, List<ConfigProblem> problems) {
         this.file = file;
@@ -35,6 +40,7 @@ final class YamlTreeReader {
 
     /** The document's root, or empty when the text is empty or unreadable (a problem is recorded). */
     Optional<YamlNode> read(String text) {
+        lines = text.lines().toList();
         try (JsonParser parser = MAPPER.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -64,7 +70,10 @@ final class YamlTreeReader {
             case VALUE_TRUE, VALUE_FALSE -> new ScalarNode(location, parser.getString(), ScalarType.BOOLEAN);
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
                 new ScalarNode(location, parser.getString(), ScalarType.NUMBER);
-            case VALUE_STRING -> new ScalarNode(location, parser.getString(), ScalarType.STRING);
+            case VALUE_STRING ->
+                NULL_WORDS.contains(parser.getString()) && !isQuoted(location)
+                        ? new ScalarNode(location, null, ScalarType.NULL)
+                        : new ScalarNode(location, parser.getString(), ScalarType.STRING);
             default -> {
                 problems.add(new ConfigProblem(file, location, path, "unsupported YAML value (" + token + ")"));
                 yield new ScalarNode(location, null, ScalarType.NULL);
@@ -102,6 +111,21 @@ final class YamlTreeReader {
             items.add(readValue(parser, path + "[" + index++ + "]"));
         }
         return new ListNode(location, items);
+    }
+
+    /** Whether the scalar at {@code location} is written in quotes ({@code "~"} is the string {@code ~}). */
+    private boolean isQuoted(Location location) {
+        if (location.line() > lines.size()) {
+            return false;
+        }
+        String line = lines.get(location.line() - 1);
+        // The parser counts columns in code points.
+        int column = location.column() - 1;
+        if (column >= line.codePointCount(0, line.length())) {
+            return false;
+        }
+        char first = line.charAt(line.offsetByCodePoints(0, column));
+        return first == '"' || first == '\'';
     }
 
     private ConfigProblem syntaxProblem(JacksonException e) {

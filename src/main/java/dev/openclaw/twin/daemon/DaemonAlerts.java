@@ -70,10 +70,14 @@ final class DaemonAlerts implements AutoRescue.Listener {
                 if (deadmanFailing.getAndSet(false)) {
                     LOG.info("dead-man's switch ping works again");
                 }
-            } catch (IOException e) {
-                // The URL holds a secret: say what failed, not where.
+            } catch (IOException | IllegalArgumentException e) {
+                // The URL holds a secret, and the JDK's messages may quote it: say what failed, not where.
                 if (!deadmanFailing.getAndSet(true)) {
-                    LOG.warn("dead-man's switch ping failed: {}", e.getMessage());
+                    LOG.warn(
+                            "dead-man's switch ping failed: {}",
+                            e.getMessage() != null && e.getMessage().startsWith("HTTP ")
+                                    ? e.getMessage()
+                                    : e.getClass().getSimpleName());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -127,9 +127,17 @@ public final class HttpNotifier implements Notifier {
 
     @Override
     public void send(Alert alert) throws NotifyException {
+        HttpRequest built;
+        try {
+            built = request.apply(alert);
+        } catch (IllegalArgumentException e) {
+            // The JDK's message quotes the URL or header value: the secret itself. Name the channel only.
+            throw new NotifyException(
+                    channel + ": its configured URL or token cannot be used (not shown: it is a secret)", false);
+        }
         HttpResponse<String> response;
         try {
-            response = http.send(request.apply(alert), HttpResponse.BodyHandlers.ofString());
+            response = http.send(built, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new NotifyException(channel + ": no answer (" + e.getClass().getSimpleName() + ")", true, e);
         } catch (InterruptedException e) {

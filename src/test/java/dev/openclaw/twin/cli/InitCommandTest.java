@@ -77,9 +77,9 @@ class InitCommandTest {
                 "\n",
                 "tars", // only one twin: asked again
                 "tars case kipp",
+                "", // tars: no host given (no default: asked again)
                 "10.0.0.1",
-                "", // tars: host, default user (none known: asked again)
-                "mark",
+                "", // tars: the default user, the current one
                 "10.0.0.2",
                 "mark",
                 "10.0.0.3",
@@ -101,6 +101,8 @@ class InitCommandTest {
         String yaml = Files.readString(written);
         assertThat(yaml)
                 .contains(
+                        "  tars:\n    hostname: 10.0.0.1",
+                        "username: " + InitCommand.scalar(System.getProperty("user.name")),
                         "  kipp:\n    hostname: 10.0.0.3",
                         "rotation: round-robin",
                         "order: [tars, case, kipp]",
@@ -108,6 +110,75 @@ class InitCommandTest {
         assertThat(run.out()).contains("Wrote " + written, "primary today kipp (round-robin)");
         assertThat(twin(null, "validate", "--config", written.toString()).exitCode())
                 .isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void theSshUserQuestionOffersTheCurrentUser() {
+        Path state = dir.resolve("share");
+        CliRun run = twin(
+                String.join("\n", "tars case", "10.0.0.1", "", "10.0.0.2", "", state.toString(), "local", "UTC", "")
+                        + "\n",
+                "init");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("SSH user on tars [" + System.getProperty("user.name") + "]: ");
+    }
+
+    @Test
+    void userAtHostTypedAsTheHostIsSplitAndSaidSo() throws Exception {
+        Path state = dir.resolve("share");
+        String answers = String.join(
+                "\n",
+                "tars case",
+                "mark@192.168.1.100",
+                "", // keeps the user the host answer gave
+                "http://192.168.1.101", // a URL: asked again, with what was meant
+                "192.168.1.101:22", // a port: asked again
+                "192.168.1.101",
+                "ann@case", // not a user name: asked again
+                "ann",
+                state.toString(),
+                "local",
+                "UTC",
+                "");
+        CliRun run = twin(answers + "\n", "init");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out())
+                .contains("(split: user mark, host 192.168.1.100; press Enter at the next question to keep that user)")
+                .contains("SSH user on tars [mark]: ")
+                .contains("'http://192.168.1.101' is a URL: set hostname: 192.168.1.101")
+                .contains("'192.168.1.101:22' looks like HOST:PORT: set hostname: 192.168.1.101 and ssh.port: 22")
+                .contains("'ann@case' looks like USER@HOST: set username: ann and hostname: case");
+        String yaml = Files.readString(dir.resolve("home/.config/openclaw-twin/twins.yaml"));
+        assertThat(yaml)
+                .contains("  tars:\n    hostname: 192.168.1.100", "username: mark")
+                .contains("  case:\n    hostname: 192.168.1.101", "username: ann");
+    }
+
+    @Test
+    void aCloudShareIsExplainedWhenItIsChosen() {
+        Path state = dir.resolve("share");
+        String answers = String.join(
+                "\n", "tars case", "10.0.0.1", "mark", "10.0.0.2", "mark", state.toString(), "cloud", "UTC", "");
+        CliRun run = twin(answers + "\n", "init");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        String explanation = "Note: a cloud-synced folder (iCloud Drive, Dropbox, Syncthing) gives each twin its own"
+                + " copy, synced seconds later, so an exclusive create is not atomic across twins: claims need the"
+                + " twins to reach each other directly (daemon_url on every twin)";
+        assertThat(run.out()).contains(explanation);
+        // Right after the question, before the time zone is asked.
+        assertThat(run.out().indexOf(explanation)).isLessThan(run.out().indexOf("Time zone for the daily rotation"));
+    }
+
+    @Test
+    void aMistypedHostInTwinFlagsIsAUsageErrorSayingWhatWasMeant() {
+        assertUsage(
+                twin(null, "init", "--twin", "a=ssh://mark@h1:2222", "--twin", "b=h2"),
+                "--twin a=ssh://mark@h1:2222: 'ssh://mark@h1:2222' is a URL: set hostname: h1, username: mark,"
+                        + " ssh.port: 2222");
+        assertUsage(
+                twin(null, "init", "--twin", "a=mark@h1:22", "--twin", "b=h2"),
+                "'h1:22' looks like HOST:PORT: set hostname: h1 and ssh.port: 22");
+        assertUsage(twin(null, "init", "--twin", "a=mark@h1", "--twin", "b=ann@x@h2"), "'x@h2' looks like USER@HOST");
     }
 
     @Test
