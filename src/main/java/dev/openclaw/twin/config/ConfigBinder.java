@@ -291,9 +291,9 @@ final class ConfigBinder {
                 .map(String::strip)
                 .filter(u -> accepted(s, "username", HostCheck.usernameProblem(u)))
                 .orElse(Twin.defaultUsername());
-        String openclawPath = s.string("openclaw_path", "~/workspace");
+        String openclawPath = s.pathText("openclaw_path").orElse("~/workspace");
         // A path on that twin's host: '~' is its user's home there, so it is not expanded here.
-        String openclawConfig = s.string("openclaw_config", "~/.openclaw/openclaw.json");
+        String openclawConfig = s.pathText("openclaw_config").orElse("~/.openclaw/openclaw.json");
         List<String> aliases = s.list("aliases", (alias, location, itemPath) -> {
             String owner = identities.putIfAbsent(alias.toLowerCase(Locale.ROOT), name);
             if (owner != null && !owner.equals(name)) {

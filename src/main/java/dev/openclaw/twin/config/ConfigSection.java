@@ -441,7 +441,22 @@ final class ConfigSection {
 
     /** A local path with {@code ~} expanded; relative paths are relative to the config file's folder. */
     Optional<Path> localPath(String key) {
-        return string(key).map(this::resolveLocal);
+        return pathText(key).map(this::resolveLocal);
+    }
+
+    /**
+     * The text of a path-valued key. A bare {@code ~} is YAML's null, but under a path key people
+     * mean the home directory, as in {@code ~/workspace}: it is read so, never as "not set".
+     */
+    Optional<String> pathText(String key) {
+        Entry entry = entries.get(key);
+        if (entry != null
+                && entry.value() instanceof ScalarNode scalar
+                && isNull(scalar)
+                && "~".equals(scalar.text())) {
+            return Optional.of("~");
+        }
+        return string(key);
     }
 
     private Path resolveLocal(String text) {

@@ -49,7 +49,10 @@ sealed interface YamlNode {
         }
     }
 
-    /** A scalar; {@code text} is null for YAML null ({@code ~}, {@code null} or nothing). */
+    /**
+     * A scalar. For YAML null ({@code ~}, {@code null}, {@code Null}, {@code NULL} or nothing) the type
+     * is {@code NULL} and {@code text} is the word as written, or null.
+     */
     record ScalarNode(Location location, String text, ScalarType type) implements YamlNode {
         @Override
         public String kindName() {

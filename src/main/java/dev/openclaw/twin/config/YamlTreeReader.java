@@ -72,7 +72,7 @@ final class YamlTreeReader {
                 new ScalarNode(location, parser.getString(), ScalarType.NUMBER);
             case VALUE_STRING ->
                 NULL_WORDS.contains(parser.getString()) && !isQuoted(location)
-                        ? new ScalarNode(location, null, ScalarType.NULL)
+                        ? new ScalarNode(location, parser.getString(), ScalarType.NULL)
                         : new ScalarNode(location, parser.getString(), ScalarType.STRING);
             default -> {
                 problems.add(new ConfigProblem(file, location, path, "unsupported YAML value (" + token + ")"));

@@ -224,4 +224,19 @@ class ConfigLoaderTest {
         assertThat(List.of(config.rescue().auto(), config.rescue().allowReboot()))
                 .containsExactly(true, false);
     }
+
+    @Test
+    void aBareTildeUnderAPathKeyIsTheHomeDirectoryNotNothing() {
+        // YAML reads a bare ~ as null; under a path key people mean their home, as in ~/workspace.
+        TwinsConfig config = TestConfigs.parse("""
+                twins:
+                  tars: {hostname: a, openclaw_path: ~, username: ~}
+                  case: {hostname: b, ssh: {known_hosts: ~}}
+                shared_storage: {type: local, path: ~}
+                """);
+        assertThat(config.twin("tars").openclawPath()).isEqualTo("~");
+        assertThat(config.twin("tars").username()).isEqualTo(TwinsConfig.Twin.defaultUsername());
+        assertThat(config.sharedStorage().path()).contains(TestConfigs.HOME);
+        assertThat(config.twin("case").ssh().knownHosts()).isEqualTo(TestConfigs.HOME);
+    }
 }
