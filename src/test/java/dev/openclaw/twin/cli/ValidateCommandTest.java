@@ -112,6 +112,20 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aMalformedDaemonUrlFromTheEnvironmentIsNotShownButOneWrittenInTheFileIs() throws Exception {
+        CliRun run = validate("""
+                twins:
+                  tars: {hostname: 10.0.0.1, daemon_url: "${TARS_URL:-http//10.0.0.1:7420/%s}"}
+                  case: {hostname: 10.0.0.2, gateway_url: "localhost:18789"}
+                """.formatted(SECRET));
+        assertBadConfig(
+                run,
+                where(2, 42) + "twins.tars.daemon_url: is not an http(s) URL",
+                where(3, 43) + "twins.case.gateway_url: 'localhost:18789' is not an http(s) URL");
+        assertNoSecret(run);
+    }
+
+    @Test
     void aTokenWithALineBreakIsRefusedWithoutItsValue() throws Exception {
         // An HTTP header cannot carry it, and the JDK's error would quote it whole.
         CliRun run = validate(TWO_TWINS + "daemon:\n  token: \"" + SECRET + "\\nX-Evil: 1\"\n");
