@@ -1,15 +1,22 @@
 package dev.openclaw.twin.cli;
 
+import dev.openclaw.twin.config.ConfigException;
+import dev.openclaw.twin.config.ConfigLoader;
+import dev.openclaw.twin.config.ConfigProblem;
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.connect.ConnectReport;
 import dev.openclaw.twin.connect.Connector;
 import dev.openclaw.twin.connect.OpenClawCli;
+import dev.openclaw.twin.connect.TakeoverDispatchEdit;
 import dev.openclaw.twin.demo.openclaw.OpenClawDemo;
 import dev.openclaw.twin.rescue.RemoteCommand;
+import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -77,7 +84,7 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TwinsConfig loaded = config.load(context);
+        TwinsConfig loaded = loadConfig();
         String name = twin != null ? ConfigOption.requireTwin(loaded, twin) : DaemonCommand.twinOfThisHost(loaded);
         Optional<OpenClawCli> cli = OpenClawCli.locate(
                         Optional.ofNullable(openclaw), context.environment().variables())
@@ -117,6 +124,34 @@ public final class ConnectCommand implements Callable<Integer> {
             print(report);
         }
         return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /**
+     * The configuration; a twins.yaml copied from a twin already connected refers to a hooks token
+     * file this host does not have yet, which is what connect is about to write: that one problem
+     * is set aside (the file's text, reference included, is what connect reads and keeps).
+     */
+    private TwinsConfig loadConfig() {
+        try {
+            return config.load(context);
+        } catch (ConfigOption.ConfigFailure failure) {
+            List<ConfigProblem> problems = failure.problems().problems();
+            boolean onlyTheTokenFile = !problems.isEmpty()
+                    && problems.stream()
+                            .allMatch(p -> p.keyPath().equals("coordination.takeover_dispatch.hooks_token")
+                                    && p.message().contains("secret file"));
+            if (!onlyTheTokenFile) {
+                throw failure;
+            }
+            try {
+                ConfigLoader loader = new ConfigLoader(context.environment());
+                Path file = loader.locate(config.path());
+                String text = new TakeoverDispatchEdit(Files.readString(file)).withHooksToken(Optional.empty());
+                return loader.parse(text, file);
+            } catch (ConfigException | IOException e) {
+                throw failure;
+            }
+        }
     }
 
     private void print(ConnectReport report) {

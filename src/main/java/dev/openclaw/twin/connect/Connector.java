@@ -576,9 +576,12 @@ public final class Connector {
                 add(
                         "twins.yaml",
                         Status.CHANGED,
-                        restore.isPresent()
-                                ? "hooks_token back to " + shown(restore.get())
-                                : "removed coordination.takeover_dispatch.hooks_token");
+                        done != null && done.twinsYamlLine() != null && restore.isEmpty()
+                                ? "put back the line connect replaced: "
+                                        + done.twinsYamlLine().strip()
+                                : restore.isPresent()
+                                        ? "hooks_token back to " + shown(restore.get())
+                                        : "removed coordination.takeover_dispatch.hooks_token");
             }
         } else {
             add("twins.yaml", Status.OK, "no hooks_token of twin connect's");
