@@ -134,7 +134,7 @@ public final class Connector {
         Path configFile = locate(cli);
         GatewayWiring wiring = wiring(configFile);
         add("gateway config", Status.OK, configFile.toString());
-        record = readRecord().orElse(ConnectRecord.empty(configFile.toString()));
+        record = readRecord(configFile).orElse(ConnectRecord.empty(configFile.toString()));
 
         // Decide everything about twins.yaml before changing anything.
         TokenPlan tokens = tokenPlan(wiring);
@@ -494,7 +494,7 @@ public final class Connector {
         Path configFile = locate(cli);
         GatewayWiring wiring = wiring(configFile);
         add("gateway config", Status.OK, configFile.toString());
-        Optional<ConnectRecord> recorded = readRecord();
+        Optional<ConnectRecord> recorded = readRecord(configFile);
         ConnectRecord done = recorded.orElse(null);
         // Without a record, the plugin is still ours to remove; hooks settings may be someone else's.
         boolean pluginOurs = done == null || done.linked() || done.entryCreated();
@@ -828,9 +828,19 @@ public final class Connector {
         return new GatewayWiring(wiring.configFile(), root);
     }
 
-    private Optional<ConnectRecord> readRecord() {
+    /** What an earlier run recorded, if it was about this gateway's config file. */
+    private Optional<ConnectRecord> readRecord(Path configFile) {
         try {
-            return ConnectRecord.read(recordFile);
+            Optional<ConnectRecord> read = ConnectRecord.read(recordFile);
+            if (read.isPresent() && !read.get().openclawConfig().equals(configFile.toString())) {
+                add(
+                        "connect record",
+                        Status.WARN,
+                        recordFile + " is about " + read.get().openclawConfig()
+                                + ", not this gateway's config: not used");
+                return Optional.empty();
+            }
+            return read;
         } catch (IOException e) {
             add("connect record", Status.WARN, e.getMessage() + ": ignored");
             return Optional.empty();

@@ -99,13 +99,12 @@ class ConnectOpenClawIT {
                 INSTALL, TwinLauncher.REPO.resolve("openclaw-plugin"), "tars", dir, gatewayPort, "-"));
         Path state = dir.resolve("openclaw-tars");
         Path openclawJson = state.resolve("openclaw.json");
-        gateway.installIrcPlugin();
-        writeFreshGatewayConfig(openclawJson, gatewayPort, irc.port(), llm.port());
         Path twinsYaml = dir.resolve("twins.yaml");
         String yaml = twinsYaml(gatewayPort, daemonPort);
         Files.writeString(twinsYaml, yaml);
-
-        daemon = startDaemon(twinsYaml, home);
+        daemon = startDaemon(twinsYaml, home); // starts while npm installs the IRC plugin
+        gateway.installIrcPlugin();
+        writeFreshGatewayConfig(openclawJson, gatewayPort, irc.port(), llm.port());
         gateway.start();
         await().atMost(Duration.ofSeconds(150))
                 .pollInterval(Duration.ofMillis(250))
