@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             AlertCommand.class,
             SyncCommand.class,
             InstallServiceCommand.class,
+            ConnectCommand.class,
             InitCommand.class,
             DemoCommand.class,
             ValidateCommand.class,
