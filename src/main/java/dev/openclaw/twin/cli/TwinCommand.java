@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             InstallServiceCommand.class,
             InitCommand.class,
             DemoCommand.class,
+            DoctorCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         },
