@@ -77,7 +77,7 @@ public final class DoctorCommand implements Callable<Integer> {
         this.context = context;
     }
 
-    record CheckJson(String name, String status, String detail, String fix) {}
+    record CheckJson(String name, String status, String detail, String fix, long elapsedMs) {}
 
     record Summary(String status, long ok, long warnings, long failures) {}
 
@@ -92,7 +92,7 @@ public final class DoctorCommand implements Callable<Integer> {
             List<String> problems = failure.problems().lines();
             String fix = "twin validate shows each problem with its file:line; fix them";
             if (json.enabled()) {
-                print(new DoctorReport(
+                print(DoctorReport.untimed(
                         twin == null ? "" : twin,
                         List.of(CheckResult.failure("config", String.join("\n", problems), fix))));
             } else {
@@ -152,10 +152,16 @@ public final class DoctorCommand implements Callable<Integer> {
         long warnings = report.count(CheckResult.Warning.class);
         long failures = report.count(CheckResult.Failure.class);
         if (json.enabled()) {
-            List<CheckJson> checks = report.results().stream()
-                    .map(r -> new CheckJson(
-                            r.name(), r.status(), r.detail(), r.fix().orElse(null)))
-                    .toList();
+            List<CheckJson> checks = new ArrayList<>();
+            for (int i = 0; i < report.results().size(); i++) {
+                CheckResult r = report.results().get(i);
+                checks.add(new CheckJson(
+                        r.name(),
+                        r.status(),
+                        r.detail(),
+                        r.fix().orElse(null),
+                        report.took().get(i).toMillis()));
+            }
             JsonOutput.print(
                     context.out(),
                     new DoctorJson(

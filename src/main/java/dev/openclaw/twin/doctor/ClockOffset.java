@@ -8,12 +8,16 @@ final class ClockOffset {
 
     private ClockOffset() {}
 
+    /** {@code 1.2 s}. */
+    static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", Math.abs(duration.toMillis()) / 1000.0);
+    }
+
     /** {@code offset}: our clock minus theirs. */
     static String describe(Duration offset) {
-        double seconds = Math.abs(offset.toMillis()) / 1000.0;
-        if (seconds < 0.05) {
+        if (Math.abs(offset.toMillis()) < 50) {
             return "in step with";
         }
-        return String.format(Locale.ROOT, "%.1f s %s", seconds, offset.isNegative() ? "behind" : "ahead of");
+        return seconds(offset) + " " + (offset.isNegative() ? "behind" : "ahead of");
     }
 }

@@ -34,7 +34,7 @@ public final class DaemonCheck implements Check {
         URI url = configured.orElse(GatewayWiring.DEFAULT_DAEMON_URL);
         String source = configured.isPresent()
                 ? "the plugin's daemonUrl in " + wiring.file()
-                : "the plugin's default; " + wiring.file() + " sets no daemonUrl";
+                : "the plugin's default; " + wiring.problem().orElse(wiring.file() + " sets no daemonUrl");
         Optional<String> token =
                 wiring.pluginToken().or(() -> config.daemon().token().map(Secret::value));
         String start = "start it: twin daemon --twin " + twin + " (twin install-service keeps it running)";

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,16 +31,29 @@ public final class Doctor {
         ExecutorService executor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("twin-doctor-", 0).factory());
         try {
+            long started = nanoTime.getAsLong();
+            AtomicLongArray ended = new AtomicLongArray(checks.size());
             List<Future<CheckResult>> futures = new ArrayList<>();
-            for (Check check : checks) {
-                futures.add(executor.submit(check::run));
+            for (int i = 0; i < checks.size(); i++) {
+                Check check = checks.get(i);
+                int index = i;
+                futures.add(executor.submit(() -> {
+                    try {
+                        return check.run();
+                    } finally {
+                        ended.set(index, nanoTime.getAsLong());
+                    }
+                }));
             }
-            long deadline = nanoTime.getAsLong() + timeout.toNanos();
+            long deadline = started + timeout.toNanos();
             List<CheckResult> results = new ArrayList<>();
+            List<Duration> took = new ArrayList<>();
             for (int i = 0; i < checks.size(); i++) {
                 results.add(await(checks.get(i), futures.get(i), deadline));
+                long end = ended.get(i);
+                took.add(Duration.ofNanos((end == 0 ? deadline : end) - started));
             }
-            return new DoctorReport(twin, results);
+            return new DoctorReport(twin, results, took);
         } finally {
             executor.shutdownNow(); // never close(): it would wait for a check that hangs
         }

@@ -56,8 +56,10 @@ public final class PeerDaemonCheck implements Check {
                 return CheckResult.ok(name(), detail + " (its clock: not sent)");
             }
             Duration ours = t.clockOffset().get().negated();
-            String clock = "this host's clock is " + ClockOffset.describe(ours) + " " + peer + "'s";
-            if (ours.abs().compareTo(CLOCK_TOLERANCE) > 0) {
+            String clock = "this host's clock is " + ClockOffset.describe(ours) + " " + peer + "'s (±"
+                    + ClockOffset.seconds(t.uncertainty()) + ")";
+            // a slow answer blurs the reading: only an offset beyond what the round trip explains counts
+            if (ours.abs().minus(t.uncertainty()).compareTo(CLOCK_TOLERANCE) > 0) {
                 return CheckResult.warning(
                         name(),
                         detail + ", but " + clock + " (more than " + CLOCK_TOLERANCE.toSeconds() + " s)",

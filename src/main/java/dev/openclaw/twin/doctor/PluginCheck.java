@@ -113,6 +113,13 @@ public final class PluginCheck implements Check {
                     "openclaw plugins reload " + id + ", or restart the gateway (openclaw gateway restart)");
         }
         String version = plugin.path("version").asString("?");
+        if (wiring.problem().isPresent()) {
+            return CheckResult.warning(
+                    name(),
+                    id + " " + version + " is loaded, but " + wiring.problem().get()
+                            + ": its hooks grant and daemonUrl cannot be checked",
+                    "set twins." + twin + ".openclaw_config in " + config.source() + " to the gateway's openclaw.json");
+        }
         if (!wiring.conversationAccess()) {
             return CheckResult.failure(
                     name(),

@@ -23,8 +23,12 @@ public final class TwinHealthz {
 
     /** What answered. */
     public sealed interface Answer {
-        /** A twin daemon said it is {@code twin}; {@code clockOffset}: its clock minus ours, if it sent a Date. */
-        record Twin(String twin, Optional<Duration> clockOffset) implements Answer {}
+        /**
+         * A twin daemon said it is {@code twin}; {@code clockOffset}: its clock minus ours, if it sent a
+         * Date, known to within {@code uncertainty} (half the round trip, plus the Date header's
+         * whole seconds).
+         */
+        record Twin(String twin, Optional<Duration> clockOffset, Duration uncertainty) implements Answer {}
 
         /** Something answered, but not a twin daemon's healthz (or refused us). */
         record Other(int status, String what) implements Answer {}
@@ -69,7 +73,8 @@ public final class TwinHealthz {
                 .flatMap(TwinHealthz::parseDate)
                 // a Date header has whole seconds: its time is up to 1 s before the real one
                 .map(date -> Duration.between(midpoint, date.plusMillis(500)));
-        return new Answer.Twin(twin.get(), offset);
+        Duration uncertainty = Duration.between(sent, received).dividedBy(2).plusMillis(500);
+        return new Answer.Twin(twin.get(), offset, uncertainty);
     }
 
     private static Optional<String> twinOf(String body) {

@@ -67,7 +67,11 @@ class DoctorIT {
     }
 
     /** What a twins.yaml of this test varies. */
-    record Host(int gatewayPort, String hooksToken, Path knownHosts, int caseDaemonPort) {}
+    record Host(int gatewayPort, String hooksToken, Path knownHosts, int caseDaemonPort, boolean alerts) {
+        Host(int gatewayPort, String hooksToken, Path knownHosts, int caseDaemonPort) {
+            this(gatewayPort, hooksToken, knownHosts, caseDaemonPort, true);
+        }
+    }
 
     @Test
     void aHealthyHostPassesEveryCheckAndEachProblemIsOneFailureWithItsFix() throws Exception {
@@ -138,6 +142,24 @@ class DoctorIT {
         assertThat(alerts.received())
                 .filteredOn(r -> r.body().contains("twin doctor --send-test"))
                 .hasSize(1);
+
+        // No alert channel: a warning only, exit 3.
+        report = doctor(
+                "no alert channel (a warning)",
+                twinsYaml(
+                        new Host(gatewayPort, HOOKS_TOKEN, knownHosts, caseDaemon, false),
+                        sshd,
+                        shared,
+                        openclaw,
+                        state,
+                        alerts,
+                        tarsDaemon),
+                3);
+        for (JsonNode check : report.path("checks")) {
+            assertThat(check.path("status").asString())
+                    .as(check.toPrettyString())
+                    .isEqualTo(check.path("name").asString().equals("alerts") ? "warning" : "ok");
+        }
 
         // gateway_url at a closed port.
         int closed = SshdServer.freePort();
@@ -243,6 +265,17 @@ class DoctorIT {
         CliRun json = CliRun.run(Clock.systemUTC(), dir, args.toArray(String[]::new));
         assertThat(json.exitCode()).as(json.out() + json.err()).isEqualTo(exitCode);
         JsonNode report = JSON.readTree(json.out());
+        JsonNode slowest = null;
+        for (JsonNode check : report.path("checks")) {
+            if (slowest == null
+                    || check.path("elapsedMs").asLong()
+                            > slowest.path("elapsedMs").asLong()) {
+                slowest = check;
+            }
+        }
+        System.out.printf(
+                "(--json run: slowest check %s, %d ms)%n",
+                slowest.path("name").asString(), slowest.path("elapsedMs").asLong());
         assertThat(report.path("schemaVersion").asInt()).isEqualTo(1);
         assertThat(report.path("twin").asString()).isEqualTo("tars");
         assertThat(report.path("summary").path("status").asString())
@@ -362,7 +395,7 @@ class DoctorIT {
                 coordination:
                   takeover_dispatch: {type: openclaw, hooks_token: "%s"}
                 monitoring:
-                  alert_channels: [webhook]
+                  alert_channels: [%s]
                   webhook: {url: "%s"}
                 backup: {openclaw_command: [%s]}
                 """.formatted(
@@ -377,6 +410,7 @@ class DoctorIT {
                         host.knownHosts(),
                         shared,
                         host.hooksToken(),
+                        host.alerts() ? "webhook" : "",
                         alerts.url("/alerts"),
                         openclaw));
         return file;
