@@ -46,9 +46,7 @@ public final class AlertChannelsCheck implements Check {
                     "set monitoring.alert_channels (discord, telegram, email, slack, ntfy, webhook) in "
                             + config.source() + ", then twin doctor --send-test");
         }
-        String channels = config.monitoring().alertChannels().stream()
-                .map(TwinsConfig.AlertChannel::configName)
-                .collect(Collectors.joining(", "));
+        String channels = notifiers.stream().map(Notifier::channel).collect(Collectors.joining(", "));
         if (!sendTest) {
             return CheckResult.ok(name(), channels + " configured (twin doctor --send-test sends a test alert)");
         }

@@ -395,8 +395,7 @@ class DoctorIT {
                 coordination:
                   takeover_dispatch: {type: openclaw, hooks_token: "%s"}
                 monitoring:
-                  alert_channels: [%s]
-                  webhook: {url: "%s"}
+                  %s
                 backup: {openclaw_command: [%s]}
                 """.formatted(
                         user,
@@ -410,8 +409,7 @@ class DoctorIT {
                         host.knownHosts(),
                         shared,
                         host.hooksToken(),
-                        host.alerts() ? "webhook" : "",
-                        alerts.url("/alerts"),
+                        host.alerts() ? "webhook: {url: \"" + alerts.url("/alerts") + "\"}" : "alert_channels: []",
                         openclaw));
         return file;
     }
