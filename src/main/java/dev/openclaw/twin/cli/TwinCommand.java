@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             ConnectCommand.class,
             InitCommand.class,
             DemoCommand.class,
+            DoctorCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         },

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * A real OpenSSH {@code sshd} on 127.0.0.1 and a free port, with a host key and an authorized
  * client key of its own in a temp directory: the "remote" twin host of the rescue tests.
  */
-final class SshdServer implements AutoCloseable {
+public final class SshdServer implements AutoCloseable {
 
     static final Path SSHD = Path.of("/usr/sbin/sshd");
 
@@ -30,12 +30,12 @@ final class SshdServer implements AutoCloseable {
         this.process = process;
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(SSHD) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen"));
     }
 
     /** Starts sshd with a new ed25519 host key and a new client key in {@code dir}. */
-    static SshdServer start(Path dir) throws IOException, InterruptedException {
+    public static SshdServer start(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         keygen(dir.resolve("host_ed25519"));
         keygen(dir.resolve("client_ed25519"));
@@ -85,16 +85,16 @@ final class SshdServer implements AutoCloseable {
         return server;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path clientKey() {
+    public Path clientKey() {
         return dir.resolve("client_ed25519");
     }
 
     /** The host key's public half as a known_hosts line for this server. */
-    String knownHostsLine() throws IOException {
+    public String knownHostsLine() throws IOException {
         String[] pub = Files.readString(dir.resolve("host_ed25519.pub")).strip().split("\\s+");
         return "[127.0.0.1]:" + port + " " + pub[0] + " " + pub[1];
     }
@@ -153,7 +153,7 @@ final class SshdServer implements AutoCloseable {
         return out;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
