@@ -1,6 +1,7 @@
 package dev.openclaw.twin.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
@@ -32,12 +33,19 @@ import picocli.CommandLine.Spec;
             ValidateCommand.class,
             VersionCommand.class
         },
+        synopsisHeading = "Usage: ",
+        customSynopsis = "twin [--config PATH] [-v] COMMAND [OPTIONS]",
         footer = {
             "",
+            "--config and -v/--verbose may come before or after the command.",
             "Exit codes: 0 ok, 1 failed, 2 usage, 3 degraded, 78 bad configuration.",
             "Run 'twin COMMAND --help' for a command's options."
         })
 public final class TwinCommand implements Runnable {
+
+    /** --config and --verbose, inherited by every subcommand (also those added later). */
+    @Mixin
+    GlobalOptions global;
 
     @Spec
     CommandSpec spec;

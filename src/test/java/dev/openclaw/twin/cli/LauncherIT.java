@@ -47,6 +47,26 @@ class LauncherIT {
     }
 
     @Test
+    void anUnexpectedFailureIsOneLineAndItsStackTraceOnlyWithVerbose(@TempDir Path dir) throws Exception {
+        // The demo's temporary directory cannot be made: an I/O failure no command turns into a message.
+        Map<String, String> env =
+                Map.of("TWIN_JAVA_OPTS", "-Djava.io.tmpdir=" + dir.resolve("missing"), "TWIN_CDS", "0");
+
+        Result quiet = launch(env, "demo", "--messages", "1", "--no-faults");
+        assertThat(quiet.exitCode()).isEqualTo(ExitCodes.FAILED);
+        String text = quiet.out() + quiet.err();
+        assertThat(text).doesNotContain("Exception", "\tat ");
+        assertThat(quiet.err().lines().filter(l -> l.startsWith("twin: ")))
+                .singleElement()
+                .asString()
+                .contains(dir.resolve("missing").toString(), "no such file or directory", "--verbose");
+
+        Result verbose = launch(env, "-v", "demo", "--messages", "1", "--no-faults");
+        assertThat(verbose.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(verbose.err()).contains("java.nio.file.NoSuchFileException", "\tat ");
+    }
+
+    @Test
     void explainsWhatToInstallWithoutAJava21(@TempDir Path dir) throws Exception {
         Result result = launch(
                 Map.of("JAVA_HOME", "/nonexistent", "PATH", "/usr/bin:/bin", "TWIN_JDK_DIRS", dir.toString()),
