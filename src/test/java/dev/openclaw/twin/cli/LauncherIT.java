@@ -67,6 +67,39 @@ class LauncherIT {
     }
 
     @Test
+    void theDaemonAfterAGlobalOptionGetsTheDaemonsJvmAndKeepsItsLogOnStderr(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("twins.yaml");
+        Files.writeString(config, """
+                twins:
+                  tars: {hostname: 127.0.0.1}
+                  case: {hostname: 127.0.0.2}
+                shared_storage: {type: local, path: %s}
+                rescue: {auto: false}
+                """.formatted(Files.createDirectories(dir.resolve("state"))));
+        Path log = dir.resolve("daemon.log");
+        ProcessBuilder builder = TwinLauncher.twin(
+                        "--config", config.toString(), "daemon", "--twin", "tars", "--port", "0")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Process daemon = builder.start();
+        try {
+            org.awaitility.Awaitility.await("the daemon's start-up line")
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> Files.readString(log).contains("started: store"));
+            // The launcher saw 'daemon' after --config PATH: the daemon's small, bounded JVM.
+            String commandLine = Files.readString(Path.of("/proc/" + daemon.pid() + "/cmdline"))
+                    .replace('\0', ' ');
+            assertThat(commandLine).contains("-Xmx64m", "dev.openclaw.twin.cli.Main --config");
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        String text = Files.readString(log);
+        assertThat(text).containsPattern("INFO .*Daemon: twin tars daemon .* started");
+        assertThat(text).doesNotContain("BouncyCastle", "IoServiceFactoryFactory", "Exception");
+    }
+
+    @Test
     void explainsWhatToInstallWithoutAJava21(@TempDir Path dir) throws Exception {
         Result result = launch(
                 Map.of("JAVA_HOME", "/nonexistent", "PATH", "/usr/bin:/bin", "TWIN_JDK_DIRS", dir.toString()),
