@@ -36,6 +36,7 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new TwinCommand(), new ContextFactory(context));
         commandLine.setOut(context.out());
         commandLine.setErr(context.err());
+        commandLine.getCommandSpec().usageMessage().customSynopsis(TwinCommand.SYNOPSIS);
         GlobalOptions global = GlobalOptions.of(commandLine.getCommandSpec());
         commandLine.setExecutionStrategy(parseResult -> {
             // Before the command runs, so no library has logged yet.

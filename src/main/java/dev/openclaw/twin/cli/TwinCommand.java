@@ -33,8 +33,6 @@ import picocli.CommandLine.Spec;
             ValidateCommand.class,
             VersionCommand.class
         },
-        synopsisHeading = "Usage: ",
-        customSynopsis = "twin [--config PATH] [-v] COMMAND [OPTIONS]",
         footer = {
             "",
             "--config and -v/--verbose may come before or after the command.",
@@ -42,6 +40,9 @@ import picocli.CommandLine.Spec;
             "Run 'twin COMMAND --help' for a command's options."
         })
 public final class TwinCommand implements Runnable {
+
+    /** The root's own synopsis; set on the built command line, so the subcommands keep theirs. */
+    static final String SYNOPSIS = "twin [--config PATH] [-v] COMMAND [OPTIONS]";
 
     /** --config and --verbose, inherited by every subcommand (also those added later). */
     @Mixin

@@ -130,6 +130,23 @@ class GlobalOptionsTest {
         assertThat(Files.exists(missing)).as("nothing written there").isFalse();
     }
 
+    @ParameterizedTest(name = "twin {0} --help")
+    @MethodSource("commands")
+    void everyCommandsHelpShowsItsOwnUsageAndTheGlobalOptions(List<String> command) {
+        List<String> args = new ArrayList<>(command);
+        args.add("--help");
+        CliRun help = CliRun.run(EVEN_DAY, dir, args.toArray(String[]::new));
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out())
+                .contains("Usage: twin " + String.join(" ", command) + " ")
+                .contains("-c, --config=PATH", "-v, --verbose");
+    }
+
+    @Test
+    void theRootsUsageIsTheSynopsis() {
+        assertThat(CliRun.run(EVEN_DAY, dir, "--help").out()).startsWith("Usage: twin [--config PATH] [-v] COMMAND");
+    }
+
     private static CommandSpec spec(List<String> command) {
         CommandSpec spec =
                 Main.commandLine(CliRun.context(EVEN_DAY, Path.of("."))).getCommandSpec();
