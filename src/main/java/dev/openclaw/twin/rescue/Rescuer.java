@@ -264,11 +264,12 @@ public final class Rescuer {
 
     private static SshConnection.Forward forwardToGateway(SshConnection ssh, TwinsConfig.Twin twin)
             throws SshException {
+        return ssh.forward(twin.gatewayUrl().getHost(), gatewayPort(twin));
+    }
+
+    private static int gatewayPort(TwinsConfig.Twin twin) {
         URI gateway = twin.gatewayUrl();
-        int port = gateway.getPort() != -1
-                ? gateway.getPort()
-                : gateway.getScheme().equals("https") ? 443 : 80;
-        return ssh.forward(gateway.getHost(), port);
+        return gateway.getPort() != -1 ? gateway.getPort() : gateway.getScheme().equals("https") ? 443 : 80;
     }
 
     /** What {@code /readyz} said. */
@@ -285,11 +286,12 @@ public final class Rescuer {
             return new Readiness(false, "/readyz did not answer within " + PROBE_TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
             // Through the SSH forward a refused connection reads as an empty answer: say what it means.
-            URI gateway = twin.gatewayUrl();
             return new Readiness(
                     false,
-                    "/readyz unreachable: nothing answers at " + gateway.getHost() + ":" + gateway.getPort() + " on "
-                            + twin.name() + " (" + SshConnection.rootMessage(e) + ")");
+                    "/readyz unreachable: nothing answers at "
+                            + twin.gatewayUrl().getHost() + ":" + gatewayPort(twin)
+                            + " on "
+                            + twin.name() + ": " + SshConnection.rootMessage(e));
         }
     }
 
