@@ -5,20 +5,23 @@ import dev.openclaw.twin.config.ConfigLoader;
 import dev.openclaw.twin.config.TwinsConfig;
 import java.nio.file.Path;
 import java.util.Optional;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code --config PATH}, shared by every command that reads {@code twins.yaml}. */
+/**
+ * The {@code twins.yaml} of a command that reads one. A mixin: {@code --config PATH} itself is a
+ * {@link GlobalOptions global option}, accepted before or after the command's name.
+ */
+@Command
 public final class ConfigOption {
 
-    @Option(
-            names = {"-c", "--config"},
-            paramLabel = "PATH",
-            description = "twins.yaml to use. Default: $TWIN_CONFIG, ./twins.yaml, "
-                    + "$XDG_CONFIG_HOME/openclaw-twin/twins.yaml, /etc/openclaw-twin/twins.yaml (first found).")
-    Path config;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
+    /** The file given with {@code --config}, wherever it was written on the command line. */
     public Optional<Path> path() {
-        return Optional.ofNullable(config);
+        return GlobalOptions.of(command).config();
     }
 
     /** Loads and validates the configuration; a bad one ends the command with 78 ('twin validate' shows warnings). */

@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -54,6 +55,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
             "Two twins alternate by date: the first is primary on odd dates, the second",
             "on even dates. Three or more take turns a day each, in the order given.",
             "An existing twins.yaml is only replaced with --force (kept as .bak).",
+            "It is written to --config PATH, by default $XDG_CONFIG_HOME/openclaw-twin/twins.yaml",
+            "(~/.config/openclaw-twin/twins.yaml), where every twin command finds it.",
             ""
         })
 public final class InitCommand implements Callable<Integer> {
@@ -72,12 +75,12 @@ public final class InitCommand implements Callable<Integer> {
 
     private final CliContext context;
 
-    @Option(
-            names = {"-c", "--config"},
-            paramLabel = "PATH",
-            description = "Where to write it. Default: $XDG_CONFIG_HOME/openclaw-twin/twins.yaml "
-                    + "(~/.config/openclaw-twin/twins.yaml), which every twin command finds.")
-    Path target;
+    /**
+     * Where to write it: the global --config. Default: $XDG_CONFIG_HOME/openclaw-twin/twins.yaml
+     * (~/.config/openclaw-twin/twins.yaml), which every twin command finds.
+     */
+    @Mixin
+    ConfigOption target;
 
     @Option(
             names = "--twin",
@@ -138,7 +141,7 @@ public final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = target != null ? target : defaultTarget();
+        Path file = target.path().orElseGet(this::defaultTarget);
         if (Files.exists(file) && !force) {
             throw new TwinException(
                     ExitCodes.FAILED, file + " exists; pass --force to replace it (the old one is kept as .bak)");

@@ -2,6 +2,7 @@ package dev.openclaw.twin.cli;
 
 import dev.openclaw.twin.backup.ConfigBackups;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.rescue.RescueProgress;
 import dev.openclaw.twin.rescue.RescueReport;
 import dev.openclaw.twin.rescue.RescueStep;
 import dev.openclaw.twin.rescue.Rescuer;
@@ -9,6 +10,8 @@ import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +19,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "rescue",
@@ -30,13 +35,27 @@ import picocli.CommandLine.Parameters;
             "  → restore the newest verified config snapshot (--restore-config)",
             "  → restart (rescue.restart_command, in openclaw_path)",
             "  → poll the gateway's /readyz through the SSH connection until rescue.ready_timeout_seconds",
+            "    (at a terminal a live line shows the time waited and the last answer)",
             "  → reboot, only with rescue.allow_reboot: true AND --reboot, after confirmation",
-            "The outcome is appended to this twin's event trail on the shared store.",
+            "It stops at once when the restart command fails, or when the host lacks openclaw_path or",
+            "a program the commands need. The outcome is appended to this twin's event trail on the",
+            "shared store. The diagnosis shows the last few status and log lines (all with -v or --json).",
             "Exit 0 when the gateway is ready (or --dry-run connected), 1 otherwise."
         })
 public final class RescueCommand implements Callable<Integer> {
 
+    /** Status and log lines of the diagnosis shown at the terminal (all of them with --verbose / --json). */
+    static final int STATUS_LINES = 3;
+
+    static final int LOG_LINES = 5;
+
+    /** The live line stays on one terminal row: longer text is cut. */
+    private static final int LIVE_LINE_WIDTH = 100;
+
     private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ConfigOption config;
@@ -91,11 +110,7 @@ public final class RescueCommand implements Callable<Integer> {
         try (HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             Rescuer rescuer = new Rescuer(
-                    loaded, backups, context.environment().home(), http, context.clock(), Thread::sleep, step -> {
-                        if (!json.enabled()) {
-                            printStep(step);
-                        }
-                    });
+                    loaded, backups, context.environment().home(), http, context.clock(), Thread::sleep, progress());
             report =
                     rescuer.rescue(name, new Rescuer.Options(dryRun, restoreConfig, reboot, true, this::confirmReboot));
         }
@@ -119,9 +134,9 @@ public final class RescueCommand implements Callable<Integer> {
                             report.snapshot()));
         } else {
             if (!report.ready() && !report.diagnosis().isBlank()) {
-                context.out().println();
                 context.out().println("Diagnosis:");
-                report.diagnosis().lines().forEach(line -> context.out().println("  " + line));
+                diagnosisLines(report.diagnosis(), GlobalOptions.of(spec).verbose())
+                        .forEach(line -> context.out().println("  " + line));
             }
             context.out()
                     .printf(
@@ -130,6 +145,89 @@ public final class RescueCommand implements Callable<Integer> {
             context.out().flush();
         }
         return report.ready() || report.outcome().equals("dry-run") ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /**
+     * Prints each step as it ends; at a terminal (not with --json) also a live line while waiting for
+     * ready, rewritten in place, so a long wait is not silence.
+     */
+    private RescueProgress progress() {
+        boolean live = context.interactive() && !json.enabled();
+        return new RescueProgress() {
+            private boolean showing;
+
+            @Override
+            public void stepEnded(RescueStep step) {
+                if (json.enabled()) {
+                    return;
+                }
+                if (showing) {
+                    context.out().print("\r\u001b[K");
+                    showing = false;
+                }
+                printStep(step);
+            }
+
+            @Override
+            public void waiting(Duration elapsed, String lastProbe) {
+                if (!live) {
+                    return;
+                }
+                String line = String.format(
+                        java.util.Locale.ROOT,
+                        "  %-15s %-8s %6.1f s  %s",
+                        "wait-ready",
+                        "waiting",
+                        elapsed.toMillis() / 1000.0,
+                        lastProbe.replace('\n', ' '));
+                context.out()
+                        .print("\r"
+                                + (line.length() > LIVE_LINE_WIDTH
+                                        ? line.substring(0, LIVE_LINE_WIDTH - 1) + "…"
+                                        : line)
+                                + "\u001b[K");
+                context.out().flush();
+                showing = true;
+            }
+        };
+    }
+
+    /**
+     * The diagnosis for the terminal: the readiness line is left out (the step table says it), the
+     * status and the log lines cut to their last few unless {@code all}.
+     */
+    static List<String> diagnosisLines(String diagnosis, boolean all) {
+        List<String> shown = new ArrayList<>();
+        List<String> logs = null;
+        boolean inStatus = false;
+        int statusLines = 0;
+        for (String line : diagnosis.lines().toList()) {
+            if (logs != null) {
+                logs.add(line);
+            } else if (line.equals(Rescuer.LOG_LINES_HEADING)) {
+                logs = new ArrayList<>();
+            } else if (!inStatus && (line.startsWith("gateway ready (") || line.startsWith("gateway not ready ("))) {
+                // The step table says it already.
+            } else {
+                if (line.startsWith("status: ")) {
+                    inStatus = true;
+                } else if (line.startsWith("disk: ")) {
+                    inStatus = false;
+                }
+                if (!inStatus || all || ++statusLines <= STATUS_LINES) {
+                    shown.add(line);
+                }
+            }
+        }
+        if (logs != null) {
+            int from = all ? 0 : Math.max(0, logs.size() - LOG_LINES);
+            shown.add(
+                    from == 0
+                            ? Rescuer.LOG_LINES_HEADING
+                            : "last " + LOG_LINES + " of " + logs.size() + " log lines (all with -v):");
+            logs.subList(from, logs.size()).forEach(line -> shown.add("  " + line));
+        }
+        return shown;
     }
 
     private void printStep(RescueStep step) {

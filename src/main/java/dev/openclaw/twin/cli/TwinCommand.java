@@ -1,6 +1,7 @@
 package dev.openclaw.twin.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
@@ -36,10 +37,18 @@ import picocli.CommandLine.Spec;
         },
         footer = {
             "",
+            "--config and -v/--verbose may come before or after the command.",
             "Exit codes: 0 ok, 1 failed, 2 usage, 3 degraded, 78 bad configuration.",
             "Run 'twin COMMAND --help' for a command's options."
         })
 public final class TwinCommand implements Runnable {
+
+    /** The root's own synopsis; set on the built command line, so the subcommands keep theirs. */
+    static final String SYNOPSIS = "twin [--config PATH] [-v] COMMAND [OPTIONS]";
+
+    /** --config and --verbose, inherited by every subcommand (also those added later). */
+    @Mixin
+    GlobalOptions global;
 
     @Spec
     CommandSpec spec;

@@ -246,6 +246,7 @@ public final class Daemon implements AutoCloseable {
         }
         claims.drainDuplicates().forEach(alerts::duplicateAnswer);
         metrics.update(tracker, config.twinNames());
+        metrics.roles(status.primary(), status.actingPrimary(), config.twinNames());
     }
 
     /** Writes our heartbeat; the store's failure message if it could not. */

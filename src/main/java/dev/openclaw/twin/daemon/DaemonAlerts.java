@@ -87,6 +87,7 @@ final class DaemonAlerts implements AutoRescue.Listener {
 
     /** Two twins answered one message (only possible across a store outage). */
     void duplicateAnswer(ClaimCoordinator.DuplicateAnswer duplicate) {
+        metrics.duplicateAnswer();
         alerter.event(
                 "duplicate-answer:" + duplicate.key(),
                 Alert.Severity.CRITICAL,

@@ -34,6 +34,20 @@ final class DaemonMetrics implements ProtocolMetrics {
             .help("1 while the twin's gateway answers /readyz (as its daemon last reported), 0 otherwise")
             .labelNames("twin")
             .register(registry);
+    private final Gauge primary = Gauge.builder()
+            .name("twin_primary")
+            .help("1 for the primary of the day (rotation and overrides), 0 for the others")
+            .labelNames("twin")
+            .register(registry);
+    private final Gauge actingPrimary = Gauge.builder()
+            .name("twin_acting_primary")
+            .help("1 for the twin answering routine messages now (the primary, or the next live twin), 0 otherwise")
+            .labelNames("twin")
+            .register(registry);
+    private final Counter duplicateAnswers = Counter.builder()
+            .name("twin_duplicate_answers_total")
+            .help("Messages this twin and another both answered (only possible across a store outage)")
+            .register(registry);
     private final Counter rescues = Counter.builder()
             .name("twin_rescues_total")
             .help("Automatic rescues this daemon ran, by outcome (ready, failed, refused)")
@@ -106,6 +120,18 @@ final class DaemonMetrics implements ProtocolMetrics {
             tracker.sinceLastChange(twin)
                     .ifPresent(d -> lastSeen.labelValues(twin).set(d.toMillis() / 1000.0));
         }
+    }
+
+    /** Who is primary of the day and who answers now; {@code acting} is null when no twin is up. */
+    void roles(String dayPrimary, String acting, List<String> twins) {
+        for (String twin : twins) {
+            primary.labelValues(twin).set(twin.equals(dayPrimary) ? 1 : 0);
+            actingPrimary.labelValues(twin).set(twin.equals(acting) ? 1 : 0);
+        }
+    }
+
+    void duplicateAnswer() {
+        duplicateAnswers.inc();
     }
 
     @Override

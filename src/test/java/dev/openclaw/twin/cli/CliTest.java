@@ -51,6 +51,29 @@ class CliTest {
     }
 
     @Test
+    void theConfigMayComeBeforeTheCommandOrBetweenACommandAndItsSubcommand() throws Exception {
+        // The synopsis's own form, 'twin [--config PATH] COMMAND' (it answered "Unknown options").
+        CliRun before = twin("--config", config.toString(), "who");
+        assertThat(before.err()).isEmpty();
+        assertThat(before.out()).isEqualTo("Primary today: case (even date)\nSecondary: tars\n");
+        assertThat(twin("-c", config.toString(), "validate").out()).contains(config + ": OK (2 twins");
+        Path elsewhere = Files.createTempDirectory(dir, "elsewhere");
+        for (String[] args : new String[][] {
+            {"--config", config.toString(), "backup", "list"},
+            {"backup", "--config", config.toString(), "list"},
+            {"backup", "list", "--config", config.toString()}
+        }) {
+            // Run from a directory without twins.yaml: only --config can have found it.
+            CliRun run = CliRun.run(EVEN_DAY, elsewhere, args);
+            assertThat(run.err()).as(String.join(" ", args)).isEmpty();
+            assertThat(run.out()).startsWith("No snapshots in ");
+            assertThat(run.exitCode()).isZero();
+        }
+        CliRun alert = CliRun.run(EVEN_DAY, elsewhere, "-v", "--config", config.toString(), "alert", "test");
+        assertThat(alert.err()).contains("no alert channel is configured");
+    }
+
+    @Test
     void whoFindsTwinsYamlInTheWorkingDirectory() {
         CliRun run = twin("who", "--date", "2026-03-01");
         assertThat(run.out()).startsWith("Primary on 2026-03-01: tars (odd date)\n");

@@ -47,6 +47,59 @@ class LauncherIT {
     }
 
     @Test
+    void anUnexpectedFailureIsOneLineAndItsStackTraceOnlyWithVerbose(@TempDir Path dir) throws Exception {
+        // The demo's temporary directory cannot be made: an I/O failure no command turns into a message.
+        Map<String, String> env =
+                Map.of("TWIN_JAVA_OPTS", "-Djava.io.tmpdir=" + dir.resolve("missing"), "TWIN_CDS", "0");
+
+        Result quiet = launch(env, "demo", "--messages", "1", "--no-faults");
+        assertThat(quiet.exitCode()).isEqualTo(ExitCodes.FAILED);
+        String text = quiet.out() + quiet.err();
+        assertThat(text).doesNotContain("Exception", "\tat ");
+        assertThat(quiet.err().lines().filter(l -> l.startsWith("twin: ")))
+                .singleElement()
+                .asString()
+                .contains(dir.resolve("missing").toString(), "no such file or directory", "--verbose");
+
+        Result verbose = launch(env, "-v", "demo", "--messages", "1", "--no-faults");
+        assertThat(verbose.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(verbose.err()).contains("java.nio.file.NoSuchFileException", "\tat ");
+    }
+
+    @Test
+    void theDaemonAfterAGlobalOptionGetsTheDaemonsJvmAndKeepsItsLogOnStderr(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("twins.yaml");
+        Files.writeString(config, """
+                twins:
+                  tars: {hostname: 127.0.0.1}
+                  case: {hostname: 127.0.0.2}
+                shared_storage: {type: local, path: %s}
+                rescue: {auto: false}
+                """.formatted(Files.createDirectories(dir.resolve("state"))));
+        Path log = dir.resolve("daemon.log");
+        ProcessBuilder builder = TwinLauncher.twin(
+                        "--config", config.toString(), "daemon", "--twin", "tars", "--port", "0")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Process daemon = builder.start();
+        try {
+            org.awaitility.Awaitility.await("the daemon's start-up line")
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> Files.readString(log).contains("started: store"));
+            // The launcher saw 'daemon' after --config PATH: the daemon's small, bounded JVM.
+            String commandLine = Files.readString(Path.of("/proc/" + daemon.pid() + "/cmdline"))
+                    .replace('\0', ' ');
+            assertThat(commandLine).contains("-Xmx64m", "dev.openclaw.twin.cli.Main --config");
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        String text = Files.readString(log);
+        assertThat(text).containsPattern("INFO .*Daemon: twin tars daemon .* started");
+        assertThat(text).doesNotContain("BouncyCastle", "IoServiceFactoryFactory", "Exception");
+    }
+
+    @Test
     void explainsWhatToInstallWithoutAJava21(@TempDir Path dir) throws Exception {
         Result result = launch(
                 Map.of("JAVA_HOME", "/nonexistent", "PATH", "/usr/bin:/bin", "TWIN_JDK_DIRS", dir.toString()),

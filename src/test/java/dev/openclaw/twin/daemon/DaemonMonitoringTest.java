@@ -80,7 +80,11 @@ class DaemonMonitoringTest {
                 assertThat(metrics)
                         .contains("twin_gateway_ready{twin=\"tars\"} 1.0")
                         .contains("twin_gateway_ready{twin=\"case\"} 0.0")
-                        .contains("twin_up{twin=\"tars\"} 1.0");
+                        .contains("twin_up{twin=\"tars\"} 1.0")
+                        // case is never seen: tars answers, whoever is primary today.
+                        .contains("twin_acting_primary{twin=\"tars\"} 1.0")
+                        .contains("twin_acting_primary{twin=\"case\"} 0.0")
+                        .containsPattern("twin_primary\\{twin=\"case\"} [01]\\.0");
             });
         }
     }

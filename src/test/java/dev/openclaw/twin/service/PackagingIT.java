@@ -67,7 +67,9 @@ class PackagingIT {
                 "openclaw-plugin/index.js",
                 "openclaw-plugin/openclaw.plugin.json",
                 "share/systemd/openclaw-twin.service",
-                "share/launchd/dev.openclaw.twin.plist")) {
+                "share/launchd/dev.openclaw.twin.plist",
+                "share/grafana/openclaw-twin.json",
+                "share/prometheus/openclaw-twin.rules.yml")) {
             assertThat(unpacked.resolve(part)).as(part).exists();
         }
         assertThat(Files.isExecutable(unpacked.resolve("bin/twin"))).isTrue();

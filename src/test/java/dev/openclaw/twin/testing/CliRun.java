@@ -29,14 +29,26 @@ public record CliRun(int exitCode, String out, String err) {
     public static CliRun withInput(Clock clock, Path workingDirectory, String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliContext context = new CliContext(
+        CliContext context =
+                context(clock, workingDirectory, input, new PrintWriter(out, true), new PrintWriter(err, true));
+        int code = Main.run(context, args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** A context as the runs above get, its output thrown away (for tests that only parse). */
+    public static CliContext context(Instant now, Path workingDirectory) {
+        PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
+        return context(Clock.fixed(now, ZoneOffset.UTC), workingDirectory, null, nowhere, nowhere);
+    }
+
+    private static CliContext context(
+            Clock clock, Path workingDirectory, String input, PrintWriter out, PrintWriter err) {
+        return new CliContext(
                 clock,
                 new ConfigEnvironment(Map.of(), workingDirectory.resolve("home"), workingDirectory),
                 new BufferedReader(new StringReader(input == null ? "" : input)),
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
+                out,
+                err,
                 input != null);
-        int code = Main.run(context, args);
-        return new CliRun(code, out.toString(), err.toString());
     }
 }
