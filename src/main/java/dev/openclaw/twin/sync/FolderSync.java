@@ -150,9 +150,14 @@ public final class FolderSync {
                 }
                 FolderLock.Acquired.Held mine = held;
                 held = null;
-                if (!lock.release(mine)) {
-                    problems.add("this sync ran longer than the lock's " + FolderLock.LEASE.toMinutes()
-                            + " min lease and " + lock.takenOverBy(mine) + " took the lock over");
+                try {
+                    if (!lock.release(mine)) {
+                        problems.add("this sync ran longer than the lock's " + FolderLock.LEASE.toMinutes()
+                                + " min lease and " + lock.takenOverBy(mine) + " took the lock over");
+                    }
+                } catch (StoreUnavailableException e) {
+                    problems.add("the lock could not be given back (" + e.getMessage() + "); it runs out in "
+                            + FolderLock.LEASE.toMinutes() + " min");
                 }
             }
             return new SyncReport(
@@ -167,8 +172,6 @@ public final class FolderSync {
                     run.unchanged,
                     problems,
                     (System.nanoTime() - started) / 1_000_000);
-        } catch (StoreUnavailableException e) {
-            throw new SyncException("the store is unavailable: " + e.getMessage(), e);
         } finally {
             if (held != null) {
                 try {
@@ -183,7 +186,7 @@ public final class FolderSync {
     /** Takes the folder's lock, or says who holds it. */
     private FolderLock.Acquired.Held lock() throws IOException {
         try {
-            Optional<String> legacy = shared.legacyLockHolder(twin, storeNowForLegacy());
+            Optional<String> legacy = shared.legacyLockHolder(twin, store.storeNow());
             if (legacy.isPresent()) {
                 throw new SyncException(
                         "another twin is syncing " + folder.shared() + " (" + legacy.get()
@@ -199,10 +202,6 @@ public final class FolderSync {
         } catch (StoreUnavailableException e) {
             throw new SyncException("cannot lock " + folder.shared() + ": " + e.getMessage(), e);
         }
-    }
-
-    private Optional<Instant> storeNowForLegacy() throws StoreUnavailableException {
-        return store.storeNow();
     }
 
     /**
