@@ -18,6 +18,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,8 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SharedFolder {
 
-    /** A listing larger than this is refused whole (32 MB: some 150,000 entries). */
-    static final long MAX_LISTING_BYTES = 32L * 1024 * 1024;
+    /**
+     * A listing larger than this is refused whole: 16 MB, some 120,000 entries (10,000 files make
+     * 1.3 MB), well past what sync.max_file_size-bounded folders of notes need.
+     */
+    static final long MAX_LISTING_BYTES = 16L * 1024 * 1024;
 
     /** How recent a lock file left by the previous version must be to be honoured (store clock). */
     static final Duration LEGACY_LOCK_LEASE = Duration.ofMinutes(10);
@@ -42,7 +50,17 @@ final class SharedFolder {
     /** Refused entries named one by one; beyond this, counted. */
     static final int MAX_PROBLEMS_LISTED = 50;
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Bounded per token: one path or field cannot be megabytes, nor an entry nested deep. */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(64 * 1024)
+                            .maxNameLength(64 * 1024)
+                            .maxNestingDepth(16)
+                            .build())
+                    .build())
+            // entries are read one by one from a parser that goes on
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final Path storeRoot;
     private final String name;
@@ -156,52 +174,105 @@ final class SharedFolder {
         if (!attrs.isRegularFile()) {
             throw new IOException(shown + " is not a regular file");
         }
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            bytes = in.readNBytes((int) MAX_LISTING_BYTES + 1);
+        if (attrs.size() > MAX_LISTING_BYTES) {
+            throw tooLarge(shown);
         }
-        if (bytes.length > MAX_LISTING_BYTES) {
-            throw new IOException(shown + " is too large (over " + MAX_LISTING_BYTES / (1024 * 1024)
-                    + " MB): not read, nothing synced");
-        }
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(bytes);
-        } catch (JacksonException e) {
-            throw new IOException(shown + " is not a readable sync listing (" + e.getOriginalMessage() + ")", e);
-        }
-        JsonNode files = tree == null ? null : tree.get("files");
-        if (files == null || !files.isObject()) {
-            throw new IOException(shown + " is not a readable sync listing (no \"files\" object)");
-        }
+        // Streamed entry by entry through a capped stream: never the whole file, nor a tree of it, in
+        // memory at once (the daemon runs in a 64 MB heap).
         Listing listing = Listing.empty();
         int refusedCount = 0;
-        for (Map.Entry<String, JsonNode> entry : files.properties()) {
-            String path = entry.getKey();
-            Optional<String> problem = SyncPath.problem(path).or(() -> entryProblem(entry.getValue()));
-            if (problem.isPresent()) {
-                listing.refused().put(path, entry.getValue());
-                if (++refusedCount <= MAX_PROBLEMS_LISTED) {
-                    listing.problems()
-                            .add(shown + ": entry \"" + SyncPath.printable(path) + "\" refused (" + problem.get()
-                                    + ")");
-                }
-                continue;
+        try (InputStream in = new Capped(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), shown);
+                JsonParser parser = JSON.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw notAListing(shown, "not a JSON object");
             }
-            JsonNode e = entry.getValue();
-            JsonNode modified = e.get("modifiedMillis");
-            listing.files()
-                    .put(
-                            path,
-                            new FileState(
-                                    e.get("sha256").stringValue(),
-                                    e.get("size").longValue(),
-                                    modified == null ? defaultModified : modified.longValue()));
+            boolean sawFiles = false;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String property = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!property.equals("files")) {
+                    parser.skipChildren();
+                    continue;
+                }
+                if (value != JsonToken.START_OBJECT) {
+                    throw notAListing(shown, "no \"files\" object");
+                }
+                sawFiles = true;
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String path = parser.currentName();
+                    parser.nextToken();
+                    JsonNode e = JSON.readTree(parser);
+                    Optional<String> problem = SyncPath.problem(path).or(() -> entryProblem(e));
+                    if (problem.isPresent()) {
+                        listing.refused().put(path, e);
+                        if (++refusedCount <= MAX_PROBLEMS_LISTED) {
+                            listing.problems()
+                                    .add(shown + ": entry \"" + SyncPath.printable(path) + "\" refused ("
+                                            + problem.get() + ")");
+                        }
+                        continue;
+                    }
+                    JsonNode modified = e.get("modifiedMillis");
+                    listing.files()
+                            .put(
+                                    path,
+                                    new FileState(
+                                            e.get("sha256").stringValue(),
+                                            e.get("size").longValue(),
+                                            modified == null ? defaultModified : modified.longValue()));
+                }
+            }
+            if (!sawFiles) {
+                throw notAListing(shown, "no \"files\" object");
+            }
+        } catch (JacksonException e) {
+            throw notAListing(shown, e.getOriginalMessage());
         }
         if (refusedCount > MAX_PROBLEMS_LISTED) {
             listing.problems().add(shown + ": " + (refusedCount - MAX_PROBLEMS_LISTED) + " more entries refused");
         }
         return listing;
+    }
+
+    private static IOException notAListing(String shown, String why) {
+        return new IOException(shown + " is not a readable sync listing (" + why + ")");
+    }
+
+    private static IOException tooLarge(String shown) {
+        return new IOException(
+                shown + " is too large (over " + MAX_LISTING_BYTES / (1024 * 1024) + " MB): not read, nothing synced");
+    }
+
+    /** Fails a read that goes past {@link #MAX_LISTING_BYTES} (the file may grow while it is read). */
+    private static final class Capped extends java.io.FilterInputStream {
+        private final String shown;
+        private long read;
+
+        Capped(InputStream in, String shown) {
+            super(in);
+            this.shown = shown;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) throws IOException {
+            read += n;
+            if (read > MAX_LISTING_BYTES) {
+                throw tooLarge(shown);
+            }
+        }
     }
 
     /** Why one listing entry is unusable, field by field. */

@@ -321,7 +321,7 @@ class HostileShareSyncTest {
             }
             out.write("\"}}".getBytes(StandardCharsets.UTF_8));
         }
-        assertThatThrownBy(() -> sync("case")).hasMessageContaining("index.json is too large (over 32 MB)");
+        assertThatThrownBy(() -> sync("case")).hasMessageContaining("index.json is too large (over 16 MB)");
         assertThat(snapshot(casey)).isEqualTo(before);
 
         // A symlinked index is not read either (it could be any file on the host).
