@@ -64,14 +64,18 @@ final class FolderLock {
             boolean tookOver = false;
             for (long s = slot - 1; s <= slot; s++) {
                 Newest newest = newest(s);
-                // Revoked: its holder died (whoever ended it); the sync may have left temporary files.
-                tookOver |= newest.state() instanceof ClaimState.Revoked;
+                boolean endedHere = false;
                 if (holds(newest.state())) {
                     Optional<Acquired.Busy> busy = endIfStale(newest);
                     if (busy.isPresent()) {
                         return busy.get();
                     }
-                    tookOver = true;
+                    endedHere = true;
+                }
+                if (newest.number() > 0) {
+                    // The generation before ours was revoked (here or by another twin), not released:
+                    // its sync died and may have left temporary files.
+                    tookOver = endedHere || newest.state() instanceof ClaimState.Revoked;
                 }
                 if (s == slot) {
                     String key = key(slot, newest.number() + 1);
