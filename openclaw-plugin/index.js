@@ -9,12 +9,40 @@
 
 const DEFAULTS = { daemonUrl: "http://127.0.0.1:7420", decideTimeoutMs: 800, confirmTimeoutMs: 5000 };
 const WARN_EVERY_MS = 60_000;
+// Bounds on what is remembered per session for confirm (a session answers its messages in order).
+const IN_FLIGHT_PER_SESSION = 16;
+const IN_FLIGHT_MS = 30 * 60_000;
 
 export function createTwinClient(config, log, fetchImpl = globalThis.fetch) {
   const settings = { ...DEFAULTS, ...(config ?? {}) };
   let lastWarning = 0;
-  // The message each session is answering: confirm names it by the same ids as its decide.
+  // The messages each session is answering, oldest first: confirm names one by the same ids as its
+  // decide. Two messages can be in flight in one session (the second arrives while the first turn
+  // runs), and each keeps its own entry: the gateway gives message_sending only the session (and,
+  // on some channels, the id replied to), so a reply is matched by that id, else to the oldest
+  // message not yet confirmed (a session's turns reply in order), else to the last one confirmed
+  // (more chunks of its reply).
   const answering = new Map();
+
+  function remember(sessionKey, ids) {
+    const now = Date.now();
+    const inFlight = (answering.get(sessionKey) ?? []).filter((e) => now - e.at < IN_FLIGHT_MS);
+    inFlight.push({ ids, at: now, confirmed: false });
+    answering.set(sessionKey, inFlight.slice(-IN_FLIGHT_PER_SESSION));
+  }
+
+  function replyingTo(sessionKey, replyToId) {
+    const inFlight = answering.get(sessionKey);
+    if (!inFlight?.length) return undefined;
+    let index = replyToId != null ? inFlight.findIndex((e) => e.ids.messageId === String(replyToId)) : -1;
+    if (index < 0) index = inFlight.findIndex((e) => !e.confirmed);
+    if (index < 0) index = inFlight.length - 1;
+    const entry = inFlight[index];
+    entry.confirmed = true;
+    // Replies go out in order: older messages already confirmed are done.
+    answering.set(sessionKey, inFlight.filter((e, i) => i >= index || !e.confirmed));
+    return entry.ids;
+  }
 
   function warn(message) {
     const now = Date.now();
@@ -56,7 +84,7 @@ export function createTwinClient(config, log, fetchImpl = globalThis.fetch) {
           sessionKey,
           replyTo: ids.conversationId,
         }, settings.decideTimeoutMs);
-        if (answer.respond && sessionKey) answering.set(sessionKey, ids);
+        if (answer.respond && sessionKey) remember(sessionKey, ids);
         return answer.respond === true;
       } catch (error) {
         warn(`decide failed (${error.message})`);
@@ -64,10 +92,10 @@ export function createTwinClient(config, log, fetchImpl = globalThis.fetch) {
       }
     },
 
-    /** True when the reply about to be sent may go out. */
-    async confirm(ctx) {
+    /** True when the reply about to be sent may go out ({@code event}: message_sending's, if any). */
+    async confirm(ctx, event) {
       const sessionKey = ctx?.sessionKey ?? null;
-      const ids = sessionKey ? answering.get(sessionKey) : undefined;
+      const ids = sessionKey ? replyingTo(sessionKey, event?.replyToId) : undefined;
       try {
         // A takeover turn (run by the daemon through /hooks/agent) was never decided here: the
         // daemon finds this twin's claim by the session.
@@ -152,7 +180,7 @@ export default {
       return (await twin.decide(event, ctx)) ? undefined : { handled: true };
     });
     api.on("message_sending", async (event, ctx) => {
-      return (await twin.confirm(ctx)) ? undefined : { cancel: true, cancelReason: "openclaw-twin: another twin answers" };
+      return (await twin.confirm(ctx, event)) ? undefined : { cancel: true, cancelReason: "openclaw-twin: another twin answers" };
     });
     api.on(
       "before_agent_reply",

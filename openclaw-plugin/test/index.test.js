@@ -83,3 +83,35 @@ test("decide fails closed and warns at most once a minute", async () => {
   assert.equal(warnings.length, 1);
   assert.equal(down.calls.length, 3);
 });
+
+test("two messages in flight in one session each confirm as themselves", async () => {
+  const d = daemon({ "/v1/decide": { respond: true }, "/v1/confirm": { send: true } });
+  const client = createTwinClient({}, null, d.fetchImpl);
+  const ctx = { channelId: "irc", conversationId: "#flock", sessionKey: "agent:main:irc:group:#flock" };
+  // The second message arrives while the first one's turn is still running.
+  await client.decide({ content: "first", messageId: "m1", sessionKey: ctx.sessionKey }, ctx);
+  await client.decide({ content: "second", messageId: "m2", sessionKey: ctx.sessionKey }, ctx);
+  await client.confirm(ctx, { to: "#flock", content: "reply to first" });
+  assert.equal(d.calls.at(-1).body.messageId, "m1");
+  await client.confirm(ctx, { to: "#flock", content: "reply to second" });
+  assert.equal(d.calls.at(-1).body.messageId, "m2");
+  // A further chunk of the last reply stays with its message.
+  await client.confirm(ctx, { to: "#flock", content: "second chunk" });
+  assert.equal(d.calls.at(-1).body.messageId, "m2");
+});
+
+test("a reply naming the message it answers confirms as that message, in any order", async () => {
+  const d = daemon({ "/v1/decide": { respond: true }, "/v1/confirm": { send: true } });
+  const client = createTwinClient({}, null, d.fetchImpl);
+  const ctx = { channelId: "telegram", conversationId: "42", sessionKey: "agent:main:telegram:42" };
+  const decides = ["m1", "m2", "m3"].map((id) =>
+    client.decide({ content: id, messageId: id, sessionKey: ctx.sessionKey }, ctx),
+  );
+  await Promise.all(decides); // concurrent decides: none overwrites another
+  await client.confirm(ctx, { to: "42", content: "re m2", replyToId: "m2" });
+  assert.equal(d.calls.at(-1).body.messageId, "m2");
+  await client.confirm(ctx, { to: "42", content: "re m1", replyToId: "m1" });
+  assert.equal(d.calls.at(-1).body.messageId, "m1");
+  await client.confirm(ctx, { to: "42", content: "re m3" });
+  assert.equal(d.calls.at(-1).body.messageId, "m3");
+});

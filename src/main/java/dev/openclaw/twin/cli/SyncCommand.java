@@ -1,6 +1,7 @@
 package dev.openclaw.twin.cli;
 
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.sync.FolderSync;
 import dev.openclaw.twin.sync.SyncReport;
 import java.io.IOException;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Option;
             "travel both ways, and a file changed on both sides keeps both versions",
             "(name.conflict-<twin>-<time>.ext). Sessions, memory, credentials, .env, secrets.json and",
             "SQLite databases are never read or synced. The daemon does this every sync.interval.",
-            "Exit 0 when every folder synced, 1 otherwise."
+            "Paths in the store's index are checked: one leading out of the folder, through a symlink or",
+            "otherwise invalid is refused and listed as a problem; the rest syncs.",
+            "Exit 0 when every folder synced, 3 when they synced but something was refused, 1 otherwise."
         })
 public final class SyncCommand implements Callable<Integer> {
 
@@ -63,6 +66,7 @@ public final class SyncCommand implements Callable<Integer> {
                 .path()
                 .orElseThrow(() -> new TwinException(ExitCodes.BAD_CONFIG, "sync: needs shared_storage.path"));
         Path workspace = context.environment().expandHome(loaded.twin(self).openclawPath());
+        StateStore state = SharedStore.open(loaded);
         List<SyncReport> reports = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (TwinsConfig.SyncFolder folder : loaded.sync().folders()) {
@@ -71,6 +75,7 @@ public final class SyncCommand implements Callable<Integer> {
                     folder,
                     workspace.resolve(folder.path()),
                     store,
+                    state,
                     loaded.sync().maxFileSize(),
                     context.clock(),
                     (action, path) -> pace(),
@@ -89,7 +94,10 @@ public final class SyncCommand implements Callable<Integer> {
         if (json.enabled()) {
             JsonOutput.print(context.out(), new SyncJson(JsonOutput.SCHEMA_VERSION, self, reports, errors));
         }
-        return errors.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+        if (!errors.isEmpty()) {
+            return ExitCodes.FAILED;
+        }
+        return reports.stream().anyMatch(r -> !r.problems().isEmpty()) ? ExitCodes.DEGRADED : ExitCodes.OK;
     }
 
     private void pace() throws IOException {
@@ -123,5 +131,6 @@ public final class SyncCommand implements Callable<Integer> {
                 .forEach(c ->
                         context.out().println("  conflict: both sides changed it; this twin's version kept as " + c));
         r.skipped().forEach((path, why) -> context.out().println("  " + path + ": " + why));
+        r.problems().forEach(problem -> context.out().println("  problem: " + problem));
     }
 }

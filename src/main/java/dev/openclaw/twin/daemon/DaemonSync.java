@@ -2,13 +2,16 @@ package dev.openclaw.twin.daemon;
 
 import dev.openclaw.twin.config.ConfigEnvironment;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.sync.FolderSync;
 import dev.openclaw.twin.sync.SyncReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,8 @@ final class DaemonSync {
     private final Clock clock;
     private final BiConsumer<String, String> conflict;
     private final Map<String, String> lastError = new HashMap<>();
+    /** Per folder, the problems already logged: each is logged once, and again only after it went away. */
+    private final Map<String, Set<String>> loggedProblems = new HashMap<>();
 
     /** @param conflict told of each conflict: the folder and the name this twin's version was kept under */
     DaemonSync(TwinsConfig config, String twin, Clock clock, BiConsumer<String, String> conflict) {
@@ -41,6 +46,7 @@ final class DaemonSync {
     /** Syncs every folder once; a folder that fails is logged (once per distinct error) and retried next time. */
     synchronized void syncAll() {
         Path store = config.sharedStorage().path().orElseThrow();
+        FileStateStore state = new FileStateStore(store, config.sharedStorage().stateFile());
         Path workspace = ConfigEnvironment.system().expandHome(config.twin(twin).openclawPath());
         for (TwinsConfig.SyncFolder folder : config.sync().folders()) {
             try {
@@ -49,6 +55,7 @@ final class DaemonSync {
                                 folder,
                                 workspace.resolve(folder.path()),
                                 store,
+                                state,
                                 config.sync().maxFileSize(),
                                 clock,
                                 (action, path) -> {},
@@ -68,11 +75,25 @@ final class DaemonSync {
                             report.conflicts().size());
                 }
                 report.conflicts().forEach(keptAs -> conflict.accept(folder.shared(), keptAs));
+                logOnce(folder.shared(), report.problems());
             } catch (IOException e) {
-                if (!e.getMessage().equals(lastError.put(folder.shared(), e.getMessage()))) {
-                    LOG.warn("sync of {} failed: {}", folder.shared(), e.getMessage());
+                String message = String.valueOf(e.getMessage());
+                if (!message.equals(lastError.put(folder.shared(), message))) {
+                    LOG.warn("sync of {} failed: {}", folder.shared(), message);
                 }
             }
         }
+    }
+
+    private void logOnce(String folder, java.util.List<String> problems) {
+        Set<String> now = new HashSet<>(problems);
+        Set<String> logged = loggedProblems.computeIfAbsent(folder, f -> new HashSet<>());
+        for (String problem : problems) {
+            if (!logged.contains(problem)) {
+                LOG.warn("sync of {}: {}", folder, problem);
+            }
+        }
+        logged.retainAll(now);
+        logged.addAll(now);
     }
 }

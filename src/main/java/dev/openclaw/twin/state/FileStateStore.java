@@ -128,8 +128,9 @@ public final class FileStateStore implements StateStore {
     @Override
     public Optional<Instant> storeNow() throws StoreUnavailableException {
         requireRoot();
-        Path probe =
-                root.resolve("twin").resolve(".clock-" + ProcessHandle.current().pid());
+        Path probe = root.resolve("twin")
+                .resolve(".clock-" + ProcessHandle.current().pid() + "."
+                        + Thread.currentThread().threadId() + "." + tempCounter.incrementAndGet());
         try {
             createBelowRoot(probe.getParent());
             Files.write(probe, new byte[0]);
@@ -379,7 +380,9 @@ public final class FileStateStore implements StateStore {
             createBelowRoot(dir);
             if (hardLinks) {
                 Path temp = dir.resolve("." + file.getFileName() + "."
-                        + ProcessHandle.current().pid() + "." + tempCounter.incrementAndGet() + ".tmp");
+                        + ProcessHandle.current().pid() + "."
+                        + Thread.currentThread().threadId() + "."
+                        + tempCounter.incrementAndGet() + ".tmp");
                 try {
                     Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     Files.createLink(file, temp);

@@ -1,9 +1,13 @@
 package dev.openclaw.twin.sync;
 
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,6 +15,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -30,6 +36,11 @@ import java.util.function.Consumer;
  * Every write is atomic; the base and the store's index are written at the end. A sync killed at
  * any point leaves whole files only, and the next run converges: what it finds already equal on both
  * sides it simply records.
+ *
+ * <p>The share is untrusted: every path from the index or a manifest must pass {@link SyncPath}, and
+ * every read, write and delete on either side goes through it too (no symlink on the way). What is
+ * refused is left alone (never taken for a deletion) and reported in {@link SyncReport#problems()};
+ * the rest of the folder syncs.
  */
 public final class FolderSync {
 
@@ -58,7 +69,10 @@ public final class FolderSync {
     private final String twin;
     private final TwinsConfig.SyncFolder folder;
     private final Path local;
+    private final Path storeRoot;
     private final SharedFolder shared;
+    private final StateStore store;
+    private final FolderLock lock;
     private final FileRules rules;
     private final long maxFileSize;
     private final Clock clock;
@@ -68,6 +82,7 @@ public final class FolderSync {
     /**
      * @param local the folder on this twin
      * @param storeRoot the shared store's directory
+     * @param store the same store's state, whose claims hold the folder's lock
      * @param reading told of each local file read (hashed)
      */
     public FolderSync(
@@ -75,6 +90,7 @@ public final class FolderSync {
             TwinsConfig.SyncFolder folder,
             Path local,
             Path storeRoot,
+            StateStore store,
             long maxFileSize,
             Clock clock,
             Progress progress,
@@ -82,7 +98,10 @@ public final class FolderSync {
         this.twin = twin;
         this.folder = folder;
         this.local = local;
+        this.storeRoot = storeRoot;
         this.shared = new SharedFolder(storeRoot, folder.shared());
+        this.store = store;
+        this.lock = new FolderLock(store, folder.shared(), twin, clock);
         this.rules = new FileRules(folder);
         this.maxFileSize = maxFileSize;
         this.clock = clock;
@@ -93,40 +112,52 @@ public final class FolderSync {
     public SyncReport run(boolean dryRun) throws IOException {
         long started = System.nanoTime();
         Instant now = clock.instant();
-        if (!Files.isDirectory(shared.dir().getParent().getParent())) {
-            throw new SyncException(
-                    "the shared store " + shared.dir().getParent().getParent() + " is not there", null);
+        if (!Files.isDirectory(storeRoot)) {
+            throw new SyncException("the shared store " + storeRoot + " is not there", null);
         }
-        SharedFolder.Lock lock = dryRun ? SharedFolder.Lock.TAKEN : shared.lock(twin, now);
-        if (lock == SharedFolder.Lock.BUSY) {
-            throw new SyncException(
-                    "another twin is syncing " + folder.shared() + " (" + shared.lockHolder() + ")", null);
-        }
+        FolderLock.Acquired.Held held = dryRun ? null : lock();
         try {
-            if (!dryRun) {
+            List<String> problems = new ArrayList<>();
+            if (held != null) {
+                shared.create();
                 Files.createDirectories(local);
-                if (lock == SharedFolder.Lock.TAKEN_OVER) {
+                if (held.tookOver()) {
                     // The last sync died: it may have left temporary files on the store.
                     SyncFiles.removeLeftovers(shared.files(), rules);
                 }
             }
-            Map<String, FileState> base = shared.manifest(twin);
+            SharedFolder.Listing baseListing = shared.manifest(twin);
+            problems.addAll(baseListing.problems());
+            Map<String, FileState> base = baseListing.files();
             LocalTree.Scan scan = LocalTree.scan(local, rules, base, maxFileSize, reading);
             if (!dryRun) {
                 for (Path leftover : scan.leftovers()) {
                     Files.deleteIfExists(leftover); // a killed sync's temporary file
                 }
             }
-            Map<String, FileState> index = shared.index();
-            Run run = new Run(dryRun, base, scan, index, now);
+            SharedFolder.Listing indexListing = shared.index();
+            problems.addAll(indexListing.problems());
+            Map<String, FileState> index = indexListing.files();
+            Run run = new Run(dryRun, base, scan, index, indexListing.refused().keySet(), now, problems);
             run.reconcile();
             if (!dryRun) {
                 if (!run.newIndex.equals(index)) {
-                    shared.writeIndex(twin, clock.instant(), run.newIndex);
+                    shared.writeIndex(twin, clock.instant(), run.newIndex, indexListing.refused());
                 }
                 Map<String, FileState> newBase = withoutRacyTimes(run.newBase);
                 if (!newBase.equals(base)) {
                     shared.writeManifest(twin, clock.instant(), newBase);
+                }
+                FolderLock.Acquired.Held mine = held;
+                held = null;
+                try {
+                    if (!lock.release(mine)) {
+                        problems.add("this sync ran longer than the lock's " + FolderLock.LEASE.toMinutes()
+                                + " min lease and " + lock.takenOverBy(mine) + " took the lock over");
+                    }
+                } catch (StoreUnavailableException e) {
+                    problems.add("the lock could not be given back (" + e.getMessage() + "); it runs out in "
+                            + FolderLock.LEASE.toMinutes() + " min");
                 }
             }
             return new SyncReport(
@@ -139,15 +170,37 @@ public final class FolderSync {
                     run.conflicts,
                     scan.skipped(),
                     run.unchanged,
+                    problems,
                     (System.nanoTime() - started) / 1_000_000);
         } finally {
-            if (!dryRun) {
+            if (held != null) {
                 try {
-                    shared.unlock(twin);
-                } catch (IOException e) {
-                    // the store went away: the lock is ours and taken over next time
+                    lock.release(held);
+                } catch (StoreUnavailableException e) {
+                    // the store went away: the lock runs out after its lease
                 }
             }
+        }
+    }
+
+    /** Takes the folder's lock, or says who holds it. */
+    private FolderLock.Acquired.Held lock() throws IOException {
+        try {
+            Optional<String> legacy = shared.legacyLockHolder(twin, store.storeNow());
+            if (legacy.isPresent()) {
+                throw new SyncException(
+                        "another twin is syncing " + folder.shared() + " (" + legacy.get()
+                                + ", with the previous version's lock file)",
+                        null);
+            }
+            return switch (lock.acquire()) {
+                case FolderLock.Acquired.Held h -> h;
+                case FolderLock.Acquired.Busy b ->
+                    throw new SyncException(
+                            "another twin is syncing " + folder.shared() + " (" + b.holder() + ")", null);
+            };
+        } catch (StoreUnavailableException e) {
+            throw new SyncException("cannot lock " + folder.shared() + ": " + e.getMessage(), e);
         }
     }
 
@@ -175,7 +228,9 @@ public final class FolderSync {
         final Map<String, FileState> here;
         final Map<String, String> skipped;
         final Map<String, FileState> index;
+        final Set<String> refused;
         final Instant now;
+        final List<String> problems;
         final Map<String, FileState> newBase = new TreeMap<>();
         final Map<String, FileState> newIndex;
         final List<String> pushed = new ArrayList<>();
@@ -190,13 +245,17 @@ public final class FolderSync {
                 Map<String, FileState> base,
                 LocalTree.Scan scan,
                 Map<String, FileState> index,
-                Instant now) {
+                Set<String> refused,
+                Instant now,
+                List<String> problems) {
             this.dryRun = dryRun;
             this.base = base;
             this.here = scan.files();
             this.skipped = scan.skipped();
             this.index = index;
+            this.refused = refused;
             this.now = now;
+            this.problems = problems;
             this.newIndex = new TreeMap<>(index);
         }
 
@@ -206,14 +265,23 @@ public final class FolderSync {
             paths.addAll(here.keySet());
             paths.addAll(index.keySet());
             for (String path : paths) {
-                if (skipped.containsKey(path) || !rules.syncs(path)) {
-                    // Left alone this time: keep what was known, so it is not taken for a deletion.
-                    if (base.containsKey(path)) {
-                        newBase.put(path, base.get(path));
-                    }
+                if (skipped.containsKey(path) || refused.contains(path) || !rules.syncs(path)) {
+                    leaveAlone(path);
                     continue;
                 }
-                reconcile(path, base.get(path), here.get(path), index.get(path));
+                try {
+                    reconcile(path, base.get(path), here.get(path), index.get(path));
+                } catch (SyncPath.Refused e) {
+                    problems.add(e.getMessage());
+                    leaveAlone(path);
+                }
+            }
+        }
+
+        /** Left alone this time: keep what was known, so it is not taken for a deletion. */
+        private void leaveAlone(String path) {
+            if (base.containsKey(path)) {
+                newBase.put(path, base.get(path));
             }
         }
 
@@ -255,24 +323,27 @@ public final class FolderSync {
         }
 
         private void push(String path, FileState l) throws IOException {
-            pushed.add(path);
             if (dryRun) {
+                pushed.add(path);
                 return;
             }
-            String sha = SyncFiles.copyAtomically(
-                    local.resolve(path), shared.dir(), shared.files().resolve(path));
-            newIndex.put(path, new FileState(sha, Files.size(shared.files().resolve(path)), 0));
+            Path target = shared.file(path);
+            String sha = SyncFiles.copyAtomically(SyncPath.resolve(local, path), shared.dir(), target);
+            pushed.add(path);
+            newIndex.put(path, new FileState(sha, Files.size(target), 0));
             newBase.put(path, sha.equals(l.sha256()) ? l : restat(path, sha));
             progress.done("push", path);
         }
 
         private void pull(String path, FileState s) throws IOException {
-            pulled.add(path);
             if (dryRun) {
+                pulled.add(path);
                 return;
             }
-            Path target = local.resolve(path);
-            String sha = SyncFiles.copyAtomically(shared.files().resolve(path), local, target);
+            Path source = storeCopy(path);
+            Path target = SyncPath.resolve(local, path);
+            String sha = SyncFiles.copyAtomically(source, local, target);
+            pulled.add(path);
             if (!sha.equals(s.sha256())) {
                 // The store's file is newer than its index (a sync that died after copying): take
                 // what is really there, and put the index right.
@@ -283,34 +354,39 @@ public final class FolderSync {
         }
 
         private void deleteShared(String path) throws IOException {
-            deletedShared.add(path);
             if (dryRun) {
+                deletedShared.add(path);
                 return;
             }
-            SyncFiles.delete(shared.files(), shared.files().resolve(path));
+            SyncFiles.delete(shared.files(), shared.file(path));
+            deletedShared.add(path);
             newIndex.remove(path);
             progress.done("delete-shared", path);
         }
 
         private void deleteHere(String path) throws IOException {
-            deletedHere.add(path);
             if (dryRun) {
+                deletedHere.add(path);
                 return;
             }
-            SyncFiles.delete(local, local.resolve(path));
+            SyncFiles.delete(local, SyncPath.resolve(local, path));
+            deletedHere.add(path);
             progress.done("delete-here", path);
         }
 
         /** Both changed: the store's version keeps the name; ours is kept beside it, on both sides. */
         private void conflict(String path, FileState l, FileState s) throws IOException {
             String keptAs = conflictName(path);
-            conflicts.add(keptAs);
             if (dryRun) {
+                conflicts.add(keptAs);
                 return;
             }
-            Path kept = local.resolve(keptAs);
-            String sha = SyncFiles.copyAtomically(local.resolve(path), local, kept);
-            SyncFiles.copyAtomically(kept, shared.dir(), shared.files().resolve(keptAs));
+            Path source = storeCopy(path);
+            Path kept = SyncPath.resolve(local, keptAs);
+            Path keptShared = shared.file(keptAs);
+            String sha = SyncFiles.copyAtomically(SyncPath.resolve(local, path), local, kept);
+            conflicts.add(keptAs);
+            SyncFiles.copyAtomically(kept, shared.dir(), keptShared);
             newIndex.put(keptAs, new FileState(sha, Files.size(kept), 0));
             newBase.put(keptAs, restat(keptAs, sha));
             pull(path, s);
@@ -331,9 +407,36 @@ public final class FolderSync {
             return name;
         }
 
+        /**
+         * The store's copy of {@code path} to read: a regular file (never a symlink, which could lead
+         * anywhere, e.g. /etc/shadow) within {@code sync.max_file_size}.
+         */
+        private Path storeCopy(String path) throws IOException {
+            Path source = shared.file(path);
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (!Files.isDirectory(shared.files())) {
+                    throw e; // the share went away
+                }
+                throw new SyncPath.Refused(
+                        SyncPath.printable(path) + ": refused, in the index but not in the store's files/");
+            }
+            if (!attrs.isRegularFile()) {
+                throw new SyncPath.Refused(
+                        SyncPath.printable(path) + ": refused, the store's copy is not a regular file");
+            }
+            if (attrs.size() > maxFileSize) {
+                throw new SyncPath.Refused(SyncPath.printable(path) + ": refused, the store's copy is " + attrs.size()
+                        + " bytes, over sync.max_file_size (" + maxFileSize + ")");
+            }
+            return source;
+        }
+
         /** The state of a file just written here, so the next scan need not read it again. */
         private FileState restat(String path, String sha) throws IOException {
-            Path file = local.resolve(path);
+            Path file = SyncPath.resolve(local, path);
             return new FileState(
                     sha, Files.size(file), Files.getLastModifiedTime(file).toMillis());
         }

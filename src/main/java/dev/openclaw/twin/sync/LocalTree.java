@@ -54,6 +54,11 @@ final class LocalTree {
                 if (!rules.syncs(rel)) {
                     return FileVisitResult.CONTINUE;
                 }
+                java.util.Optional<String> badName = SyncPath.problem(rel);
+                if (badName.isPresent()) {
+                    skipped.put(SyncPath.printable(rel), "skipped: a name sync does not carry (" + badName.get() + ")");
+                    return FileVisitResult.CONTINUE;
+                }
                 if (attrs.isSymbolicLink()) {
                     skipped.put(rel, symlink(realRoot, file));
                     return FileVisitResult.CONTINUE;

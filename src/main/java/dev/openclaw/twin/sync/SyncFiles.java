@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -23,7 +24,7 @@ final class SyncFiles {
 
     static String sha256(Path file) throws IOException {
         MessageDigest digest = digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), digest)) {
             in.transferTo(OutputStreamDiscarding.INSTANCE);
         }
         return HexFormat.of().formatHex(digest.digest());
@@ -38,7 +39,8 @@ final class SyncFiles {
         Path temp = temp(target);
         try {
             MessageDigest digest = digest();
-            try (InputStream in = new DigestInputStream(Files.newInputStream(source), digest)) {
+            try (InputStream in =
+                    new DigestInputStream(Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS), digest)) {
                 Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
             }
             move(temp, target);

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param conflicts the names the local version was kept under, where both sides had changed a file
  * @param skipped paths left alone, with why (too big, a symlink, unreadable)
  * @param unchanged files already the same on both sides
+ * @param problems what was refused and left alone: entries of the store's index or of a manifest that
+ *     are not valid (a path leading out of the folder, a malformed hash...), paths through a symlink
  */
 public record SyncReport(
         String folder,
@@ -20,6 +22,7 @@ public record SyncReport(
         List<String> conflicts,
         Map<String, String> skipped,
         int unchanged,
+        List<String> problems,
         long millis) {
 
     public SyncReport {
@@ -29,6 +32,7 @@ public record SyncReport(
         deletedShared = List.copyOf(deletedShared);
         conflicts = List.copyOf(conflicts);
         skipped = Map.copyOf(skipped);
+        problems = List.copyOf(problems);
     }
 
     public boolean changedAnything() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +45,16 @@ class FolderSyncTest {
 
     private SyncReport sync(String twin, FolderSync.Progress progress) throws IOException {
         clock.advance(Duration.ofSeconds(1));
-        return new FolderSync(twin, folder, twin.equals("tars") ? tars : casey, store, MAX, clock, progress, read::add)
+        return new FolderSync(
+                        twin,
+                        folder,
+                        twin.equals("tars") ? tars : casey,
+                        store,
+                        new FileStateStore(store, "twin-primary.json"),
+                        MAX,
+                        clock,
+                        progress,
+                        read::add)
                 .run(false);
     }
 
@@ -286,20 +296,47 @@ class FolderSyncTest {
     }
 
     @Test
-    void aSecondTwinWaitsWhileTheFolderIsBeingSyncedAndAStaleLockIsTakenOver() throws IOException {
-        Files.createDirectories(store.resolve("sync/knowledge"));
-        Files.writeString(store.resolve("sync/knowledge/lock"), "case " + clock.instant() + "\n");
+    void aSecondTwinWaitsWhileTheFolderIsBeingSyncedAndAStaleLockIsTakenOver() throws Exception {
+        FolderLock caseLock =
+                new FolderLock(new FileStateStore(store, "twin-primary.json"), "knowledge", "case", clock);
+        assertThat(caseLock.acquire()).isInstanceOf(FolderLock.Acquired.Held.class);
         write(tars, "a.md", "a");
         assertThatThrownBy(() -> sync("tars")).hasMessageContaining("another twin is syncing knowledge (case ");
 
-        clock.advance(SharedFolder.STALE_LOCK.plusSeconds(1));
+        FolderLockTest.ageClaims(store, FolderLock.LEASE.plusMinutes(1)); // case died 11 minutes ago
+        assertThat(sync("tars").pushed()).containsExactly("a.md");
+    }
+
+    @Test
+    void aLockFileOfThePreviousVersionIsHonouredWhileFreshEvenEmpty() throws IOException {
+        Path lock = Files.createDirectories(store.resolve("sync/knowledge")).resolve("lock");
+        Files.writeString(lock, ""); // being written by a twin on the previous version
+        write(tars, "a.md", "a");
+        assertThatThrownBy(() -> sync("tars")).hasMessageContaining("another twin is syncing knowledge (");
+        assertThat(sharedFiles()).doesNotExist();
+
+        Files.writeString(lock, "case " + clock.instant() + "\n");
+        Files.setLastModifiedTime(
+                lock,
+                java.nio.file.attribute.FileTime.from(
+                        Instant.now().minus(SharedFolder.LEGACY_LOCK_LEASE).minusSeconds(60)));
         assertThat(sync("tars").pushed()).containsExactly("a.md");
     }
 
     @Test
     void aDryRunChangesNothing() throws IOException {
         write(tars, "a.md", "a");
-        SyncReport report = new FolderSync("tars", folder, tars, store, MAX, clock, (a, p) -> {}, read::add).run(true);
+        SyncReport report = new FolderSync(
+                        "tars",
+                        folder,
+                        tars,
+                        store,
+                        new FileStateStore(store, "twin-primary.json"),
+                        MAX,
+                        clock,
+                        (a, p) -> {},
+                        read::add)
+                .run(true);
         assertThat(report.pushed()).containsExactly("a.md");
         assertThat(store.resolve("sync")).doesNotExist();
     }
