@@ -3,6 +3,7 @@ package dev.openclaw.twin.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openclaw.twin.files.ShareFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -102,10 +103,11 @@ class FileStateStoreTest extends StateStoreConformance {
         // What a write meets when the share is unmounted between its check and its folders.
         Path share = dir.resolve("share");
         Files.createDirectory(share);
-        FileStateStore store = new FileStateStore(share, "twin-primary.json");
+        ShareFiles files = new ShareFiles(share);
         Files.delete(share);
-        assertThatThrownBy(() -> store.createBelowRoot(share)).isInstanceOf(java.nio.file.NoSuchFileException.class);
-        assertThatThrownBy(() -> store.createBelowRoot(share.resolve("twin/heartbeats")))
+        assertThatThrownBy(() -> files.write("twin-primary.json", new byte[1]))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThatThrownBy(() -> files.write("twin/heartbeats/tars.json", new byte[1]))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
         assertThat(share).doesNotExist();
     }
