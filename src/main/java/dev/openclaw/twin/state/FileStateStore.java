@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -46,6 +48,9 @@ public final class FileStateStore implements StateStore {
     static final int OVERRIDES_LIMIT = 16 * 1024;
     static final int PRIMARY_STATE_LIMIT = 64 * 1024;
     static final int RESCUE_LIMIT = 4 * 1024;
+
+    /** How often a claim end another twin is writing is looked at (2 ms apart) before it counts as unreadable. */
+    private static final int END_READ_ATTEMPTS = 100;
 
     private static final String HEARTBEATS = "twin/heartbeats";
     private static final String CLAIMS = "twin/claims";
@@ -283,12 +288,23 @@ public final class FileStateStore implements StateStore {
         if (createExclusive(file, end, CLAIM_END_LIMIT)) {
             return end;
         }
-        return switch (readRecord(file, CLAIM_END_LIMIT, ShareRecords::claimEnd)) {
-            case StoreRead.Present<ClaimEnd> p -> p.value();
-            case StoreRead.Absent<ClaimEnd> a ->
-                throw new StoreUnavailableException(file + " exists and does not (deleted while in use?)", null);
-            case StoreRead.Corrupt<ClaimEnd> c -> throw new StoreUnavailableException(c.problem(), null);
-        };
+        // Created by exclusive open, the winner's file may still be empty or half written: look again
+        // for a moment before calling it unreadable.
+        for (int attempt = 1; ; attempt++) {
+            switch (readRecord(file, CLAIM_END_LIMIT, ShareRecords::claimEnd)) {
+                case StoreRead.Present<ClaimEnd> p -> {
+                    return p.value();
+                }
+                case StoreRead.Absent<ClaimEnd> a ->
+                    throw new StoreUnavailableException(file + " exists and does not (deleted while in use?)", null);
+                case StoreRead.Corrupt<ClaimEnd> c -> {
+                    if (exclusive == ExclusiveCreate.HARD_LINK || attempt >= END_READ_ATTEMPTS) {
+                        throw new StoreUnavailableException(c.problem(), null);
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+                }
+            }
+        }
     }
 
     /**
