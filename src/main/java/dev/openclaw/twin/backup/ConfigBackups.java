@@ -1,6 +1,7 @@
 package dev.openclaw.twin.backup;
 
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.files.Sha256;
 import dev.openclaw.twin.state.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,15 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +86,7 @@ public final class ConfigBackups {
                 Path target = staging.resolve(file.getKey());
                 Files.write(target, file.getValue());
                 OwnerOnly.file(target);
-                entries.add(new Snapshot.FileEntry(file.getKey(), file.getValue().length, sha256(file.getValue())));
+                entries.add(new Snapshot.FileEntry(file.getKey(), file.getValue().length, Sha256.hex(file.getValue())));
             }
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("schemaVersion", 1);
@@ -154,7 +152,7 @@ public final class ConfigBackups {
         for (Snapshot.FileEntry entry : snapshot.files()) {
             try {
                 byte[] content = Files.readAllBytes(snapshot.dir().resolve(entry.name()));
-                String actual = sha256(content);
+                String actual = Sha256.hex(content);
                 if (!actual.equals(entry.sha256())) {
                     return new SnapshotCheck.Failed(
                             snapshot,
@@ -194,7 +192,7 @@ public final class ConfigBackups {
                 .findFirst()
                 .orElseThrow(() -> new IOException("snapshot " + snapshot.id() + " has no " + name));
         byte[] content = Files.readAllBytes(snapshot.dir().resolve(name));
-        if (!sha256(content).equals(entry.sha256())) {
+        if (!Sha256.hex(content).equals(entry.sha256())) {
             throw new IOException("snapshot " + snapshot.twin() + "/" + snapshot.id() + ": " + name
                     + " does not match its sha256 in the manifest; refusing to use it");
         }
@@ -264,14 +262,6 @@ public final class ConfigBackups {
 
     private static Instant idTime(String id) {
         return Instant.from(ID.parse(id.substring(0, 20)));
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

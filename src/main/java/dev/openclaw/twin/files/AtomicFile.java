@@ -133,8 +133,10 @@ public record AtomicFile(String tempPrefix, boolean ownerOnly) {
     private Path temporaryFor(Path target) {
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
-        return target.resolveSibling(
-                tempPrefix + target.getFileName() + "." + HexFormat.of().formatHex(random) + TEMP_SUFFIX);
+        // The target's name is kept (capped) so a leftover says whose it was, within NAME_MAX.
+        String name = target.getFileName().toString();
+        name = name.length() > 100 ? name.substring(0, 100) : name;
+        return target.resolveSibling(tempPrefix + name + "." + HexFormat.of().formatHex(random) + TEMP_SUFFIX);
     }
 
     static void writeFully(FileChannel channel, byte[] content) throws IOException {

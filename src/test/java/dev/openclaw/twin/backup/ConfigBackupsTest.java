@@ -42,7 +42,7 @@ class ConfigBackupsTest {
 
         assertThat(snapshot.id()).isEqualTo("20261129T100000.000Z");
         assertThat(snapshot.files().getFirst().sha256())
-                .isEqualTo(ConfigBackups.sha256("{\"a\": 1}\n".getBytes(StandardCharsets.UTF_8)));
+                .isEqualTo(dev.openclaw.twin.files.Sha256.hex("{\"a\": 1}\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(backups.list("tars")).extracting(Snapshot::id).containsExactly(snapshot.id());
         assertThat(backups.verify(backups.list("tars").getFirst()).verified()).isTrue();
         assertThat(new String(backups.content(snapshot, "openclaw.json"), StandardCharsets.UTF_8))
@@ -54,7 +54,7 @@ class ConfigBackupsTest {
     @Test
     void theChecksumIsSha256OfTheBytes() {
         // echo -n 'abc' | sha256sum
-        assertThat(ConfigBackups.sha256("abc".getBytes(StandardCharsets.UTF_8)))
+        assertThat(dev.openclaw.twin.files.Sha256.hex("abc".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
