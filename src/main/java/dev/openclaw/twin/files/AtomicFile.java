@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -100,6 +101,8 @@ public record AtomicFile(String tempPrefix, boolean ownerOnly) {
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
+        } catch (UnsupportedOperationException e) {
+            throw new FileSystemException(target.toString(), null, "hard links not supported");
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -420,7 +420,8 @@ public final class FileStateStore implements StateStore {
         ExclusiveCreate how = exclusive;
         try {
             if (how == null) {
-                how = files.probeExclusiveCreate(CLAIMS);
+                // In twin/, not twin/claims: the previous version's pruning stops at a file among the shards.
+                how = files.probeExclusiveCreate("twin");
                 exclusive = how;
             }
             return files.createExclusive(file, bytes, how);
