@@ -134,4 +134,38 @@ class ConfigBackupsTest {
         assertThatThrownBy(() -> backups.create("tars", Map.of("../x", new byte[0]), "test"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void snapshotsOnTheShareAreReadWithoutFollowingLinksAndWithinTheirSize() throws IOException {
+        ConfigBackups backups = backups(10, Duration.ofDays(30));
+        Snapshot snapshot = backups.create("tars", config("{\"a\": 1}\n"), "test");
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path secret = Files.writeString(outside.resolve("shadow"), "root:x:0:0");
+
+        // A snapshot file swapped for a link to a file outside (its manifest rewritten to match).
+        Path file = snapshot.dir().resolve("openclaw.json");
+        Files.delete(file);
+        Files.createSymbolicLink(file, secret);
+        Files.writeString(
+                snapshot.dir().resolve(ConfigBackups.MANIFEST),
+                Files.readString(snapshot.dir().resolve(ConfigBackups.MANIFEST))
+                        .replace(snapshot.files().getFirst().sha256(), dev.openclaw.twin.files.Sha256.hex("root:x:0:0"))
+                        .replaceAll("\"size\" : \\d+", "\"size\" : 10"));
+        Snapshot linked = backups.list("tars").getFirst();
+        assertThat(backups.verify(linked).verified()).isFalse();
+        assertThatThrownBy(() -> backups.content(linked, "openclaw.json")).hasMessageContaining("symbolic link");
+
+        // A file larger than its manifest says is refused unread.
+        Files.delete(file);
+        Files.writeString(file, "x".repeat(1000));
+        assertThat(backups.verify(backups.list("tars").getFirst()).verified()).isFalse();
+
+        // A linked twin directory: refused, nothing listed, nothing pruned outside.
+        Files.createDirectories(outside.resolve("20261101T100000.000Z"));
+        Files.createSymbolicLink(dir.resolve("config-backup/case"), outside);
+        assertThatThrownBy(() -> backups.list("case")).hasMessageContaining("symbolic link");
+        assertThat(backups.twins()).containsExactly("tars");
+        assertThat(outside.resolve("20261101T100000.000Z")).exists();
+        assertThat(secret).hasContent("root:x:0:0");
+    }
 }

@@ -73,8 +73,7 @@ class ShareFilesTest {
         assertThat(files.read("twin/out/victim.json", 100))
                 .isEqualTo(new ShareFiles.Refused("is a symbolic link (not followed)"));
         assertThat(files.delete("twin/link.json")).isFalse();
-        assertThatThrownBy(() -> files.delete("twin/out/victim.json"))
-                .isInstanceOf(ShareFiles.RefusedException.class);
+        assertThatThrownBy(() -> files.delete("twin/out/victim.json")).isInstanceOf(ShareFiles.RefusedException.class);
         assertThatThrownBy(() -> files.write("twin/out/new.json", new byte[1]))
                 .isInstanceOf(ShareFiles.RefusedException.class)
                 .hasMessageContaining("twin/out");
