@@ -87,6 +87,7 @@ public final class ConfigBackups {
         files.keySet().forEach(ConfigBackups::checkFileName);
         Instant now = clock.instant();
         Path twinDir = twinDir(twin);
+        this.files.list(prefix + "/" + twin); // refuses a linked backup directory before anything is written there
         OwnerOnly.directories(twinDir);
         String id = ID.format(now);
         for (int n = 2; Files.exists(twinDir.resolve(id)); n++) {

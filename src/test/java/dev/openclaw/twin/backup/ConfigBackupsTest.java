@@ -164,6 +164,7 @@ class ConfigBackupsTest {
         Files.createDirectories(outside.resolve("20261101T100000.000Z"));
         Files.createSymbolicLink(dir.resolve("config-backup/case"), outside);
         assertThatThrownBy(() -> backups.list("case")).hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> backups.create("case", config("{}"), "test")).hasMessageContaining("symbolic link");
         assertThat(backups.twins()).containsExactly("tars");
         assertThat(outside.resolve("20261101T100000.000Z")).exists();
         assertThat(secret).hasContent("root:x:0:0");
