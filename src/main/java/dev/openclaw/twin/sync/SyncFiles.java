@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 final class SyncFiles {
 
     /** Temporary files named so that leftovers are recognised and never synced. */
-    private static final AtomicFile WRITER = new AtomicFile(FileRules.TEMP_PREFIX, false);
+    private static final AtomicFile WRITER = new AtomicFile(FileRules.TEMP_PREFIX, false, false);
 
     private SyncFiles() {}
 
