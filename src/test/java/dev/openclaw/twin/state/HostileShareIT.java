@@ -32,7 +32,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -375,7 +374,6 @@ class HostileShareIT {
 
         private final Random random;
         final AtomicInteger done = new AtomicInteger();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Fuzzer(Random random) {
             this.random = random;
