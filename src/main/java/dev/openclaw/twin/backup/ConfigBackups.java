@@ -1,7 +1,10 @@
 package dev.openclaw.twin.backup;
 
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.files.Sha256;
+import dev.openclaw.twin.files.ShareFiles;
 import dev.openclaw.twin.state.OwnerOnly;
+import dev.openclaw.twin.state.ShareText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -9,15 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +44,24 @@ public final class ConfigBackups {
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+    /** A manifest lists a few files: far below this. */
+    static final int MANIFEST_LIMIT = 256 * 1024;
+    /** A snapshot file is a config: read up to its manifest's size, never more than this. */
+    static final int FILE_LIMIT = 16 * 1024 * 1024;
+
     private final Path root;
     private final TwinsConfig.Backup retention;
     private final Clock clock;
+    /** Reads go through the share's checker: no link below the share followed, sizes bounded. */
+    private final ShareFiles files;
+    /** {@code root} relative to the directory {@link #files} is rooted in. */
+    private final String prefix;
 
     /** @param root the {@code config-backup} directory on the shared store */
     public ConfigBackups(Path root, TwinsConfig.Backup retention, Clock clock) {
+        Path absolute = root.toAbsolutePath();
+        this.files = new ShareFiles(absolute.getParent());
+        this.prefix = absolute.getFileName().toString();
         this.root = root;
         this.retention = retention;
         this.clock = clock;
@@ -75,6 +87,7 @@ public final class ConfigBackups {
         files.keySet().forEach(ConfigBackups::checkFileName);
         Instant now = clock.instant();
         Path twinDir = twinDir(twin);
+        this.files.list(prefix + "/" + twin); // refuses a linked backup directory before anything is written there
         OwnerOnly.directories(twinDir);
         String id = ID.format(now);
         for (int n = 2; Files.exists(twinDir.resolve(id)); n++) {
@@ -88,7 +101,7 @@ public final class ConfigBackups {
                 Path target = staging.resolve(file.getKey());
                 Files.write(target, file.getValue());
                 OwnerOnly.file(target);
-                entries.add(new Snapshot.FileEntry(file.getKey(), file.getValue().length, sha256(file.getValue())));
+                entries.add(new Snapshot.FileEntry(file.getKey(), file.getValue().length, Sha256.hex(file.getValue())));
             }
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("schemaVersion", 1);
@@ -117,15 +130,11 @@ public final class ConfigBackups {
     /** {@code twin}'s snapshots, newest first; a directory whose manifest is unreadable is listed as such. */
     public List<Snapshot> list(String twin) throws IOException {
         Path twinDir = twinDir(twin);
-        if (!Files.isDirectory(twinDir)) {
-            return List.of();
-        }
         List<Snapshot> snapshots = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(twinDir)) {
-            for (Path dir : dirs.filter(Files::isDirectory)
-                    .filter(d -> ID_PATTERN.matcher(d.getFileName().toString()).matches())
-                    .toList()) {
-                snapshots.add(read(twin, dir));
+        for (ShareFiles.Entry entry : files.list(prefix + "/" + twin)) {
+            if (entry.kind() == ShareFiles.Kind.DIRECTORY
+                    && ID_PATTERN.matcher(entry.name()).matches()) {
+                snapshots.add(read(twin, twinDir.resolve(entry.name())));
             }
         }
         snapshots.sort(Comparator.comparing(Snapshot::id).reversed());
@@ -134,16 +143,12 @@ public final class ConfigBackups {
 
     /** The twins that have a snapshot directory. */
     public List<String> twins() throws IOException {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(Files::isDirectory)
-                    .map(d -> d.getFileName().toString())
-                    .filter(name -> !name.startsWith("."))
-                    .sorted()
-                    .toList();
-        }
+        return files.list(prefix).stream()
+                .filter(e -> e.kind() == ShareFiles.Kind.DIRECTORY)
+                .map(ShareFiles.Entry::name)
+                .filter(name -> FILE_NAME.matcher(name).matches())
+                .sorted()
+                .toList();
     }
 
     /** Checks every file of {@code snapshot} against its manifest. */
@@ -153,8 +158,8 @@ public final class ConfigBackups {
         }
         for (Snapshot.FileEntry entry : snapshot.files()) {
             try {
-                byte[] content = Files.readAllBytes(snapshot.dir().resolve(entry.name()));
-                String actual = sha256(content);
+                byte[] content = readFile(snapshot, entry);
+                String actual = Sha256.hex(content);
                 if (!actual.equals(entry.sha256())) {
                     return new SnapshotCheck.Failed(
                             snapshot,
@@ -162,6 +167,8 @@ public final class ConfigBackups {
                 }
             } catch (NoSuchFileException e) {
                 return new SnapshotCheck.Failed(snapshot, entry.name() + " is missing");
+            } catch (ShareFiles.RefusedException e) {
+                return new SnapshotCheck.Failed(snapshot, entry.name() + ": " + e.getReason());
             } catch (IOException e) {
                 return new SnapshotCheck.Failed(snapshot, entry.name() + ": " + e.getMessage());
             }
@@ -193,8 +200,8 @@ public final class ConfigBackups {
                 .filter(f -> f.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IOException("snapshot " + snapshot.id() + " has no " + name));
-        byte[] content = Files.readAllBytes(snapshot.dir().resolve(name));
-        if (!sha256(content).equals(entry.sha256())) {
+        byte[] content = readFile(snapshot, entry);
+        if (!Sha256.hex(content).equals(entry.sha256())) {
             throw new IOException("snapshot " + snapshot.twin() + "/" + snapshot.id() + ": " + name
                     + " does not match its sha256 in the manifest; refusing to use it");
         }
@@ -234,10 +241,29 @@ public final class ConfigBackups {
         }
     }
 
-    private static Snapshot read(String twin, Path dir) throws IOException {
+    /** One snapshot file, up to the size its manifest gives. */
+    private byte[] readFile(Snapshot snapshot, Snapshot.FileEntry entry) throws IOException {
+        String relative = prefix + "/" + snapshot.twin() + "/" + snapshot.id() + "/" + entry.name();
+        int limit = (int) Math.max(0, Math.min(entry.size(), FILE_LIMIT));
+        return switch (files.read(relative, limit)) {
+            case ShareFiles.Content c -> c.bytes();
+            case ShareFiles.Missing m -> throw new NoSuchFileException(relative);
+            case ShareFiles.Refused r -> throw new ShareFiles.RefusedException(relative, r.problem());
+        };
+    }
+
+    private Snapshot read(String twin, Path dir) throws IOException {
         String id = dir.getFileName().toString();
         try {
-            ManifestJson manifest = JSON.readValue(dir.resolve(MANIFEST).toFile(), ManifestJson.class);
+            byte[] bytes = switch (files.read(prefix + "/" + twin + "/" + id + "/" + MANIFEST, MANIFEST_LIMIT)) {
+                case ShareFiles.Content c -> c.bytes();
+                case ShareFiles.Missing m -> null;
+                case ShareFiles.Refused r -> null;
+            };
+            if (bytes == null) {
+                return new Snapshot(twin, id, dir, idTime(id), "(unreadable manifest)", List.of());
+            }
+            ManifestJson manifest = JSON.readValue(bytes, ManifestJson.class);
             List<Snapshot.FileEntry> files = manifest.files() == null ? List.of() : manifest.files();
             for (Snapshot.FileEntry file : files) {
                 if (file.name() == null
@@ -251,7 +277,7 @@ public final class ConfigBackups {
                     id,
                     dir,
                     manifest.createdAt() != null ? manifest.createdAt() : idTime(id),
-                    manifest.source() == null ? "" : manifest.source(),
+                    manifest.source() == null ? "" : ShareText.printable(manifest.source()),
                     files);
         } catch (JacksonException | UncheckedIOException e) {
             return new Snapshot(twin, id, dir, idTime(id), "(unreadable manifest)", List.of());
@@ -264,14 +290,6 @@ public final class ConfigBackups {
 
     private static Instant idTime(String id) {
         return Instant.from(ID.parse(id.substring(0, 20)));
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

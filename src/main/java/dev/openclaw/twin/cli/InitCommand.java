@@ -9,15 +9,15 @@ import dev.openclaw.twin.config.TwinsConfig.Twin;
 import dev.openclaw.twin.coordination.DayRoles;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.coordination.Rotation;
+import dev.openclaw.twin.files.AtomicFile;
 import dev.openclaw.twin.state.FileStateStore;
-import dev.openclaw.twin.state.OwnerOnly;
 import dev.openclaw.twin.state.PrimaryState;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreRead;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -446,24 +446,10 @@ public final class InitCommand implements Callable<Integer> {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path temp = Files.createTempFile(parent, ".twins-", ".yaml");
-            try {
-                Files.writeString(temp, yaml);
-                OwnerOnly.file(temp);
-                if (Files.exists(file)) {
-                    Files.copy(
-                            file,
-                            file.resolveSibling(file.getFileName() + ".bak"),
-                            StandardCopyOption.REPLACE_EXISTING);
-                }
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
+            if (Files.exists(file)) {
+                Files.copy(file, file.resolveSibling(file.getFileName() + ".bak"), StandardCopyOption.REPLACE_EXISTING);
             }
+            AtomicFile.OWNER_ONLY.write(file, yaml.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new TwinException(ExitCodes.FAILED, "cannot write " + file + ": " + e.getMessage());
         }

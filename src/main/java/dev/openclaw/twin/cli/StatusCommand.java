@@ -6,6 +6,7 @@ import dev.openclaw.twin.health.FlockSnapshot;
 import dev.openclaw.twin.health.FlockStatus;
 import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.StoreClockJudge;
+import dev.openclaw.twin.state.ShareText;
 import dev.openclaw.twin.state.StateStore;
 import java.time.Instant;
 import java.util.Optional;
@@ -74,14 +75,18 @@ public final class StatusCommand implements Callable<Integer> {
         for (FlockStatus.TwinStatus t : status.twins()) {
             String mark = t.state().equals("online") ? "✓" : t.state().equals("stale") ? "~" : "✗";
             String seen = t.lastSeenSeconds() == null ? "never seen" : "last seen " + ago(t.lastSeenSeconds());
+            // Version and host come from the share: shown without control characters.
+            String build = t.version() == null ? "" : "  " + ShareText.printable(t.version());
+            String host = t.host() == null ? "" : " on " + ShareText.printable(t.host());
             context.out()
                     .printf(
-                            "%-" + width + "s  %s %-10s %-20s gateway %s%n",
+                            "%-" + width + "s  %s %-10s %-20s gateway %s%s%n",
                             t.name(),
                             mark,
                             t.state(),
                             seen,
-                            t.gateway());
+                            t.gateway(),
+                            build + host);
         }
         String why = DayRoles.explain(status.rule(), Optional.ofNullable(status.parity()));
         String acting = status.actingPrimary() == null
@@ -91,9 +96,13 @@ public final class StatusCommand implements Callable<Integer> {
         FlockStatus.OverridesView o = status.overrides();
         if (o.both() || o.only() != null || o.primary() != null) {
             String what = o.both() ? "both respond" : o.only() != null ? "only " + o.only() : "primary " + o.primary();
-            context.out().println("Override: " + what + (o.until() == null ? "" : " until " + o.until()));
+            context.out()
+                    .println(ShareText.printable(
+                            "Override: " + what + (o.until() == null ? "" : " until " + o.until())
+                                    + (o.by() == null ? "" : " (set by " + o.by() + ")"),
+                            500));
         }
-        status.problems().forEach(p -> context.out().println("Problem: " + p));
+        status.problems().forEach(p -> context.out().println("Problem: " + ShareText.printable(p, 500)));
     }
 
     private static String ago(double seconds) {

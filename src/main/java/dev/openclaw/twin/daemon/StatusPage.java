@@ -1,6 +1,7 @@
 package dev.openclaw.twin.daemon;
 
 import dev.openclaw.twin.health.FlockStatus;
+import dev.openclaw.twin.state.ShareText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,7 @@ final class StatusPage {
                     .append(escape(t.gateway()))
                     .append("</span></td><td>")
                     .append(t.version() == null ? "" : escape(t.version()))
+                    .append(t.host() == null ? "" : " <span class=\"host\">on " + escape(t.host()) + "</span>")
                     .append("</td></tr>\n");
         }
         StringBuilder problems = new StringBuilder();
@@ -59,6 +61,9 @@ final class StatusPage {
                 : o.only() != null
                         ? "only " + o.only() + " answers"
                         : o.primary() != null ? o.primary() + " is pinned as primary" : "";
+        if (!override.isEmpty() && o.by() != null) {
+            override += " (set by " + o.by() + ")";
+        }
         String headline = status.healthy() ? "healthy" : "degraded";
         return """
                 <!doctype html>
@@ -84,6 +89,7 @@ final class StatusPage {
                 .state-stale, .gateway-not-ready { background: #d9822b; }
                 .state-offline, .gateway-unreachable { background: #d64545; }
                 .state-stopped, .state-never-seen, .gateway-unknown { background: #7d8595; }
+                .host { color: #8a91a0; font-size: .8rem; }
                 .problems { color: #b42318; } footer { margin-top: 1.5rem; font-size: .8rem; color: #8a91a0; }
                 </style>
                 </head>
@@ -129,10 +135,14 @@ final class StatusPage {
         return text == null ? "—" : text;
     }
 
-    /** Text for HTML element content and quoted attribute values. */
+    /**
+     * Text for HTML element content and quoted attribute values; control characters (text from the
+     * share may carry any) are dropped.
+     */
     static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
+        String printable = ShareText.printable(text, 500);
+        StringBuilder out = new StringBuilder(printable.length());
+        for (char c : printable.toCharArray()) {
             switch (c) {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");

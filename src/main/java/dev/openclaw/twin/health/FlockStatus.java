@@ -5,6 +5,7 @@ import dev.openclaw.twin.coordination.DayRoles;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.coordination.Rotation;
 import dev.openclaw.twin.state.Heartbeat;
+import dev.openclaw.twin.state.ShareText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,13 @@ public record FlockStatus(
     public record TwinStatus(
             String name, String state, Double lastSeenSeconds, String gateway, String version, String host) {}
 
-    public record OverridesView(boolean both, String only, String primary, String until) {}
+    /** @param by who set it, as they said (text from the share: printable, bounded) */
+    public record OverridesView(boolean both, String only, String primary, String until, String by) {
+
+        public OverridesView(boolean both, String only, String primary, String until) {
+            this(both, only, primary, until, null);
+        }
+    }
 
     public static FlockStatus of(TwinsConfig config, Instant now, FlockSnapshot snapshot, LivenessJudge judge) {
         Rotation rotation = new Rotation(config.coordination());
@@ -52,11 +59,12 @@ public record FlockStatus(
                     state.code(),
                     seen,
                     Liveness.gatewayOf(state, hb).code(),
-                    hb == null ? null : hb.version(),
-                    hb == null ? null : hb.host()));
+                    hb == null ? null : ShareText.printable(hb.version()),
+                    hb == null ? null : ShareText.printable(hb.host())));
         }
-        List<String> problems = new ArrayList<>(snapshot.problems());
-        snapshot.storeProblem().ifPresent(problems::add);
+        List<String> problems = new ArrayList<>();
+        snapshot.problems().forEach(p -> problems.add(ShareText.printable(p, 500)));
+        snapshot.storeProblem().ifPresent(p -> problems.add(ShareText.printable(p, 500)));
         return new FlockStatus(
                 1,
                 roles.date().toString(),
@@ -68,7 +76,8 @@ public record FlockStatus(
                         overrides.both(),
                         overrides.only().orElse(null),
                         overrides.primary().orElse(null),
-                        overrides.until().map(Instant::toString).orElse(null)),
+                        overrides.until().map(Instant::toString).orElse(null),
+                        overrides.by().map(ShareText::printable).orElse(null)),
                 twins,
                 problems,
                 snapshot.storeProblem().isEmpty());

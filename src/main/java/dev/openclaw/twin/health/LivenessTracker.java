@@ -3,6 +3,7 @@ package dev.openclaw.twin.health;
 import dev.openclaw.twin.state.Heartbeat;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -38,7 +39,7 @@ public final class LivenessTracker implements LivenessJudge {
             }
             boolean changed = previous.heartbeat().seq() != heartbeat.seq()
                     || previous.heartbeat().pid() != heartbeat.pid()
-                    || !previous.heartbeat().state().equals(heartbeat.state());
+                    || !Objects.equals(previous.heartbeat().state(), heartbeat.state());
             return changed ? new Observation(heartbeat, now, true) : previous;
         });
     }

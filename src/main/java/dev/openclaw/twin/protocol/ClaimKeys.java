@@ -1,10 +1,7 @@
 package dev.openclaw.twin.protocol;
 
 import dev.openclaw.twin.coordination.Message;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.openclaw.twin.files.Sha256;
 import java.util.Locale;
 import java.util.Set;
 
@@ -51,11 +48,6 @@ public final class ClaimKeys {
     }
 
     private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Sha256.hex(text);
     }
 }

@@ -1,5 +1,6 @@
 package dev.openclaw.twin.rescue;
 
+import dev.openclaw.twin.files.AtomicFile;
 import dev.openclaw.twin.state.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,14 +111,7 @@ public final class KnownHosts {
         if (Files.exists(file)) {
             Files.copy(file, file.resolveSibling(file.getFileName() + ".old"), StandardCopyOption.REPLACE_EXISTING);
         }
-        Path temp = Files.createTempFile(dir, ".known_hosts-", ".tmp");
-        try {
-            Files.writeString(temp, String.join("\n", kept) + "\n", StandardCharsets.UTF_8);
-            OwnerOnly.file(temp);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.OWNER_ONLY.write(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The pattern OpenSSH writes: the bare host on port 22, else {@code [host]:port}. */

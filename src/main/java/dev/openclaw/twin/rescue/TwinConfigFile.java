@@ -1,8 +1,8 @@
 package dev.openclaw.twin.rescue;
 
+import dev.openclaw.twin.files.AtomicFile;
 import dev.openclaw.twin.state.OwnerOnly;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -60,18 +60,7 @@ public sealed interface TwinConfigFile {
                 Files.copy(file, kept, StandardCopyOption.COPY_ATTRIBUTES);
                 aside = kept.toString();
             }
-            Path temp = Files.createTempFile(dir, ".openclaw-", ".restore");
-            try {
-                Files.write(temp, content);
-                OwnerOnly.file(temp);
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFile.OWNER_ONLY.write(file, content);
             return aside;
         }
 

@@ -1,71 +1,87 @@
 package dev.openclaw.twin.state;
 
 import dev.openclaw.twin.coordination.Overrides;
+import dev.openclaw.twin.files.AtomicFile;
+import dev.openclaw.twin.files.ExclusiveCreate;
+import dev.openclaw.twin.files.Sha256;
+import dev.openclaw.twin.files.ShareFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The state as JSON files in one directory on a shared mount (DESIGN §5). Every file is written to
  * a temporary file in the same directory, flushed to disk and renamed over the old one, so readers
- * never see half a file. Missing, empty or corrupt files are reported, never thrown.
+ * never see half a file. Everything goes through {@link ShareFiles}: no symbolic link below the root
+ * is followed, and each kind of file is read only up to its size limit. Each file read is validated
+ * field by field ({@link ShareRecords}); missing, oversized or invalid files are reported as
+ * {@link StoreRead.Corrupt}, never thrown. Files this store does not know ({@code .DS_Store},
+ * {@code ._*}, {@code Thumbs.db}, editors' swap files) are ignored.
  */
 public final class FileStateStore implements StateStore {
 
-    /**
-     * Lenient on read: a seed's twin-primary.json lacks our extension fields, and a newer version's
-     * files may carry fields this one does not know.
-     */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+    /** Size limits, far above what this program writes (a heartbeat is ~400 bytes). */
+    static final int HEARTBEAT_LIMIT = 16 * 1024;
+
+    static final int CLAIM_LIMIT = 64 * 1024;
+    static final int CLAIM_END_LIMIT = 4 * 1024;
+    static final int OVERRIDES_LIMIT = 16 * 1024;
+    static final int PRIMARY_STATE_LIMIT = 64 * 1024;
+    static final int RESCUE_LIMIT = 4 * 1024;
+
+    /** How often a claim end another twin is writing is looked at (2 ms apart) before it counts as unreadable. */
+    private static final int END_READ_ATTEMPTS = 100;
+
+    private static final String HEARTBEATS = "twin/heartbeats";
+    private static final String CLAIMS = "twin/claims";
+    private static final String OVERRIDES = "twin/overrides.json";
     private static final String HEARTBEAT_SUFFIX = ".json";
+    private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
+    /** {@code <hash>.json}, {@code <hash>.genN.json}, {@code <hash>.endN.json}. */
+    private static final Pattern CLAIM_FILE =
+            Pattern.compile("([0-9a-f]{64})(?:\\.(?:gen|end)[1-9][0-9]{0,8})?\\.json");
+    /** Temporary files of {@link AtomicFile#PLAIN} for a claim file. */
+    private static final Pattern CLAIM_TEMP = Pattern.compile("\\.([0-9a-f]{64})\\..*\\.tmp");
 
     private final Path root;
+    private final ShareFiles files;
     private final String stateFileName;
-    private final AtomicLong tempCounter = new AtomicLong();
-    /** Whether this share supports hard links; found out on the first claim. */
-    private volatile boolean hardLinks = true;
+    /** How claims are created exclusively; null until a probe decided (when not fixed). */
+    private volatile ExclusiveCreate exclusive;
+
+    private final boolean probeExclusive;
 
     public FileStateStore(Path root, String stateFileName) {
+        this(root, stateFileName, null);
+    }
+
+    /** @param exclusive how claims are created, or null to find out by probing the share */
+    FileStateStore(Path root, String stateFileName, ExclusiveCreate exclusive) {
         this.root = root;
+        this.files = new ShareFiles(root);
         this.stateFileName = stateFileName;
-    }
-
-    Path heartbeatDir() {
-        return root.resolve("twin").resolve("heartbeats");
-    }
-
-    Path primaryStateFile() {
-        return root.resolve(stateFileName);
-    }
-
-    Path overridesFile() {
-        return root.resolve("twin").resolve("overrides.json");
+        this.exclusive = exclusive;
+        this.probeExclusive = exclusive == null;
     }
 
     @Override
@@ -77,34 +93,35 @@ public final class FileStateStore implements StateStore {
 
     @Override
     public void writeHeartbeat(Heartbeat heartbeat) throws StoreUnavailableException {
-        writeJson(heartbeatDir().resolve(heartbeat.twin() + HEARTBEAT_SUFFIX), heartbeat);
+        writeRecord(heartbeatFile(heartbeat.twin()), heartbeat, HEARTBEAT_LIMIT);
     }
 
     @Override
     public Map<String, StoreRead<Heartbeat>> readHeartbeats() throws StoreUnavailableException {
         requireRoot();
         Map<String, StoreRead<Heartbeat>> result = new TreeMap<>();
-        Path dir = heartbeatDir();
-        if (!Files.isDirectory(dir)) {
-            return result;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + HEARTBEAT_SUFFIX)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.startsWith(".")) {
-                    continue;
-                }
-                String twin = name.substring(0, name.length() - HEARTBEAT_SUFFIX.length());
-                StoreRead<Heartbeat> read = readJson(file, Heartbeat.class);
-                if (read instanceof StoreRead.Present<Heartbeat> p
-                        && !twin.equals(p.value().twin())) {
-                    read = new StoreRead.Corrupt<>(
-                            relative(file) + ": written for twin '" + p.value().twin() + "'");
-                }
-                result.put(twin, read);
-            }
+        List<ShareFiles.Entry> entries;
+        try {
+            entries = files.list(HEARTBEATS);
         } catch (IOException e) {
-            throw unavailable("cannot list " + dir, e);
+            throw unavailable("cannot list " + HEARTBEATS, e);
+        }
+        for (ShareFiles.Entry entry : entries) {
+            String name = entry.name();
+            if (!name.endsWith(HEARTBEAT_SUFFIX)) {
+                continue;
+            }
+            String twin = name.substring(0, name.length() - HEARTBEAT_SUFFIX.length());
+            if (!ShareRecords.TWIN_NAME.matcher(twin).matches()) {
+                continue; // not a heartbeat: ._tars.json, a temporary file, an editor's backup
+            }
+            StoreRead<Heartbeat> read = readRecord(heartbeatFile(twin), HEARTBEAT_LIMIT, ShareRecords::heartbeat);
+            if (read instanceof StoreRead.Present<Heartbeat> p
+                    && !twin.equals(p.value().twin())) {
+                read = new StoreRead.Corrupt<>(
+                        heartbeatFile(twin) + ": written for twin '" + p.value().twin() + "'");
+            }
+            result.put(twin, read);
         }
         return result;
     }
@@ -112,12 +129,9 @@ public final class FileStateStore implements StateStore {
     @Override
     public Optional<Instant> heartbeatChangedAt(String twin) throws StoreUnavailableException {
         try {
-            return Optional.of(Files.getLastModifiedTime(heartbeatDir().resolve(twin + HEARTBEAT_SUFFIX))
-                    .toInstant());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return files.modified(heartbeatFile(twin));
         } catch (IOException e) {
-            throw unavailable("cannot read " + relative(heartbeatDir()), e);
+            throw unavailable("cannot read " + HEARTBEATS, e);
         }
     }
 
@@ -128,15 +142,13 @@ public final class FileStateStore implements StateStore {
     @Override
     public Optional<Instant> storeNow() throws StoreUnavailableException {
         requireRoot();
-        Path probe = root.resolve("twin")
-                .resolve(".clock-" + ProcessHandle.current().pid() + "."
-                        + Thread.currentThread().threadId() + "." + tempCounter.incrementAndGet());
+        String probe = "twin/.clock-" + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().threadId() + "." + System.nanoTime();
         try {
-            createBelowRoot(probe.getParent());
-            Files.write(probe, new byte[0]);
-            Instant now = Files.getLastModifiedTime(probe).toInstant();
-            Files.deleteIfExists(probe);
-            return Optional.of(now);
+            files.write(probe, new byte[0]);
+            Optional<Instant> now = files.modified(probe);
+            files.delete(probe);
+            return now;
         } catch (IOException e) {
             return Optional.empty(); // a read-only store: the caller falls back to its own clock
         }
@@ -147,18 +159,18 @@ public final class FileStateStore implements StateStore {
     @Override
     public StoreRead<PrimaryState> readPrimaryState() throws StoreUnavailableException {
         requireRoot();
-        return readJson(primaryStateFile(), PrimaryState.class);
+        return readRecord(stateFileName, PRIMARY_STATE_LIMIT, ShareRecords::primaryState);
     }
 
     @Override
     public void writePrimaryState(PrimaryState state) throws StoreUnavailableException {
-        writeJson(primaryStateFile(), state);
+        writeRecord(stateFileName, state, PRIMARY_STATE_LIMIT);
     }
 
     @Override
     public StoreRead<Overrides> readOverrides() throws StoreUnavailableException {
         requireRoot();
-        return switch (readJson(overridesFile(), OverrideRecord.class)) {
+        return switch (readRecord(OVERRIDES, OVERRIDES_LIMIT, ShareRecords::overrides)) {
             case StoreRead.Present<OverrideRecord> p ->
                 new StoreRead.Present<>(p.value().toOverrides());
             case StoreRead.Absent<OverrideRecord> a -> new StoreRead.Absent<>();
@@ -168,7 +180,7 @@ public final class FileStateStore implements StateStore {
 
     @Override
     public void writeOverrides(Overrides overrides) throws StoreUnavailableException {
-        writeJson(overridesFile(), OverrideRecord.of(overrides));
+        writeRecord(OVERRIDES, OverrideRecord.of(overrides), OVERRIDES_LIMIT);
     }
 
     // ---- manual rescues ----------------------------------------------------------------------
@@ -178,15 +190,14 @@ public final class FileStateStore implements StateStore {
 
     @Override
     public void recordManualRescue(String twin, Instant at) throws StoreUnavailableException {
-        writeJson(root.resolve("twin").resolve("rescues").resolve(twin + ".json"), new ManualRescue(twin, at));
+        writeRecord(rescueFile(twin), new ManualRescue(twin, at), RESCUE_LIMIT);
     }
 
     @Override
     public Optional<Instant> lastManualRescue(String twin) throws StoreUnavailableException {
         requireRoot();
-        return switch (readJson(root.resolve("twin").resolve("rescues").resolve(twin + ".json"), ManualRescue.class)) {
-            case StoreRead.Present<ManualRescue> p ->
-                Optional.ofNullable(p.value().at());
+        return switch (readRecord(rescueFile(twin), RESCUE_LIMIT, ShareRecords::manualRescue)) {
+            case StoreRead.Present<ManualRescue> p -> Optional.of(p.value().at());
             case StoreRead.Absent<ManualRescue> a -> Optional.empty();
             case StoreRead.Corrupt<ManualRescue> c -> Optional.empty();
         };
@@ -203,20 +214,13 @@ public final class FileStateStore implements StateStore {
         event.put("twin", twin);
         event.put("kind", kind);
         event.putAll(details);
-        Path file = root.resolve("twin")
-                .resolve("events")
-                .resolve(twin)
-                .resolve(LocalDate.ofInstant(at, ZoneOffset.UTC) + ".jsonl");
+        String file = "twin/events/" + name(twin) + "/" + LocalDate.ofInstant(at, ZoneOffset.UTC) + ".jsonl";
         byte[] line = (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            createBelowRoot(file.getParent());
             // One writer per file and O_APPEND: each line lands whole.
-            try (FileChannel channel = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                channel.write(ByteBuffer.wrap(line));
-            }
+            files.append(file, line);
         } catch (IOException e) {
-            throw unavailable("cannot append to " + relative(file), e);
+            throw unavailable("cannot append to " + file, e);
         }
     }
 
@@ -229,7 +233,7 @@ public final class FileStateStore implements StateStore {
 
     @Override
     public boolean createClaim(Claim claim) throws StoreUnavailableException {
-        return createExclusive(claimFile(claim.key(), claim.generation()), claim);
+        return createExclusive(claimFile(claim.key(), claim.generation()), claim, CLAIM_LIMIT);
     }
 
     @Override
@@ -238,7 +242,8 @@ public final class FileStateStore implements StateStore {
         ClaimState state = new ClaimState.Unclaimed();
         for (int generation = 1; ; generation++) {
             Claim claim;
-            switch (readJson(claimFile(key, generation), Claim.class)) {
+            String file = claimFile(key, generation);
+            switch (readRecord(file, CLAIM_LIMIT, ShareRecords::claim)) {
                 case StoreRead.Absent<Claim> a -> {
                     return state;
                 }
@@ -247,7 +252,11 @@ public final class FileStateStore implements StateStore {
                 }
                 case StoreRead.Present<Claim> p -> claim = p.value();
             }
-            switch (readJson(endFile(key, generation), ClaimEnd.class)) {
+            if (!claim.key().equals(key) || claim.generation() != generation) {
+                return new ClaimState.Unreadable(
+                        generation, file + ": holds another claim (generation " + claim.generation() + ")");
+            }
+            switch (readRecord(endFile(key, generation), CLAIM_END_LIMIT, ShareRecords::claimEnd)) {
                 case StoreRead.Absent<ClaimEnd> a -> {
                     return new ClaimState.Held(claim);
                 }
@@ -268,71 +277,100 @@ public final class FileStateStore implements StateStore {
     public Optional<Instant> claimStoredAt(String key) throws StoreUnavailableException {
         requireRoot();
         try {
-            return Optional.of(Files.getLastModifiedTime(claimFile(key, 1)).toInstant());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return files.modified(claimFile(key, 1));
         } catch (IOException e) {
-            throw unavailable("cannot read " + relative(claimFile(key, 1)), e);
+            throw unavailable("cannot read " + claimFile(key, 1), e);
         }
     }
 
     @Override
     public ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException {
-        Path file = endFile(key, generation);
-        if (createExclusive(file, end)) {
+        String file = endFile(key, generation);
+        if (createExclusive(file, end, CLAIM_END_LIMIT)) {
             return end;
         }
-        return switch (readJson(file, ClaimEnd.class)) {
-            case StoreRead.Present<ClaimEnd> p -> p.value();
-            case StoreRead.Absent<ClaimEnd> a ->
-                throw new StoreUnavailableException(
-                        relative(file) + " exists and does not (deleted while in use?)", null);
-            case StoreRead.Corrupt<ClaimEnd> c -> throw new StoreUnavailableException(c.problem(), null);
-        };
+        // Created by exclusive open, the winner's file may still be empty or half written: look again
+        // for a moment before calling it unreadable.
+        for (int attempt = 1; ; attempt++) {
+            switch (readRecord(file, CLAIM_END_LIMIT, ShareRecords::claimEnd)) {
+                case StoreRead.Present<ClaimEnd> p -> {
+                    return p.value();
+                }
+                case StoreRead.Absent<ClaimEnd> a ->
+                    throw new StoreUnavailableException(file + " exists and does not (deleted while in use?)", null);
+                case StoreRead.Corrupt<ClaimEnd> c -> {
+                    if (exclusive == ExclusiveCreate.HARD_LINK || attempt >= END_READ_ATTEMPTS) {
+                        throw new StoreUnavailableException(c.problem(), null);
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+                }
+            }
+        }
     }
 
+    /**
+     * Deletes every file of each key whose newest file is older than {@code before}, and temporary
+     * files left that long. Only names it knows are touched: shards are two hex digits, files are a
+     * claim's; links are never entered or deleted, anything else is left alone.
+     */
     @Override
     public int pruneClaims(Instant before) throws StoreUnavailableException {
         requireRoot();
-        Path claims = root.resolve("twin").resolve("claims");
-        if (!Files.isDirectory(claims)) {
-            return 0;
+        List<ShareFiles.Entry> shards;
+        try {
+            shards = files.list(CLAIMS);
+        } catch (IOException e) {
+            throw unavailable("cannot list " + CLAIMS, e);
         }
         int pruned = 0;
-        try (DirectoryStream<Path> shards = Files.newDirectoryStream(claims)) {
-            for (Path shard : shards) {
-                pruned += pruneShard(shard, before);
+        IOException failed = null;
+        for (ShareFiles.Entry shard : shards) {
+            if (shard.kind() != ShareFiles.Kind.DIRECTORY
+                    || !SHARD.matcher(shard.name()).matches()) {
+                continue;
             }
-        } catch (IOException e) {
-            throw unavailable("cannot list " + relative(claims), e);
+            try {
+                pruned += pruneShard(shard.name(), before);
+            } catch (IOException e) {
+                failed = failed == null ? e : failed; // one bad shard does not stop the others
+            }
+        }
+        if (failed != null) {
+            throw unavailable("pruned " + pruned + " claims, but cannot prune all of " + CLAIMS, failed);
         }
         return pruned;
     }
 
-    /** Deletes every file of each key whose newest file is older than {@code before}. */
-    private int pruneShard(Path shard, Instant before) throws IOException {
-        Map<String, java.util.List<Path>> byKey = new TreeMap<>();
+    private int pruneShard(String shard, Instant before) throws IOException {
+        String dir = CLAIMS + "/" + shard;
+        Map<String, List<String>> byKey = new TreeMap<>();
         Map<String, Instant> newest = new TreeMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard, "*.json")) {
-            for (Path file : files) {
-                String hash = file.getFileName()
-                        .toString()
-                        .substring(0, Math.min(64, file.getFileName().toString().length()));
-                Instant modified;
-                try {
-                    modified = Files.getLastModifiedTime(file).toInstant();
-                } catch (NoSuchFileException e) {
-                    continue; // pruned by another twin meanwhile
-                }
-                byKey.computeIfAbsent(hash, h -> new java.util.ArrayList<>()).add(file);
-                newest.merge(hash, modified, (a, b) -> a.isAfter(b) ? a : b);
+        for (ShareFiles.Entry file : files.list(dir)) {
+            if (file.kind() != ShareFiles.Kind.FILE) {
+                continue;
             }
+            Matcher claim = CLAIM_FILE.matcher(file.name());
+            Matcher temp = CLAIM_TEMP.matcher(file.name());
+            String hash;
+            if (claim.matches()) {
+                hash = claim.group(1);
+            } else if (temp.matches() && file.modified().isBefore(before)) {
+                files.delete(dir + "/" + file.name()); // left by a writer killed mid-write
+                continue;
+            } else {
+                continue;
+            }
+            if (!hash.startsWith(shard)) {
+                continue;
+            }
+            byKey.computeIfAbsent(hash, h -> new ArrayList<>()).add(file.name());
+            newest.merge(hash, file.modified(), (a, b) -> a.isAfter(b) ? a : b);
         }
         int pruned = 0;
-        for (Map.Entry<String, java.util.List<Path>> e : byKey.entrySet()) {
+        for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
             if (newest.get(e.getKey()).isBefore(before)) {
-                for (Path file : e.getValue()) {
-                    Files.deleteIfExists(file);
+                for (String file : e.getValue()) {
+                    files.delete(dir + "/" + file);
                 }
                 pruned++;
             }
@@ -340,174 +378,139 @@ public final class FileStateStore implements StateStore {
         return pruned;
     }
 
-    private Path claimFile(String key, int generation) {
-        String hash = sha256(key);
-        return claimShard(hash).resolve(generation == 1 ? hash + ".json" : hash + ".gen" + generation + ".json");
+    private static String claimFile(String key, int generation) {
+        String hash = Sha256.hex(key);
+        return claimShard(hash) + "/" + (generation == 1 ? hash + ".json" : hash + ".gen" + generation + ".json");
     }
 
-    private Path endFile(String key, int generation) {
-        String hash = sha256(key);
-        return claimShard(hash).resolve(hash + ".end" + generation + ".json");
+    private static String endFile(String key, int generation) {
+        String hash = Sha256.hex(key);
+        return claimShard(hash) + "/" + hash + ".end" + generation + ".json";
     }
 
-    private Path claimShard(String hash) {
-        return root.resolve("twin").resolve("claims").resolve(hash.substring(0, 2));
+    private static String claimShard(String hash) {
+        return CLAIMS + "/" + hash.substring(0, 2);
     }
 
-    private static String sha256(String key) {
-        try {
-            return java.util.HexFormat.of()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
+    private static String heartbeatFile(String twin) {
+        return HEARTBEATS + "/" + name(twin) + HEARTBEAT_SUFFIX;
+    }
+
+    private static String rescueFile(String twin) {
+        return "twin/rescues/" + name(twin) + ".json";
+    }
+
+    /** A twin's name as part of a path: configured names are checked, but a path is never built unchecked. */
+    private static String name(String twin) {
+        if (!ShareRecords.TWIN_NAME.matcher(twin).matches()) {
+            throw new IllegalArgumentException("not a twin name: " + ShareText.printable(twin, 64));
         }
+        return twin;
     }
 
     /**
      * Creates {@code file} holding {@code value} unless it exists, atomically across processes and
-     * hosts. The content is written to a private file first and hard-linked into place: link(2)
-     * fails if the name exists (atomic on local disks and NFS, the classic lock-file technique), and
-     * readers never see the file half-written. Where hard links are not supported (some SMB
-     * mounts) an exclusive create (O_EXCL, atomic on SMB2+) is used instead, and a reader may
-     * briefly see the file empty ({@link ClaimState.Unreadable}).
+     * hosts: by hard link where the share supports it (readers never see the file half-written),
+     * else by exclusive create (O_EXCL, atomic on SMB2+; a reader may briefly see the file empty,
+     * {@link ClaimState.Unreadable}). Which one is decided by linking a probe file once, never by a
+     * claim that failed for another reason.
      */
-    private boolean createExclusive(Path file, Object value) throws StoreUnavailableException {
+    private boolean createExclusive(String file, Object value, int limit) throws StoreUnavailableException {
         requireRoot();
-        byte[] bytes = JSON.writeValueAsBytes(value);
-        Path dir = file.getParent();
+        byte[] bytes = serialise(file, value, limit);
+        ExclusiveCreate how = exclusive;
         try {
-            createBelowRoot(dir);
-            if (hardLinks) {
-                Path temp = dir.resolve("." + file.getFileName() + "."
-                        + ProcessHandle.current().pid() + "."
-                        + Thread.currentThread().threadId() + "."
-                        + tempCounter.incrementAndGet() + ".tmp");
-                try {
-                    Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    Files.createLink(file, temp);
-                    return true;
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    return false;
-                } catch (UnsupportedOperationException | FileSystemException e) {
-                    if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
-                        throw e;
-                    }
-                    hardLinks = false; // this share cannot link: exclusive create from now on
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+            if (how == null) {
+                // In twin/, not twin/claims: the previous version's pruning stops at a file among the shards.
+                how = files.probeExclusiveCreate("twin");
+                exclusive = how;
             }
-            try (FileChannel channel =
-                    FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                return true;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                return false;
-            }
+            return files.createExclusive(file, bytes, how);
         } catch (IOException e) {
-            throw unavailable("cannot create " + relative(file), e);
+            if (probeExclusive && how == ExclusiveCreate.HARD_LINK && ExclusiveCreate.linksUnsupported(e)) {
+                exclusive = null; // the share changed under us (remounted?): probe again next time
+            }
+            throw unavailable("cannot create " + file, e);
         }
+    }
+
+    /** How claims are created now; null until the first claim probed the share. */
+    ExclusiveCreate exclusiveCreate() {
+        return exclusive;
     }
 
     // ---- files --------------------------------------------------------------------------------
 
     private void requireRoot() throws StoreUnavailableException {
-        if (!Files.isDirectory(root)) {
+        if (!files.rootExists()) {
             throw new StoreUnavailableException(
                     "shared state directory " + root + " is missing (is the share mounted?)", null);
         }
     }
 
-    /**
-     * Creates the missing folders between the root and {@code dir}, never the root itself: if the
-     * share is unmounted mid-write, recreating its mount point would hide the outage.
-     */
-    void createBelowRoot(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        if (dir.equals(root)) {
-            // The share went away between requireRoot() and here: fail, never recreate the mount point.
-            // (root.relativize(root) is one empty name, which the loop below would create.)
-            throw new NoSuchFileException(root.toString(), null, "shared state directory is missing");
-        }
-        Path current = root;
-        for (Path part : root.relativize(dir)) {
-            current = current.resolve(part);
-            try {
-                Files.createDirectory(current);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // made by another writer at the same time: fine
-            }
-        }
-    }
-
-    private <T> StoreRead<T> readJson(Path file, Class<T> type) throws StoreUnavailableException {
+    private <T> StoreRead<T> readRecord(String file, int limit, RecordReader<T> reader)
+            throws StoreUnavailableException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return new StoreRead.Absent<>();
-        } catch (AccessDeniedException e) {
-            return new StoreRead.Corrupt<>(relative(file) + ": permission denied");
+            switch (files.read(file, limit)) {
+                case ShareFiles.Missing m -> {
+                    return new StoreRead.Absent<>();
+                }
+                case ShareFiles.Refused r -> {
+                    return new StoreRead.Corrupt<>(file + ": " + r.problem());
+                }
+                case ShareFiles.Content c -> bytes = c.bytes();
+            }
         } catch (IOException e) {
-            throw unavailable("cannot read " + relative(file), e);
+            throw unavailable("cannot read " + file, e);
         }
         if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
-            return new StoreRead.Corrupt<>(relative(file) + ": empty file");
+            return new StoreRead.Corrupt<>(file + ": empty file");
         }
+        JsonNode json;
         try {
-            T value = JSON.readValue(bytes, type);
-            return value == null ? new StoreRead.Corrupt<>(relative(file) + ": null") : new StoreRead.Present<>(value);
+            json = JSON.readTree(bytes);
         } catch (JacksonException e) {
             int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
-            return new StoreRead.Corrupt<>(relative(file) + ": not valid JSON (line " + line + ")");
+            return new StoreRead.Corrupt<>(file + ": not valid JSON (line " + line + ")");
         }
-    }
-
-    private void writeJson(Path file, Object value) throws StoreUnavailableException {
-        requireRoot();
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
-        Path dir = file.getParent();
-        Path temp = dir.resolve("." + file.getFileName() + "."
-                + ProcessHandle.current().pid() + "." + tempCounter.incrementAndGet() + ".tmp");
         try {
-            createBelowRoot(dir);
-            try (FileChannel channel =
-                    FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the temp file is hidden and harmless; the write failure below is what matters
-            }
-            throw unavailable("cannot write " + relative(file), e);
+            return new StoreRead.Present<>(reader.read(json));
+        } catch (ShareRecords.Invalid e) {
+            return new StoreRead.Corrupt<>(file + ": " + e.getMessage());
         }
     }
 
-    private String relative(Path file) {
-        return file.startsWith(root) ? root.relativize(file).toString() : file.toString();
+    /** One kind of record from its JSON. */
+    @FunctionalInterface
+    private interface RecordReader<T> {
+        T read(JsonNode json) throws ShareRecords.Invalid;
+    }
+
+    private void writeRecord(String file, Object value, int limit) throws StoreUnavailableException {
+        requireRoot();
+        byte[] bytes = serialise(file, value, limit);
+        try {
+            files.write(file, bytes);
+        } catch (IOException e) {
+            throw unavailable("cannot write " + file, e);
+        }
+    }
+
+    /** {@code value} as JSON, refused if readers would find it too large. */
+    private static byte[] serialise(String file, Object value, int limit) throws StoreUnavailableException {
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        if (bytes.length > limit) {
+            throw new StoreUnavailableException(
+                    "not writing " + file + ": too large (" + bytes.length + " bytes, limit " + limit + ")", null);
+        }
+        return bytes;
     }
 
     private StoreUnavailableException unavailable(String what, IOException e) {
         String reason = e instanceof FileSystemException fse && fse.getReason() != null
-                ? fse.getReason()
+                ? (e instanceof ShareFiles.RefusedException ? fse.getFile() + " " : "") + fse.getReason()
                 : e.getClass().getSimpleName();
-        return new StoreUnavailableException(what + " in " + root + " (" + reason + ")", e);
+        return new StoreUnavailableException(what + " in " + root + " (" + ShareText.printable(reason) + ")", e);
     }
 }

@@ -13,7 +13,8 @@ public record OverrideRecord(boolean both, String only, String primary, Instant 
                 o.only().orElse(null),
                 o.primary().orElse(null),
                 o.until().orElse(null),
-                o.by().orElse(null),
+                // Free text from a person or a request: kept printable and short, as readers expect.
+                o.by().map(ShareText::printable).orElse(null),
                 o.at().orElse(null));
     }
 

@@ -1,16 +1,11 @@
 package dev.openclaw.twin.sync;
 
+import dev.openclaw.twin.files.AtomicFile;
+import dev.openclaw.twin.files.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -20,14 +15,13 @@ import java.util.stream.Stream;
  */
 final class SyncFiles {
 
+    /** Temporary files named so that leftovers are recognised and never synced. */
+    private static final AtomicFile WRITER = new AtomicFile(FileRules.TEMP_PREFIX, false, false);
+
     private SyncFiles() {}
 
     static String sha256(Path file) throws IOException {
-        MessageDigest digest = digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), digest)) {
-            in.transferTo(OutputStreamDiscarding.INSTANCE);
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(file, LinkOption.NOFOLLOW_LINKS);
     }
 
     /**
@@ -36,29 +30,19 @@ final class SyncFiles {
      */
     static String copyAtomically(Path source, Path root, Path target) throws IOException {
         createParents(root, target);
-        Path temp = temp(target);
-        try {
-            MessageDigest digest = digest();
-            try (InputStream in =
-                    new DigestInputStream(Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS), digest)) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+        String[] hash = new String[1];
+        WRITER.write(target, out -> {
+            try (Sha256.Hashing in = Sha256.hashing(Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS))) {
+                in.transferTo(out);
+                hash[0] = in.hex();
             }
-            move(temp, target);
-            return HexFormat.of().formatHex(digest.digest());
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
+        return hash[0];
     }
 
     static void writeAtomically(Path root, Path target, byte[] content) throws IOException {
         createParents(root, target);
-        Path temp = temp(target);
-        try {
-            Files.write(temp, content);
-            move(temp, target);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        WRITER.write(target, content);
     }
 
     /** Now on the clock of the file system holding {@code dir}: the time a file written there gets. */
@@ -133,32 +117,5 @@ final class SyncFiles {
 
     private static Path temp(Path target) {
         return target.resolveSibling(FileRules.TEMP_PREFIX + UUID.randomUUID() + ".tmp");
-    }
-
-    private static void move(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /** Where hashed bytes go once counted. */
-    private static final class OutputStreamDiscarding extends java.io.OutputStream {
-        static final OutputStreamDiscarding INSTANCE = new OutputStreamDiscarding();
-
-        @Override
-        public void write(int b) {}
-
-        @Override
-        public void write(byte[] b, int off, int len) {}
     }
 }

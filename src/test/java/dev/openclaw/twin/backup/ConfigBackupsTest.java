@@ -42,7 +42,7 @@ class ConfigBackupsTest {
 
         assertThat(snapshot.id()).isEqualTo("20261129T100000.000Z");
         assertThat(snapshot.files().getFirst().sha256())
-                .isEqualTo(ConfigBackups.sha256("{\"a\": 1}\n".getBytes(StandardCharsets.UTF_8)));
+                .isEqualTo(dev.openclaw.twin.files.Sha256.hex("{\"a\": 1}\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(backups.list("tars")).extracting(Snapshot::id).containsExactly(snapshot.id());
         assertThat(backups.verify(backups.list("tars").getFirst()).verified()).isTrue();
         assertThat(new String(backups.content(snapshot, "openclaw.json"), StandardCharsets.UTF_8))
@@ -54,7 +54,7 @@ class ConfigBackupsTest {
     @Test
     void theChecksumIsSha256OfTheBytes() {
         // echo -n 'abc' | sha256sum
-        assertThat(ConfigBackups.sha256("abc".getBytes(StandardCharsets.UTF_8)))
+        assertThat(dev.openclaw.twin.files.Sha256.hex("abc".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
@@ -133,5 +133,40 @@ class ConfigBackupsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> backups.create("tars", Map.of("../x", new byte[0]), "test"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void snapshotsOnTheShareAreReadWithoutFollowingLinksAndWithinTheirSize() throws IOException {
+        ConfigBackups backups = backups(10, Duration.ofDays(30));
+        Snapshot snapshot = backups.create("tars", config("{\"a\": 1}\n"), "test");
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path secret = Files.writeString(outside.resolve("shadow"), "root:x:0:0");
+
+        // A snapshot file swapped for a link to a file outside (its manifest rewritten to match).
+        Path file = snapshot.dir().resolve("openclaw.json");
+        Files.delete(file);
+        Files.createSymbolicLink(file, secret);
+        Files.writeString(
+                snapshot.dir().resolve(ConfigBackups.MANIFEST),
+                Files.readString(snapshot.dir().resolve(ConfigBackups.MANIFEST))
+                        .replace(snapshot.files().getFirst().sha256(), dev.openclaw.twin.files.Sha256.hex("root:x:0:0"))
+                        .replaceAll("\"size\" : \\d+", "\"size\" : 10"));
+        Snapshot linked = backups.list("tars").getFirst();
+        assertThat(backups.verify(linked).verified()).isFalse();
+        assertThatThrownBy(() -> backups.content(linked, "openclaw.json")).hasMessageContaining("symbolic link");
+
+        // A file larger than its manifest says is refused unread.
+        Files.delete(file);
+        Files.writeString(file, "x".repeat(1000));
+        assertThat(backups.verify(backups.list("tars").getFirst()).verified()).isFalse();
+
+        // A linked twin directory: refused, nothing listed, nothing pruned outside.
+        Files.createDirectories(outside.resolve("20261101T100000.000Z"));
+        Files.createSymbolicLink(dir.resolve("config-backup/case"), outside);
+        assertThatThrownBy(() -> backups.list("case")).hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> backups.create("case", config("{}"), "test")).hasMessageContaining("symbolic link");
+        assertThat(backups.twins()).containsExactly("tars");
+        assertThat(outside.resolve("20261101T100000.000Z")).exists();
+        assertThat(secret).hasContent("root:x:0:0");
     }
 }

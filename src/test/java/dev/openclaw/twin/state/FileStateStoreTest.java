@@ -3,14 +3,19 @@ package dev.openclaw.twin.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openclaw.twin.files.ExclusiveCreate;
+import dev.openclaw.twin.files.ShareFiles;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The file store, with the share probed for hard links; the conformance suite again on each claim path. */
 class FileStateStoreTest extends StateStoreConformance {
 
     @TempDir
@@ -24,6 +29,81 @@ class FileStateStoreTest extends StateStoreConformance {
     @Override
     void corruptHeartbeat(StateStore store, String twin) throws Exception {
         Files.writeString(dir.resolve("twin/heartbeats/" + twin + ".json"), "{\"twin\": \"" + twin + "\", \"seq\":");
+    }
+
+    /** Claims made by hard-linking a finished file into place (local disks, NFS). */
+    @Nested
+    class OverHardLinks extends StateStoreConformance {
+        @Override
+        StateStore store() {
+            return new FileStateStore(dir, "twin-primary.json", ExclusiveCreate.HARD_LINK);
+        }
+
+        @Override
+        void corruptHeartbeat(StateStore store, String twin) throws Exception {
+            FileStateStoreTest.this.corruptHeartbeat(store, twin);
+        }
+    }
+
+    /** Claims made by exclusive create (O_EXCL), as on shares that cannot link. */
+    @Nested
+    class OverExclusiveCreate extends StateStoreConformance {
+        @Override
+        StateStore store() {
+            return new FileStateStore(dir, "twin-primary.json", ExclusiveCreate.EXCLUSIVE_OPEN);
+        }
+
+        @Override
+        void corruptHeartbeat(StateStore store, String twin) throws Exception {
+            FileStateStoreTest.this.corruptHeartbeat(store, twin);
+        }
+    }
+
+    @Test
+    void aLocalDiskIsProbedForHardLinksOnceAndAFailedClaimNeverSwitchesThemOff() throws Exception {
+        FileStateStore store = new FileStateStore(dir, "twin-primary.json");
+        assertThat(store.exclusiveCreate())
+                .as("not probed before the first claim")
+                .isNull();
+        assertThat(store.createClaim(claim("first", "tars", 1))).isTrue();
+        assertThat(store.exclusiveCreate()).isEqualTo(ExclusiveCreate.HARD_LINK);
+
+        // A file where a shard directory belongs: the claim fails with "Not a directory", which says
+        // nothing about links.
+        String hash = dev.openclaw.twin.files.Sha256.hex("second");
+        Files.writeString(dir.resolve("twin/claims/" + hash.substring(0, 2)), "");
+        assertThatThrownBy(() -> store.createClaim(claim("second", "tars", 1)))
+                .isInstanceOf(StoreUnavailableException.class);
+        assertThat(store.exclusiveCreate()).isEqualTo(ExclusiveCreate.HARD_LINK);
+
+        Files.delete(dir.resolve("twin/claims/" + hash.substring(0, 2)));
+        assertThat(store.createClaim(claim("second", "tars", 1))).isTrue();
+        assertThat(store.exclusiveCreate()).isEqualTo(ExclusiveCreate.HARD_LINK);
+        try (var probes = Files.list(dir.resolve("twin/claims"))) {
+            assertThat(probes.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+    }
+
+    @Test
+    void onlyADefiniteAnswerMeansLinksAreUnsupported() {
+        assertThat(ExclusiveCreate.linksUnsupported(new UnsupportedOperationException()))
+                .isTrue();
+        assertThat(ExclusiveCreate.linksUnsupported(new FileSystemException("a", "b", "Operation not permitted")))
+                .isTrue();
+        assertThat(ExclusiveCreate.linksUnsupported(new FileSystemException("a", "b", "Operation not supported")))
+                .isTrue();
+        assertThat(ExclusiveCreate.linksUnsupported(new FileSystemException("a", "b", "Invalid cross-device link")))
+                .isTrue();
+        assertThat(ExclusiveCreate.linksUnsupported(new FileSystemException("a", "b", "Not a directory")))
+                .isFalse();
+        assertThat(ExclusiveCreate.linksUnsupported(new FileSystemException("a", "b", "No space left on device")))
+                .isFalse();
+        assertThat(ExclusiveCreate.linksUnsupported(new FileSystemException("a", "b", "Input/output error")))
+                .isFalse();
+        assertThat(ExclusiveCreate.linksUnsupported(new java.nio.file.AccessDeniedException("a")))
+                .isFalse();
+        assertThat(ExclusiveCreate.linksUnsupported(new java.nio.file.NoSuchFileException("a")))
+                .isFalse();
     }
 
     @Test
@@ -102,10 +182,11 @@ class FileStateStoreTest extends StateStoreConformance {
         // What a write meets when the share is unmounted between its check and its folders.
         Path share = dir.resolve("share");
         Files.createDirectory(share);
-        FileStateStore store = new FileStateStore(share, "twin-primary.json");
+        ShareFiles files = new ShareFiles(share);
         Files.delete(share);
-        assertThatThrownBy(() -> store.createBelowRoot(share)).isInstanceOf(java.nio.file.NoSuchFileException.class);
-        assertThatThrownBy(() -> store.createBelowRoot(share.resolve("twin/heartbeats")))
+        assertThatThrownBy(() -> files.write("twin-primary.json", new byte[1]))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThatThrownBy(() -> files.write("twin/heartbeats/tars.json", new byte[1]))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
         assertThat(share).doesNotExist();
     }

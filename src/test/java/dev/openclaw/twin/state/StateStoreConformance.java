@@ -9,7 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** What every {@link StateStore} backend must do; each backend's test extends this. */
+/**
+ * What every {@link StateStore} backend must do; each backend's test extends this, once per way it
+ * can make claims atomic (the file store: by hard link and by exclusive create, see {@code
+ * FileStateStoreTest.OverHardLinks} and {@code OverExclusiveCreate}).
+ */
 abstract class StateStoreConformance {
 
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
