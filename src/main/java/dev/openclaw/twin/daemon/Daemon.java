@@ -69,6 +69,9 @@ public final class Daemon implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final long startedNanos;
     private final String host = hostName();
+    /** This run of the daemon: claims and heartbeats carry it, so peers can tell a restart (see HolderRuns). */
+    private final String incarnation = java.util.UUID.randomUUID().toString();
+
     private final LivenessTracker tracker;
     private final GatewayProbe gatewayProbe;
     private final PeerProbe peerProbe;
@@ -136,7 +139,9 @@ public final class Daemon implements AutoCloseable {
                 this::view,
                 dispatcher(config, client),
                 Executors.newVirtualThreadPerTaskExecutor(),
-                metrics);
+                metrics,
+                incarnation,
+                tracker::restartedSince);
         this.alerts = alerts(config, twin, clock, client);
         this.autoRescue =
                 config.rescue().auto() ? Optional.of(autoRescue(config, twin, store, clock, client)) : Optional.empty();
@@ -259,7 +264,8 @@ public final class Daemon implements AutoCloseable {
                 startedAt,
                 clock.instant(),
                 state,
-                gateway.get());
+                gateway.get(),
+                incarnation);
         try {
             store.writeHeartbeat(heartbeat);
             metrics.heartbeatWritten();

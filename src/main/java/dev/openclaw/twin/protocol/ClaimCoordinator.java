@@ -75,6 +75,8 @@ public final class ClaimCoordinator {
     private final ResponseRules rules;
     private final MessageLedger ledger = new MessageLedger();
     private final Duration takeoverDelay;
+    private final String incarnation;
+    private final HolderRuns holderRuns;
     private final long createdNanos;
     private volatile Instant startedOnStoreClock;
 
@@ -88,6 +90,38 @@ public final class ClaimCoordinator {
             TakeoverDispatcher dispatcher,
             Executor dispatchExecutor,
             ProtocolMetrics metrics) {
+        this(
+                config,
+                self,
+                store,
+                clock,
+                nanoTime,
+                view,
+                dispatcher,
+                dispatchExecutor,
+                metrics,
+                java.util.UUID.randomUUID().toString(),
+                HolderRuns.NONE);
+    }
+
+    /**
+     * @param incarnation this run of the daemon, written into every claim it makes
+     * @param holderRuns the peers' runs: a claim whose holder has restarted since is taken over
+     */
+    public ClaimCoordinator(
+            TwinsConfig config,
+            String self,
+            StateStore store,
+            Clock clock,
+            LongSupplier nanoTime,
+            Supplier<FlockView> view,
+            TakeoverDispatcher dispatcher,
+            Executor dispatchExecutor,
+            ProtocolMetrics metrics,
+            String incarnation,
+            HolderRuns holderRuns) {
+        this.incarnation = incarnation;
+        this.holderRuns = holderRuns;
         this.config = config;
         this.self = self;
         this.store = store;
@@ -397,7 +431,7 @@ public final class ClaimCoordinator {
         }
         String key = ClaimKeys.dutyKey(job, slot);
         try {
-            if (store.createClaim(new Claim(key, self, "duty", clock.instant(), 1))) {
+            if (store.createClaim(new Claim(key, self, "duty", clock.instant(), 1, incarnation))) {
                 return new DutyAnswer(true, self);
             }
             String holder = holderOf(store.readClaim(key)).orElse("unknown");
@@ -448,7 +482,7 @@ public final class ClaimCoordinator {
     private void reconcile() throws StoreUnavailableException {
         for (MessageEntry entry; (entry = answeredWithoutStore.peek()) != null; answeredWithoutStore.poll()) {
             Instant now = clock.instant();
-            if (store.createClaim(new Claim(entry.key(), self, "answered-without-store", now, 1))) {
+            if (store.createClaim(new Claim(entry.key(), self, "answered-without-store", now, 1, incarnation))) {
                 store.endClaim(entry.key(), 1, new ClaimEnd(ClaimEnd.SENT, self, now));
             } else if (store.readClaim(entry.key()) instanceof ClaimState.Sent sent
                     && !sent.end().twin().equals(self)) {
@@ -501,15 +535,17 @@ public final class ClaimCoordinator {
             }
             case ClaimState.Held held -> {
                 Claim claim = held.claim();
-                if (live && !claim.twin().equals(self) && !flock.isOnline(claim.twin())) {
+                Optional<String> abandoned = abandoned(claim, flock);
+                if (live && abandoned.isPresent()) {
                     ClaimEnd end = store.endClaim(
                             entry.key(), claim.generation(), new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
                     if (!end.sent() && end.twin().equals(self)) {
                         LOG.info(
-                                "revoked {} generation {} from {} (down)",
+                                "revoked {} generation {} from {} ({})",
                                 entry.key(),
                                 claim.generation(),
-                                claim.twin());
+                                claim.twin(),
+                                abandoned.get());
                         take(entry, claim.generation() + 1, now);
                     }
                 }
@@ -523,10 +559,32 @@ public final class ClaimCoordinator {
         }
     }
 
+    /**
+     * Why nobody is going to confirm a peer's claim, if so: its holder is down, or its holder's
+     * daemon has restarted since it claimed (the new run refuses to confirm what it never decided).
+     */
+    private Optional<String> abandoned(Claim claim, FlockView flock) {
+        if (claim.twin().equals(self)) {
+            // Ours: abandoned only if an earlier run of this daemon made it.
+            return claim.incarnation() != null && !claim.incarnation().equals(incarnation)
+                    ? Optional.of("made by this daemon's previous run")
+                    : Optional.empty();
+        }
+        if (!flock.isOnline(claim.twin())) {
+            return Optional.of("down");
+        }
+        if (claim.incarnation() != null
+                && holderRuns.restartedSince(claim.twin(), claim.incarnation(), claim.claimedAt())) {
+            return Optional.of("its daemon restarted since");
+        }
+        return Optional.empty();
+    }
+
     /** Claims generation {@code generation} of the entry's message; if this call won, this twin holds it. */
     private boolean claim(MessageEntry entry, Reason reason, int generation) throws StoreUnavailableException {
         long t = nanoTime.getAsLong();
-        boolean won = store.createClaim(new Claim(entry.key(), self, reason.code(), clock.instant(), generation));
+        boolean won = store.createClaim(
+                new Claim(entry.key(), self, reason.code(), clock.instant(), generation, incarnation));
         metrics.claimAttempt(won, nanoTime.getAsLong() - t);
         if (won) {
             entry.held(generation);

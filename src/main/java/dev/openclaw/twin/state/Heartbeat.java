@@ -8,6 +8,8 @@ import java.time.Instant;
  * {@code writtenAt} (the writer's clock may be wrong).
  *
  * @param state {@code running}, or {@code stopped} in the last heartbeat of a clean shutdown
+ * @param incarnation a random id of this run of the daemon (a restart makes a new one); null in a
+ *     heartbeat written by a version before incarnations
  */
 public record Heartbeat(
         String twin,
@@ -18,7 +20,22 @@ public record Heartbeat(
         Instant startedAt,
         Instant writtenAt,
         String state,
-        GatewayHealth gateway) {
+        GatewayHealth gateway,
+        String incarnation) {
+
+    /** A heartbeat without an incarnation, as versions before incarnations wrote them. */
+    public Heartbeat(
+            String twin,
+            long seq,
+            long pid,
+            String host,
+            String version,
+            Instant startedAt,
+            Instant writtenAt,
+            String state,
+            GatewayHealth gateway) {
+        this(twin, seq, pid, host, version, startedAt, writtenAt, state, gateway, null);
+    }
 
     public static final String RUNNING = "running";
     public static final String STOPPED = "stopped";

@@ -82,6 +82,33 @@ class ClaimCoordinatorTest {
                 ProtocolMetrics.NONE);
     }
 
+    /** A twin whose daemon runs as {@code incarnation} and knows its peers' runs from {@code runs}. */
+    private ClaimCoordinator twin(String name, String incarnation, HolderRuns runs) {
+        Rotation rotation = new Rotation(config.coordination());
+        return new ClaimCoordinator(
+                config,
+                name,
+                new FileStateStore(state, "twin-primary.json"),
+                clock,
+                nanos::get,
+                () -> new FlockView(
+                        rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
+                        Overrides.NONE,
+                        false,
+                        down),
+                takeover -> dispatched.add(takeover),
+                Runnable::run,
+                ProtocolMetrics.NONE,
+                incarnation,
+                runs);
+    }
+
+    /** A heartbeat of {@code twin}'s daemon running as {@code incarnation}, started at {@code startedAt}. */
+    private static dev.openclaw.twin.state.Heartbeat run(String twin, long seq, String incarnation, Instant startedAt) {
+        return new dev.openclaw.twin.state.Heartbeat(
+                twin, seq, 100 + seq, "host", "test", startedAt, startedAt, "running", null, incarnation);
+    }
+
     private void advance(Duration d) {
         nanos.addAndGet(d.toNanos());
         clock.advance(d);
@@ -461,5 +488,115 @@ class ClaimCoordinatorTest {
         advance(Duration.ofSeconds(3));
         tars.tick();
         assertThat(dispatched).hasSize(1);
+    }
+
+    // ---- claims bound to the holder's incarnation (a daemon restarted mid-turn) ------------------
+
+    private final dev.openclaw.twin.health.LivenessTracker caseSees = new dev.openclaw.twin.health.LivenessTracker(
+            nanos::get, new dev.openclaw.twin.health.Liveness(Duration.ofSeconds(3), Duration.ofSeconds(20)));
+
+    @Test
+    void aClaimWhoseHolderRestartedBeforeConfirmingIsTakenOverAtOnce() {
+        ClaimCoordinator tars = twin("tars", "tars-run-1", HolderRuns.NONE);
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        caseSees.observe(run("tars", 1, "tars-run-1", NOW.minusSeconds(600)));
+        DecideRequest atTars = irc("local:t:1", "what time is it?");
+        DecideRequest atCase = irc("local:c:1", "what time is it?");
+        assertThat(tars.decide(atTars).reason()).isEqualTo("primary");
+        assertThat(casey.decide(atCase).reason()).isEqualTo("claimed-by-other");
+        advance(Duration.ofMillis(500));
+        casey.tick();
+        assertThat(dispatched).as("tars is generating its reply").isEmpty();
+
+        // tars's daemon is SIGKILLed and started again: a new run, online at once.
+        advance(Duration.ofMillis(700));
+        ClaimCoordinator tarsAgain = twin("tars", "tars-run-2", HolderRuns.NONE);
+        caseSees.observe(run("tars", 1, "tars-run-2", clock.instant()));
+        assertThat(down).as("tars looks online throughout").isEmpty();
+        advance(Duration.ofMillis(100));
+        casey.tick();
+        assertThat(dispatched).singleElement().satisfies(t -> {
+            assertThat(t.twin()).isEqualTo("case");
+            assertThat(t.generation()).isEqualTo(2);
+        });
+        // tars's gateway, still waiting, asks the new run: refused, never decided there.
+        assertThat(tarsAgain.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
+                .as("the old run, had it lived, is fenced")
+                .isFalse();
+        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
+                .isTrue();
+    }
+
+    @Test
+    void aStaleCopyOfTheOldHeartbeatDoesNotMakeTheNewRunsClaimLookAbandoned() {
+        caseSees.observe(run("tars", 1, "tars-run-1", NOW.minusSeconds(600)));
+        caseSees.observe(run("tars", 1, "tars-run-2", NOW.minusSeconds(5)));
+        ClaimCoordinator tars = twin("tars", "tars-run-2", HolderRuns.NONE);
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        tars.decide(irc("local:t:1", "ok?"));
+        casey.decide(irc("local:c:1", "ok?"));
+        // A NAS cache serves the previous run's heartbeat again.
+        caseSees.observe(run("tars", 7, "tars-run-1", NOW.minusSeconds(600)));
+        advance(Duration.ofSeconds(1));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+    }
+
+    @Test
+    void aClaimByARunNeverSeenIsJudgedByTheHoldersOwnClock() {
+        // case has seen only tars's previous run: a claim by a newer run (its heartbeat not read yet)
+        // is live; a claim made before the newest run started is abandoned.
+        caseSees.observe(run("tars", 1, "tars-run-1", NOW.minusSeconds(600)));
+        ClaimCoordinator tarsNewer = twin("tars", "tars-run-2", HolderRuns.NONE);
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        tarsNewer.decide(irc("local:t:1", "live?"));
+        casey.decide(irc("local:c:1", "live?"));
+        advance(Duration.ofSeconds(1));
+        casey.tick();
+        assertThat(dispatched).as("a run newer than any case saw").isEmpty();
+
+        ClaimCoordinator tarsShortLived = twin("tars", "tars-run-3", HolderRuns.NONE);
+        tarsShortLived.decide(irc("local:t:2", "gone?"));
+        casey.decide(irc("local:c:2", "gone?"));
+        advance(Duration.ofSeconds(1));
+        caseSees.observe(run("tars", 1, "tars-run-4", clock.instant()));
+        casey.tick();
+        assertThat(dispatched)
+                .as("run-2 and run-3 died before case saw them; run-4 started after their claims")
+                .hasSize(2)
+                .allSatisfy(t -> assertThat(t.generation()).isEqualTo(2));
+    }
+
+    @Test
+    void claimsWithoutAnIncarnationFromAnOlderVersionAreLeftToTheHolder() throws Exception {
+        caseSees.observe(run("tars", 1, "tars-run-1", NOW.minusSeconds(600)));
+        caseSees.observe(run("tars", 1, "tars-run-2", NOW));
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        DecideRequest atCase = irc("local:c:1", "old version?");
+        String key = ClaimKeys.contentKey(ClaimKeys.contentBase(atCase.message()), 0);
+        new FileStateStore(state, "twin-primary.json")
+                .createClaim(new dev.openclaw.twin.state.Claim(key, "tars", "primary", NOW, 1));
+        assertThat(casey.decide(atCase).reason()).isEqualTo("claimed-by-other");
+        advance(Duration.ofSeconds(1));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+    }
+
+    @Test
+    void aRestartedDaemonTakesOverItsPreviousRunsClaimWhenItsGatewayAsksAgain() {
+        ClaimCoordinator tars = twin("tars", "tars-run-1", HolderRuns.NONE);
+        DecideRequest atTars = irc("local:t:1", "again?");
+        tars.decide(atTars);
+        ClaimCoordinator tarsAgain = twin("tars", "tars-run-2", HolderRuns.NONE);
+        // The plugin retried its decide (the old run died answering it): the new run finds its
+        // previous run's claim, revokes it and answers through a takeover.
+        assertThat(tarsAgain.decide(atTars).reason()).isEqualTo("claimed-by-other");
+        advance(Duration.ofMillis(100));
+        tarsAgain.tick();
+        assertThat(dispatched).singleElement().satisfies(t -> {
+            assertThat(t.twin()).isEqualTo("tars");
+            assertThat(t.generation()).isEqualTo(2);
+        });
     }
 }
