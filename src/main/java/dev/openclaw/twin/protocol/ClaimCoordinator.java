@@ -183,7 +183,8 @@ public final class ClaimCoordinator {
             if (counted < 0 && startedOnStoreClock().isAfter(threshold)) {
                 threshold = startedOnStoreClock();
             }
-            int occurrence = Math.max(counted, 0);
+            // Occurrences below the store's mark were answered long ago (their claims are pruned).
+            int occurrence = Math.max(Math.max(counted, 0), store.repeatsPrunedBelow(base));
             while (true) {
                 Optional<Instant> stored = store.claimStoredAt(ClaimKeys.contentKey(base, occurrence));
                 if (stored.isEmpty() || !stored.get().isBefore(threshold)) {

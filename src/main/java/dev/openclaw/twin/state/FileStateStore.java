@@ -305,7 +305,90 @@ public final class FileStateStore implements StateStore {
         } catch (IOException e) {
             throw unavailable("cannot list " + relative(claims), e);
         }
+        pruneRepeatMarks(before.minus(REPEAT_MARK_KEEP));
         return pruned;
+    }
+
+    // ---- repeat marks: twin/repeats/<sha256 of base>.json {"base", "next"} ------------------------
+
+    /**
+     * A mark not raised for this long (beyond the claims' retention) is of no use: every twin has
+     * forgotten its count of the base a day after its last repeat, and counts from the mark or 0 alike.
+     */
+    static final java.time.Duration REPEAT_MARK_KEEP = java.time.Duration.ofDays(6);
+    /** More occurrences of one text than any channel will ever carry: a larger mark is corrupt. */
+    private static final int MAX_REPEAT_MARK = 100_000_000;
+
+    record RepeatMark(String base, int next) {}
+
+    @Override
+    public int repeatsPrunedBelow(String base) throws StoreUnavailableException {
+        requireRoot();
+        return switch (readJson(repeatMarkFile(base), RepeatMark.class)) {
+            case StoreRead.Present<RepeatMark> p ->
+                validMark(p.value(), base) ? p.value().next() : 0;
+            case StoreRead.Absent<RepeatMark> a -> 0;
+            case StoreRead.Corrupt<RepeatMark> c -> 0;
+        };
+    }
+
+    private static boolean validMark(RepeatMark mark, String base) {
+        return base.equals(mark.base()) && mark.next() >= 0 && mark.next() <= MAX_REPEAT_MARK;
+    }
+
+    /**
+     * Before a content key's claims go, raises its base's mark past it. Read, compare, write: two
+     * twins pruning at once may leave the lower of two marks, which only ever concerns occurrences
+     * whose claims were still there a moment ago, so the claims left in the store cover the rest.
+     */
+    private void keepRepeatMark(Path firstGeneration) {
+        try {
+            if (!(readJson(firstGeneration, Claim.class) instanceof StoreRead.Present<Claim> p)
+                    || p.value().key() == null) {
+                return;
+            }
+            String key = p.value().key();
+            int hash = key.lastIndexOf('#');
+            if (!key.startsWith("content:")
+                    || hash < 0
+                    || !key.substring(hash + 1).matches("[0-9]{1,9}")) {
+                return;
+            }
+            String base = key.substring(0, hash);
+            int next = Integer.parseInt(key.substring(hash + 1)) + 1;
+            if (next > repeatsPrunedBelow(base) && next <= MAX_REPEAT_MARK) {
+                writeJson(repeatMarkFile(base), new RepeatMark(base, next));
+            }
+        } catch (StoreUnavailableException e) {
+            // The claims are kept this round (the prune fails on them too) or the mark is lost:
+            // the twins that still count this base agree by their counts.
+        }
+    }
+
+    private void pruneRepeatMarks(Instant before) throws StoreUnavailableException {
+        Path dir = root.resolve("twin").resolve("repeats");
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path file : files) {
+                try {
+                    if (Files.getLastModifiedTime(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            .toInstant()
+                            .isBefore(before)) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (NoSuchFileException e) {
+                    // pruned by another twin meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable("cannot prune " + relative(dir), e);
+        }
+    }
+
+    private Path repeatMarkFile(String base) {
+        return root.resolve("twin").resolve("repeats").resolve(sha256(base) + ".json");
     }
 
     /** Deletes every file of each key whose newest file is older than {@code before}. */
@@ -330,6 +413,7 @@ public final class FileStateStore implements StateStore {
         int pruned = 0;
         for (Map.Entry<String, java.util.List<Path>> e : byKey.entrySet()) {
             if (newest.get(e.getKey()).isBefore(before)) {
+                keepRepeatMark(shard.resolve(e.getKey() + ".json"));
                 for (Path file : e.getValue()) {
                     Files.deleteIfExists(file);
                 }

@@ -599,4 +599,57 @@ class ClaimCoordinatorTest {
             assertThat(t.generation()).isEqualTo(2);
         });
     }
+
+    // ---- repeat counts that survive pruning and restarts ------------------------------------------
+
+    @Test
+    void aPhraseRepeatedPastTheClaimsRetentionIsCountedAlikeByARestartedTwin() throws Exception {
+        FileStateStore store = new FileStateStore(state, "twin-primary.json");
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        for (int day = 1; day <= 3; day++) {
+            DecideRequest atTars = irc("local:t:" + day, "good morning");
+            assertThat(tars.decide(atTars).reason()).isEqualTo("primary");
+            assertThat(casey.decide(irc("local:c:" + day, "good morning")).reason())
+                    .isEqualTo("claimed-by-other");
+            assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        }
+        // A short retention: every claim so far is older than it, and pruned.
+        Instant old = Instant.now().minusSeconds(3600);
+        try (var files = Files.walk(state.resolve("twin/claims"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(old));
+            }
+        }
+        assertThat(store.pruneClaims(Instant.now().minusSeconds(60))).isEqualTo(3);
+        assertThat(store.repeatsPrunedBelow(
+                        ClaimKeys.contentBase(irc("x", "good morning").message())))
+                .isEqualTo(3);
+
+        // case's daemon restarts and counts "good morning" afresh; tars still counts 3.
+        ClaimCoordinator caseAgain = twin("case");
+        DecideRequest atCase = irc("local:c:9", "good morning");
+        assertThat(caseAgain.decide(atCase).reason()).as("decided before tars").isEqualTo("standby");
+        DecideRequest atTars = irc("local:t:9", "good morning");
+        assertThat(tars.decide(atTars).reason()).isEqualTo("primary");
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+
+        // The next day tars restarts too; the last answer's claim is still kept, a while ago.
+        try (var files = Files.walk(state.resolve("twin/claims"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(old));
+            }
+        }
+        ClaimCoordinator tarsAgain = twin("tars");
+        DecideRequest next = irc("local:t:10", "good morning");
+        assertThat(tarsAgain.decide(next).reason()).isEqualTo("primary");
+        assertThat(caseAgain.decide(irc("local:c:10", "good morning")))
+                .extracting("reason", "claimedBy")
+                .containsExactly("claimed-by-other", "tars");
+        advance(Duration.ofSeconds(5));
+        caseAgain.tick();
+        assertThat(dispatched)
+                .as("case's keys were tars's claims: nothing to take over")
+                .isEmpty();
+    }
 }
