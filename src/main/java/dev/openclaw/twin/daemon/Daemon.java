@@ -9,6 +9,7 @@ import dev.openclaw.twin.coordination.OverrideChange;
 import dev.openclaw.twin.coordination.Overrides;
 import dev.openclaw.twin.health.FlockSnapshot;
 import dev.openclaw.twin.health.FlockStatus;
+import dev.openclaw.twin.health.GatewayEvidence;
 import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.health.TwinState;
@@ -74,6 +75,9 @@ public final class Daemon implements AutoCloseable {
 
     private final LivenessTracker tracker;
     private final GatewayProbe gatewayProbe;
+    /** The probe's answer and the plugin's calls: a gateway that calls is up whatever /readyz says. */
+    private final GatewayEvidence gatewayEvidence;
+
     private final PeerProbe peerProbe;
     private final DaemonHttpServer http;
     private final DaemonMetrics metrics;
@@ -122,6 +126,7 @@ public final class Daemon implements AutoCloseable {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
         this.gatewayProbe = new GatewayProbe(client, config.twin(twin).gatewayUrl(), clock);
+        this.gatewayEvidence = new GatewayEvidence(twin, config.twin(twin).gatewayUrl(), nanoTime);
         Duration beat = config.monitoring().heartbeatInterval();
         this.peerProbe = new PeerProbe(
                 client,
@@ -155,9 +160,9 @@ public final class Daemon implements AutoCloseable {
                 metrics,
                 Map.of(
                         "/v1/override", this::override,
-                        "/v1/decide", api::decide,
-                        "/v1/confirm", api::confirm,
-                        "/v1/duty", api::duty));
+                        "/v1/decide", pluginCall(api::decide),
+                        "/v1/confirm", pluginCall(api::confirm),
+                        "/v1/duty", pluginCall(api::duty)));
     }
 
     public void start() {
@@ -167,6 +172,7 @@ public final class Daemon implements AutoCloseable {
         http.start();
         long beatMillis = config.monitoring().heartbeatInterval().toMillis();
         gateway.set(gatewayProbe.probe());
+        gatewayEvidence.probed(gateway.get());
         scheduler.scheduleWithFixedDelay(guarded(this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guarded(this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
         // Takeover deadlines are a few seconds: look at watched messages ten times a second.
@@ -213,6 +219,7 @@ public final class Daemon implements AutoCloseable {
 
     private void probeGateway() {
         GatewayHealth health = gatewayProbe.probe();
+        gatewayEvidence.probed(health);
         GatewayHealth previous = gateway.getAndSet(health);
         if (previous == null || previous.ready() != health.ready()) {
             LOG.info("gateway of {} is {} ({})", twin, health.ready() ? "ready" : "not ready", health.detail());
@@ -264,7 +271,7 @@ public final class Daemon implements AutoCloseable {
                 startedAt,
                 clock.instant(),
                 state,
-                gateway.get(),
+                gatewayEvidence.current().orElse(gateway.get()),
                 incarnation);
         try {
             store.writeHeartbeat(heartbeat);
@@ -333,14 +340,30 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** The flock as of the last heartbeat, for decisions. */
+    /**
+     * The flock as of the last heartbeat, for decisions; this twin is up while its plugin calls
+     * (the call being decided is one), even before a heartbeat has said so.
+     */
     private FlockView view() {
         FlockView view = currentView.get();
         if (view == null) {
             FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
             view = snapshot.view(config, clock.instant(), tracker);
         }
+        if (!view.isOnline(twin) && gatewayEvidence.calling()) {
+            java.util.Set<String> offline = new java.util.HashSet<>(view.offline());
+            offline.remove(twin);
+            view = new FlockView(view.roles(), view.overrides(), view.bothRespondFlag(), offline);
+        }
         return view;
+    }
+
+    /** A route the gateway's plugin calls: each call is evidence that the gateway is up. */
+    private DaemonHttpServer.PostHandler pluginCall(DaemonHttpServer.PostHandler route) {
+        return body -> {
+            gatewayEvidence.pluginCalled();
+            return route.handle(body);
+        };
     }
 
     /** Forgets old decisions; deletes claims older than a day from the store. */

@@ -57,6 +57,16 @@ public record FlockStatus(
         }
         List<String> problems = new ArrayList<>(snapshot.problems());
         snapshot.storeProblem().ifPresent(problems::add);
+        for (String name : config.twinNames()) {
+            // What a twin's daemon found wrong with its own gateway's configuration, while it is up.
+            judge.heartbeat(name)
+                    .filter(hb -> judge.stateOf(name).isUp())
+                    .map(Heartbeat::gateway)
+                    .map(Heartbeat.GatewayHealth::problem)
+                    .filter(p -> !p.isBlank())
+                    .map(p -> p.length() > 300 ? p.substring(0, 300) + "…" : p)
+                    .ifPresent(problems::add);
+        }
         return new FlockStatus(
                 1,
                 roles.date().toString(),

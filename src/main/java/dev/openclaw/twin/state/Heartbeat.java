@@ -44,6 +44,17 @@ public record Heartbeat(
         return STOPPED.equals(state);
     }
 
-    /** The gateway's readiness as the twin's own daemon last saw it. */
-    public record GatewayHealth(boolean ready, Instant checkedAt, String detail) {}
+    /**
+     * The gateway's readiness as the twin's own daemon last saw it.
+     *
+     * @param problem a misconfiguration its daemon found (a {@code gateway_url} whose {@code /readyz}
+     *     keeps failing while the gateway's plugin calls the daemon), for a person; null if none, and
+     *     in heartbeats of versions before it
+     */
+    public record GatewayHealth(boolean ready, Instant checkedAt, String detail, String problem) {
+
+        public GatewayHealth(boolean ready, Instant checkedAt, String detail) {
+            this(ready, checkedAt, detail, null);
+        }
+    }
 }
