@@ -7,6 +7,7 @@ import dev.openclaw.twin.coordination.DayRoles;
 import dev.openclaw.twin.coordination.FlockView;
 import dev.openclaw.twin.coordination.OverrideChange;
 import dev.openclaw.twin.coordination.Overrides;
+import dev.openclaw.twin.coordination.ResponseRules;
 import dev.openclaw.twin.health.FlockSnapshot;
 import dev.openclaw.twin.health.FlockStatus;
 import dev.openclaw.twin.health.GatewayEvidence;
@@ -17,6 +18,7 @@ import dev.openclaw.twin.notify.Alerter;
 import dev.openclaw.twin.notify.Notifiers;
 import dev.openclaw.twin.protocol.ClaimCoordinator;
 import dev.openclaw.twin.protocol.HttpTakeoverDispatcher;
+import dev.openclaw.twin.protocol.PeerAgreement;
 import dev.openclaw.twin.protocol.TakeoverDispatcher;
 import dev.openclaw.twin.rescue.AutoRescue;
 import dev.openclaw.twin.rescue.Rescuer;
@@ -89,6 +91,10 @@ public final class Daemon implements AutoCloseable {
     private final AtomicReference<FlockView> currentView = new AtomicReference<>();
 
     private final ClaimCoordinator claims;
+    /** What the peers reached directly say about the store and the claimant (for store outages). */
+    private final PeerAgreement agreement;
+
+    private final ResponseRules rules;
     private final DaemonAlerts alerts;
     /** Empty when {@code rescue.auto} is false. */
     private final Optional<AutoRescue> autoRescue;
@@ -118,6 +124,8 @@ public final class Daemon implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.startedNanos = nanoTime.getAsLong();
         this.tracker = new LivenessTracker(nanoTime, Liveness.of(config));
+        this.agreement = new PeerAgreement(nanoTime, Liveness.of(config).onlineWithin());
+        this.rules = new ResponseRules(config);
         // HTTP/1.1: the JDK's default asks plain-http servers to upgrade to h2c, which OpenClaw's
         // gateway answers with 400.
         HttpClient client = HttpClient.newBuilder()
@@ -133,7 +141,8 @@ public final class Daemon implements AutoCloseable {
                 config,
                 twin,
                 beat.compareTo(Duration.ofSeconds(2)) < 0 ? beat : Duration.ofSeconds(2),
-                tracker::observeDirectProbe);
+                tracker::observeDirectProbe,
+                agreement::answered);
         this.metrics = new DaemonMetrics(config.twinNames());
         this.claims = new ClaimCoordinator(
                 config,
@@ -146,7 +155,8 @@ public final class Daemon implements AutoCloseable {
                 Executors.newVirtualThreadPerTaskExecutor(),
                 metrics,
                 incarnation,
-                tracker::restartedSince);
+                tracker::restartedSince,
+                agreement);
         this.alerts = alerts(config, twin, clock, client);
         this.autoRescue =
                 config.rescue().auto() ? Optional.of(autoRescue(config, twin, store, clock, client)) : Optional.empty();
@@ -156,6 +166,7 @@ public final class Daemon implements AutoCloseable {
                 port,
                 twin,
                 this::status,
+                this::healthz,
                 clock,
                 metrics,
                 Map.of(
@@ -342,9 +353,23 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * The flock as of the last heartbeat, for decisions; this twin is up while its plugin calls
-     * (the call being decided is one), even before a heartbeat has said so.
+     * (the call being decided is one), even before a heartbeat has said so. While this twin reaches
+     * the store, a peer that says it cannot is down for routine messages: it cannot claim, so the
+     * twins that can take its role.
      */
     private FlockView view() {
+        FlockView view = livenessView();
+        java.util.Set<String> withoutStore = agreement.peersWithoutStore();
+        if (withoutStore.isEmpty() || !reachesStore() || agreement.toldPeersStoreUnreachable()) {
+            return view;
+        }
+        java.util.Set<String> offline = new java.util.HashSet<>(view.offline());
+        offline.addAll(withoutStore);
+        return new FlockView(view.roles(), view.overrides(), view.bothRespondFlag(), offline);
+    }
+
+    /** Who is up by heartbeats, direct probes and plugin calls: what twins compare in an outage. */
+    private FlockView livenessView() {
         FlockView view = currentView.get();
         if (view == null) {
             FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
@@ -356,6 +381,30 @@ public final class Daemon implements AutoCloseable {
             view = new FlockView(view.roles(), view.overrides(), view.bothRespondFlag(), offline);
         }
         return view;
+    }
+
+    /** Whether the last heartbeat could write and read the store, and its directory is there now. */
+    private boolean reachesStore() {
+        return storeProblem.get() == null
+                && lastSnapshot.get() != null
+                && lastSnapshot.get().storeProblem().isEmpty()
+                && store.looksReachable();
+    }
+
+    /**
+     * {@code GET /healthz}: {@code ok} and {@code twin} as ever, plus what peers need to agree during
+     * a store outage: whether this twin reaches the store and whom it sees answering routine messages.
+     */
+    private Map<String, Object> healthz() {
+        boolean reaches = reachesStore();
+        agreement.told(reaches);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("ok", true);
+        body.put("twin", twin);
+        body.put("store", reaches ? "ok" : "unreachable");
+        body.put("claimant", rules.dutyOwner(livenessView()));
+        body.put("incarnation", incarnation);
+        return body;
     }
 
     /** A route the gateway's plugin calls: each call is evidence that the gateway is up. */

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * claims it itself, and a claim whose holder goes down before confirming is revoked and taken over
  * with the next generation. Decide never waits: takeovers run on {@link #tick()} and the dispatcher.
  *
- * <p>While the store cannot be read no claim can be made. Then the twin that would claim answers
- * from its own view of the roles and the others stay silent without watching (so nothing is
- * answered twice when the store returns); a message whose claimant is down is lost meanwhile.
+ * <p>While this twin cannot reach the store it cannot claim, so it steps down: the claimant answers
+ * without a claim only when every peer it reaches directly agrees ({@link PeerAgreement}: they
+ * cannot reach the store either and see it as the claimant); otherwise it stays silent and the
+ * twins that reach the store take over by claims. A twin without the store takes nothing over.
  */
 public final class ClaimCoordinator {
 
@@ -60,6 +61,8 @@ public final class ClaimCoordinator {
      * So a twin that missed a repeat is back in step once repeats are this far apart.
      */
     static final Duration HEAL_AGE = Duration.ofSeconds(2);
+    /** Twins decide one message this far apart at most (see {@link PeerAgreement#mayHaveAnsweredOnOurWord}). */
+    static final Duration TOLD_SLACK = Duration.ofSeconds(1);
     /** Content counts are remembered this long after the last repeat. */
     static final Duration KEEP_COUNTS = Duration.ofHours(24);
 
@@ -77,6 +80,7 @@ public final class ClaimCoordinator {
     private final Duration takeoverDelay;
     private final String incarnation;
     private final HolderRuns holderRuns;
+    private final PeerAgreement agreement;
     private final long createdNanos;
     private volatile Instant startedOnStoreClock;
 
@@ -101,12 +105,15 @@ public final class ClaimCoordinator {
                 dispatchExecutor,
                 metrics,
                 java.util.UUID.randomUUID().toString(),
-                HolderRuns.NONE);
+                HolderRuns.NONE,
+                new PeerAgreement(nanoTime, Duration.ZERO));
     }
 
     /**
      * @param incarnation this run of the daemon, written into every claim it makes
      * @param holderRuns the peers' runs: a claim whose holder has restarted since is taken over
+     * @param agreement what the peers reached directly say: without the store, this twin answers only
+     *     with their agreement
      */
     public ClaimCoordinator(
             TwinsConfig config,
@@ -119,9 +126,11 @@ public final class ClaimCoordinator {
             Executor dispatchExecutor,
             ProtocolMetrics metrics,
             String incarnation,
-            HolderRuns holderRuns) {
+            HolderRuns holderRuns,
+            PeerAgreement agreement) {
         this.incarnation = incarnation;
         this.holderRuns = holderRuns;
+        this.agreement = agreement;
         this.config = config;
         this.self = self;
         this.store = store;
@@ -238,7 +247,10 @@ public final class ClaimCoordinator {
                 }
                 if (respond) {
                     entry.sendWithoutClaim();
-                } else if (settled.responders().size() == 1 && entry.key() != null && flock.isOnline(self)) {
+                } else if (settled.responders().size() == 1
+                        && entry.key() != null
+                        && flock.isOnline(self)
+                        && !agreement.toldPeersStoreUnreachable()) {
                     // The one twin asked for claims it at once; if it cannot (it is down, or sees
                     // itself down), the others take over in turn rather than leave it unanswered.
                     String asked = settled.responders().iterator().next();
@@ -274,7 +286,9 @@ public final class ClaimCoordinator {
                 return answer(false, Reason.CLAIMED_BY_OTHER, holder.get(), start);
             }
             int rank = routine.rankOf(self);
-            if (rank > 0 && flock.isOnline(self)) {
+            // A twin that has told its peers it cannot reach the store takes nothing over: the
+            // claimant may be answering without a claim on its word.
+            if (rank > 0 && flock.isOnline(self) && !agreement.toldPeersStoreUnreachable()) {
                 entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
             }
             return answer(false, Reason.STANDBY, routine.claimant(), start);
@@ -286,8 +300,8 @@ public final class ClaimCoordinator {
     /** The one twin a message asks for claims it; if someone else already did, it stays silent. */
     private DecideAnswer decideSingle(MessageEntry entry, Evaluation.Settled settled, long start) {
         if (entry.key() == null) {
-            entry.sendWithoutClaim();
-            return answer(true, settled.reason(), self, start);
+            metrics.storeUnavailable();
+            return decideSingleWithoutStore(entry, settled, start);
         }
         try {
             if (claim(entry, settled.reason(), 1)) {
@@ -297,21 +311,45 @@ public final class ClaimCoordinator {
             return answer(false, Reason.CLAIMED_BY_OTHER, holder, start);
         } catch (StoreUnavailableException e) {
             metrics.storeUnavailable();
-            answerWithoutStore(entry);
-            return answer(true, settled.reason(), self, start);
+            return decideSingleWithoutStore(entry, settled, start);
         }
     }
 
-    /** The store is down: the claimant answers on its own view, everyone else stays silent. */
+    /**
+     * Asked for by name without the store: this twin answers only if no peer it reaches can reach
+     * the store (none of them can take the message over); otherwise those peers do, by claims.
+     */
+    private DecideAnswer decideSingleWithoutStore(MessageEntry entry, Evaluation.Settled settled, long start) {
+        if (agreement.noPeerReachesStore()) {
+            answerWithoutStore(entry);
+            return answer(true, settled.reason(), self, start);
+        }
+        LOG.warn(
+                "shared store unavailable: staying silent on {} (a peer may still reach the store, or none answers)",
+                entry.request().localId());
+        return answer(false, Reason.STANDBY, null, start);
+    }
+
+    /**
+     * This twin cannot reach the store, so it cannot claim: it steps down (Curator's LOST, Patroni's
+     * failsafe). The claimant answers without a claim only if every peer it reaches directly
+     * confirms that it is the claimant and that they cannot reach the store either; a twin reaching
+     * no peer stays silent. Everyone else stays silent and takes nothing over: the twins that still
+     * reach the store take the message over through claims.
+     */
     private DecideAnswer decideWithoutStore(MessageEntry entry, Evaluation.Routine routine, long start) {
         metrics.storeUnavailable();
-        LOG.warn(
-                "shared store unavailable: deciding {} without a claim",
-                entry.request().localId());
-        if (routine.claimant().equals(self)) {
+        if (routine.claimant().equals(self) && agreement.confirmsClaimant(self)) {
+            LOG.warn(
+                    "shared store unavailable: answering {} without a claim, as every peer reached agrees",
+                    entry.request().localId());
             answerWithoutStore(entry);
             return answer(true, routine.claimantReason(), self, start);
         }
+        LOG.warn(
+                "shared store unavailable: staying silent on {}{}",
+                entry.request().localId(),
+                routine.claimant().equals(self) ? " (not every peer reached confirms this twin may answer)" : "");
         return answer(false, Reason.STANDBY, routine.claimant(), start);
     }
 
@@ -530,7 +568,11 @@ public final class ClaimCoordinator {
         switch (store.readClaim(entry.key())) {
             case ClaimState.Sent s -> entry.stopWatching();
             case ClaimState.Unclaimed u -> {
-                if (live && now >= entry.takeoverAtNanos()) {
+                if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos(), TOLD_SLACK)) {
+                    // A peer may have answered it without a claim, on our word that we could not
+                    // reach the store: taking it over could answer it twice.
+                    entry.stopWatching();
+                } else if (live && now >= entry.takeoverAtNanos()) {
                     take(entry, 1, now);
                 }
             }

@@ -69,6 +69,11 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
+    public boolean looksReachable() {
+        return Files.isDirectory(root);
+    }
+
+    @Override
     public String describe() {
         return root.toString();
     }

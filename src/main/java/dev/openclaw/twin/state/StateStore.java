@@ -87,6 +87,14 @@ public interface StateStore {
      */
     int repeatsPrunedBelow(String base) throws StoreUnavailableException;
 
+    /**
+     * A cheap look (no write, no round trip where avoidable) whether the store is there at all now,
+     * e.g. its directory still mounted; false means it is certainly not reachable.
+     */
+    default boolean looksReachable() {
+        return true;
+    }
+
     /** Where the store lives, for messages. */
     String describe();
 }

@@ -65,11 +65,28 @@ class ClaimCoordinatorTest {
 
     /** A twin whose view of who is down is {@code downInItsView}, not the flock's shared one. */
     private ClaimCoordinator twin(String name, TakeoverDispatcher dispatcher, Set<String> downInItsView) {
+        return twin(name, dispatcher, downInItsView, state);
+    }
+
+    /** What each twin's peers last said over daemon_url (for store outages); fresh for 3 s. */
+    private final java.util.Map<String, PeerAgreement> agreements = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private PeerAgreement agreement(String twin) {
+        return agreements.computeIfAbsent(twin, t -> new PeerAgreement(nanos::get, Duration.ofSeconds(3)));
+    }
+
+    /** {@code peer} tells {@code twin} over daemon_url whether it reaches the store and whom it sees answering. */
+    private void says(String peer, String twin, boolean reachesStore, String claimant) {
+        agreement(twin).answered(peer, java.util.Optional.of(reachesStore), java.util.Optional.of(claimant));
+    }
+
+    /** A twin reaching the store at {@code root} (its own mount point of the share). */
+    private ClaimCoordinator twin(String name, TakeoverDispatcher dispatcher, Set<String> downInItsView, Path root) {
         Rotation rotation = new Rotation(config.coordination());
         return new ClaimCoordinator(
                 config,
                 name,
-                new FileStateStore(state, "twin-primary.json"),
+                new FileStateStore(root, "twin-primary.json"),
                 clock,
                 nanos::get,
                 () -> new FlockView(
@@ -79,7 +96,10 @@ class ClaimCoordinatorTest {
                         downInItsView),
                 dispatcher,
                 Runnable::run,
-                ProtocolMetrics.NONE);
+                ProtocolMetrics.NONE,
+                name + "-run",
+                HolderRuns.NONE,
+                agreement(name));
     }
 
     /** A twin whose daemon runs as {@code incarnation} and knows its peers' runs from {@code runs}. */
@@ -100,7 +120,8 @@ class ClaimCoordinatorTest {
                 Runnable::run,
                 ProtocolMetrics.NONE,
                 incarnation,
-                runs);
+                runs,
+                agreement(name));
     }
 
     /** A heartbeat of {@code twin}'s daemon running as {@code incarnation}, started at {@code startedAt}. */
@@ -144,6 +165,9 @@ class ClaimCoordinatorTest {
         // case believes tars is down, tars does not: with no store to claim in, both answer.
         ClaimCoordinator tars = twin("tars");
         ClaimCoordinator casey = twin("case", takeover -> dispatched.add(takeover), Set.of("tars"));
+        // Each got its peer's word from views that disagree (one of them stale).
+        says("case", "tars", false, "tars");
+        says("tars", "case", false, "case");
         DecideRequest atTars = discord("1234567890", "is anyone there?");
         DecideRequest atCase = discord("1234567890", "is anyone there?");
         withStoreGone(() -> {
@@ -185,6 +209,8 @@ class ClaimCoordinatorTest {
         ClaimCoordinator casey = twin("case");
         DecideRequest atTars = discord("1234567891", "still there?");
         DecideRequest atCase = discord("1234567891", "still there?");
+        says("case", "tars", false, "tars");
+        says("tars", "case", false, "tars");
         withStoreGone(() -> {
             assertThat(tars.decide(atTars).respond()).isTrue();
             assertThat(casey.decide(atCase).respond()).isFalse();
@@ -362,6 +388,10 @@ class ClaimCoordinatorTest {
     void withTheStoreDownThePrimaryAnswersAloneAndNobodyTakesOverLater() throws Exception {
         ClaimCoordinator tars = twin("tars");
         ClaimCoordinator casey = twin("case");
+        // Every peer tars reaches cannot reach the store either and sees tars as the claimant.
+        says("case", "tars", false, "tars");
+        says("kipp", "tars", false, "tars");
+        says("tars", "case", false, "tars");
         Path away = state.resolveSibling(state.getFileName() + "-away");
         Files.move(state, away);
         DecideRequest atTars = irc("local:t:1", "are you there?");
@@ -651,5 +681,116 @@ class ClaimCoordinatorTest {
         assertThat(dispatched)
                 .as("case's keys were tars's claims: nothing to take over")
                 .isEmpty();
+    }
+
+    // ---- step down when you lose the store ------------------------------------------------------
+
+    /** A per-twin mount point of the share: a symlink to the real directory, removed to cut the twin off. */
+    private Path mountFor(String twin) throws Exception {
+        Path mount = state.resolveSibling(state.getFileName() + "-mount-" + twin);
+        Files.deleteIfExists(mount);
+        return Files.createSymbolicLink(mount, state);
+    }
+
+    @Test
+    void aClaimantThatLosesItsMountWhileThePeerKeepsItStaysSilentAndThePeerTakesOver() throws Exception {
+        Path tarsMount = mountFor("tars");
+        ClaimCoordinator tars = twin("tars", takeover -> dispatched.add(takeover), down, tarsMount);
+        ClaimCoordinator casey = twin("case");
+        says("case", "tars", true, "tars"); // case still reaches the store
+        Files.delete(tarsMount); // tars's mount of the share is gone, the share is not
+        DecideRequest atTars = irc("local:t:1", "is the share there?");
+        DecideRequest atCase = irc("local:c:1", "is the share there?");
+        assertThat(tars.decide(atTars)).extracting("respond", "reason").containsExactly(false, "standby");
+        assertThat(casey.decide(atCase)).extracting("respond", "reason").containsExactly(false, "standby");
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+        advance(Duration.ofMillis(2100));
+        tars.tick();
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.twin()).isEqualTo("case"));
+        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
+                .isTrue();
+    }
+
+    @Test
+    void withoutTheStoreTheClaimantAnswersOnlyIfEveryPeerItReachesConfirms() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        withStoreGone(() -> {
+            assertThat(tars.decide(discord("1", "nobody reached?")).respond())
+                    .as("reaches no peer: silent")
+                    .isFalse();
+            says("case", "tars", false, "tars");
+            agreement("tars").answered("kipp", java.util.Optional.empty(), java.util.Optional.empty());
+            assertThat(tars.decide(discord("2", "an older version?")).respond())
+                    .as("kipp, an older version, says nothing: no confirmation")
+                    .isFalse();
+            says("kipp", "tars", false, "case");
+            assertThat(tars.decide(discord("3", "another claimant?")).respond())
+                    .as("kipp sees another claimant")
+                    .isFalse();
+            says("kipp", "tars", true, "tars");
+            assertThat(tars.decide(discord("4", "a store after all?")).respond())
+                    .as("kipp reaches the store: it takes over by claims")
+                    .isFalse();
+            says("kipp", "tars", false, "tars");
+            assertThat(tars.decide(discord("5", "everyone agrees?")).respond()).isTrue();
+            advance(Duration.ofSeconds(4));
+            says("case", "tars", false, "tars");
+            assertThat(tars.decide(discord("6", "one went quiet?")).respond())
+                    .as("kipp no longer answers: only case is reached, and it agrees")
+                    .isTrue();
+            advance(Duration.ofSeconds(4));
+            assertThat(tars.decide(discord("7", "nobody answers now?")).respond())
+                    .as("no peer answered lately: silent")
+                    .isFalse();
+        });
+    }
+
+    @Test
+    void aNamedTwinWithoutTheStoreAnswersOnlyIfNoPeerItReachesHasTheStore() throws Exception {
+        ClaimCoordinator casey = twin("case");
+        withStoreGone(() -> {
+            says("tars", "case", true, "tars");
+            assertThat(casey.decide(discord("11", "case, are you there?")).respond())
+                    .as("tars reaches the store and takes it over")
+                    .isFalse();
+            says("tars", "case", false, "tars");
+            says("kipp", "case", false, "tars");
+            assertThat(casey.decide(discord("12", "case, and now?")).respond()).isTrue();
+        });
+    }
+
+    @Test
+    void aTwinThatToldItsPeersItLostTheStoreTakesNothingOverTheyMayHaveAnswered() {
+        ClaimCoordinator casey = twin("case");
+        // case's store was gone a moment ago and it said so to tars, who then answered without a claim.
+        agreement("case").told(false);
+        advance(Duration.ofMillis(500));
+        DecideRequest atCase = irc("local:c:1", "answered on your word?");
+        assertThat(casey.decide(atCase).reason()).isEqualTo("standby");
+        advance(Duration.ofSeconds(5));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+
+        // Watching already when it said so: it stops.
+        DecideRequest later = irc("local:c:2", "and this one?");
+        assertThat(casey.decide(later).reason()).isEqualTo("standby");
+        advance(Duration.ofMillis(300));
+        agreement("case").told(false);
+        advance(Duration.ofSeconds(3));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+
+        // Long after its word: it takes over as usual.
+        advance(Duration.ofSeconds(10));
+        DecideRequest fine = irc("local:c:3", "all well again?");
+        casey.decide(fine);
+        advance(Duration.ofMillis(2100));
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.request()).isEqualTo(fine));
     }
 }
