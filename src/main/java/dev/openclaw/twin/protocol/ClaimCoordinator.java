@@ -61,8 +61,6 @@ public final class ClaimCoordinator {
      * So a twin that missed a repeat is back in step once repeats are this far apart.
      */
     static final Duration HEAL_AGE = Duration.ofSeconds(2);
-    /** Twins decide one message this far apart at most (see {@link PeerAgreement#mayHaveAnsweredOnOurWord}). */
-    static final Duration TOLD_SLACK = Duration.ofSeconds(1);
     /** Content counts are remembered this long after the last repeat. */
     static final Duration KEEP_COUNTS = Duration.ofHours(24);
 
@@ -327,6 +325,7 @@ public final class ClaimCoordinator {
         LOG.warn(
                 "shared store unavailable: staying silent on {} (a peer may still reach the store, or none answers)",
                 entry.request().localId());
+        awaitingAgreement.add(new AwaitingAgreement(entry, false));
         return answer(false, Reason.STANDBY, null, start);
     }
 
@@ -350,7 +349,60 @@ public final class ClaimCoordinator {
                 "shared store unavailable: staying silent on {}{}",
                 entry.request().localId(),
                 routine.claimant().equals(self) ? " (not every peer reached confirms this twin may answer)" : "");
+        if (routine.claimant().equals(self)) {
+            awaitingAgreement.add(new AwaitingAgreement(entry, true));
+        }
         return answer(false, Reason.STANDBY, routine.claimant(), start);
+    }
+
+    /**
+     * A message this twin would answer without a claim but could not yet: its peers' word had not
+     * come (an outage's first heartbeat). {@code routine}: it needs {@link
+     * PeerAgreement#confirmsClaimant}, else (asked for by name) {@link PeerAgreement#noPeerReachesStore}.
+     */
+    private record AwaitingAgreement(MessageEntry entry, boolean routine) {}
+
+    private final java.util.Queue<AwaitingAgreement> awaitingAgreement =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Answers, through a takeover turn of its own gateway, the messages that decide left silent for
+     * want of the peers' agreement, if it has come since: within {@link PeerAgreement#fresh()} of
+     * the decide, the window in which each peer that said it cannot reach the store takes no such
+     * message over. Runs whether or not the store is reachable.
+     */
+    private void answerOnAgreement(long now) {
+        for (var it = awaitingAgreement.iterator(); it.hasNext(); ) {
+            AwaitingAgreement waiting = it.next();
+            MessageEntry entry = waiting.entry();
+            if (now - entry.decidedNanos() > agreement.fresh().toNanos()) {
+                it.remove(); // the twins that reach the store have it, or nobody can answer it
+                continue;
+            }
+            boolean agreed = waiting.routine() ? agreement.confirmsClaimant(self) : agreement.noPeerReachesStore();
+            if (!agreed) {
+                continue;
+            }
+            it.remove();
+            synchronized (entry) {
+                if (entry.freeToSend() || entry.heldGeneration() > 0) {
+                    continue;
+                }
+                answerWithoutStore(entry);
+            }
+            LOG.warn(
+                    "shared store unavailable: answering {} without a claim now that every peer reached agrees",
+                    entry.request().localId());
+            // Generation 0: no claim. Without a content key (the store was needed to count), the
+            // gateway's own id names the turn, for the dispatcher's idempotency key.
+            LocalMessageId local = entry.request().localId();
+            String turnKey = entry.key() != null
+                    ? entry.key()
+                    : "without-store:" + local.channel() + ":" + local.conversationId() + ":" + local.messageId();
+            TakeoverDispatcher.Takeover takeover =
+                    new TakeoverDispatcher.Takeover(entry.request(), self, Reason.TAKEOVER.code(), 0, turnKey);
+            dispatchExecutor.execute(() -> dispatcher.dispatch(takeover));
+        }
     }
 
     private DecideAnswer answer(boolean respond, Reason reason, String claimedBy, long start) {
@@ -539,6 +591,7 @@ public final class ClaimCoordinator {
     public void tick() {
         long now = nanoTime.getAsLong();
         FlockView flock = view.get();
+        answerOnAgreement(now);
         try {
             reconcile();
         } catch (StoreUnavailableException e) {
@@ -568,7 +621,7 @@ public final class ClaimCoordinator {
         switch (store.readClaim(entry.key())) {
             case ClaimState.Sent s -> entry.stopWatching();
             case ClaimState.Unclaimed u -> {
-                if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos(), TOLD_SLACK)) {
+                if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos(), agreement.fresh())) {
                     // A peer may have answered it without a claim, on our word that we could not
                     // reach the store: taking it over could answer it twice.
                     entry.stopWatching();

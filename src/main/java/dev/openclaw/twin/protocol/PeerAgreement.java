@@ -39,6 +39,11 @@ public final class PeerAgreement {
         this.fresh = fresh;
     }
 
+    /** How long a peer's answer counts. */
+    public Duration fresh() {
+        return fresh;
+    }
+
     /** A peer answered as itself, saying (if it says) whether it reaches the store and whom it sees answering. */
     public void answered(String peer, Optional<Boolean> storeReachable, Optional<String> claimant) {
         reports.put(peer, new Report(storeReachable, claimant, nanoTime.getAsLong()));
@@ -67,7 +72,8 @@ public final class PeerAgreement {
     /**
      * Whether a peer may have answered a message decided at {@code decidedNanos} without a claim on
      * this twin's word that it cannot reach the store: this twin said so within {@code fresh} before
-     * that decide (or up to {@code slack} after, as twins decide one message milliseconds apart).
+     * that decide (or up to {@code slack} after: a peer waiting for agreement answers up to {@link
+     * #fresh()} after its decide).
      * Then this twin must not take that message over.
      */
     public boolean mayHaveAnsweredOnOurWord(long decidedNanos, Duration slack) {

@@ -793,4 +793,36 @@ class ClaimCoordinatorTest {
                 .singleElement()
                 .satisfies(t -> assertThat(t.request()).isEqualTo(fine));
     }
+
+    @Test
+    void aClaimantSilentForWantOfItsPeersWordAnswersWhenItComesInTime() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        withStoreGone(() -> {
+            // The outage's first heartbeat: case has not yet said it lost the store too.
+            says("case", "tars", true, "tars");
+            DecideRequest first = irc("local:t:1", "right at the start?");
+            assertThat(tars.decide(first).respond()).isFalse();
+            tars.tick();
+            assertThat(dispatched).isEmpty();
+            advance(Duration.ofMillis(400));
+            says("case", "tars", false, "tars");
+            tars.tick();
+            assertThat(dispatched).singleElement().satisfies(t -> {
+                assertThat(t.twin()).isEqualTo("tars");
+                assertThat(t.generation()).as("no claim").isZero();
+                assertThat(t.request()).isEqualTo(first);
+            });
+            assertThat(tars.confirm(id(first), java.util.Optional.empty())).isTrue();
+
+            // Agreement that comes later than the peers' word lasts is not used.
+            says("case", "tars", true, "tars");
+            DecideRequest late = irc("local:t:2", "much later?");
+            assertThat(tars.decide(late).respond()).isFalse();
+            advance(Duration.ofSeconds(4));
+            says("case", "tars", false, "tars");
+            tars.tick();
+            assertThat(dispatched).hasSize(1);
+            assertThat(tars.confirm(id(late), java.util.Optional.empty())).isFalse();
+        });
+    }
 }
