@@ -621,7 +621,7 @@ public final class ClaimCoordinator {
         switch (store.readClaim(entry.key())) {
             case ClaimState.Sent s -> entry.stopWatching();
             case ClaimState.Unclaimed u -> {
-                if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos(), agreement.fresh())) {
+                if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos())) {
                     // A peer may have answered it without a claim, on our word that we could not
                     // reach the store: taking it over could answer it twice.
                     entry.stopWatching();

@@ -70,23 +70,28 @@ public final class PeerAgreement {
     }
 
     /**
-     * Whether a peer may have answered a message decided at {@code decidedNanos} without a claim on
-     * this twin's word that it cannot reach the store: this twin said so within {@code fresh} before
-     * that decide (or up to {@code slack} after: a peer waiting for agreement answers up to {@link
-     * #fresh()} after its decide).
-     * Then this twin must not take that message over.
+     * Twins decide one message at most this far apart: a decide that reaches a daemon later than
+     * 750 ms after its gateway received the message claims nothing.
      */
-    public boolean mayHaveAnsweredOnOurWord(long decidedNanos, Duration slack) {
-        long from = decidedNanos - fresh.toNanos();
-        long to = decidedNanos + slack.toNanos();
+    static final Duration DECIDE_SKEW = Duration.ofSeconds(1);
+
+    /**
+     * Whether a peer may have answered a message decided here at {@code decidedNanos} without a
+     * claim on this twin's word that it cannot reach the store. The peer decided it within {@link
+     * #DECIDE_SKEW} of us, on a word at most {@link #fresh()} old, or answered it up to {@link
+     * #fresh()} after its decide once our word came. Then this twin must not take that message over.
+     */
+    public boolean mayHaveAnsweredOnOurWord(long decidedNanos) {
+        long from = decidedNanos - DECIDE_SKEW.toNanos() - fresh.toNanos();
+        long to = decidedNanos + DECIDE_SKEW.toNanos() + fresh.toNanos();
         synchronized (saidUnreachable) {
             return saidUnreachable.stream().anyMatch(s -> s.toNanos() >= from && s.fromNanos() <= to);
         }
     }
 
-    /** Whether a peer may be acting now on this twin's word that it cannot reach the store. */
+    /** Whether a peer may be acting now, or on a message decided now, on our word that we cannot reach the store. */
     public boolean toldPeersStoreUnreachable() {
-        return mayHaveAnsweredOnOurWord(nanoTime.getAsLong(), Duration.ZERO);
+        return mayHaveAnsweredOnOurWord(nanoTime.getAsLong());
     }
 
     /**
