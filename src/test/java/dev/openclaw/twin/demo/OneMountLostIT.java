@@ -47,11 +47,21 @@ class OneMountLostIT {
                 gateways.send(i, "routine", "human!~h@127.0.0.1", "question number " + i + " for the flock");
                 Thread.sleep(250); // the traffic's pace, not a wait for anything to settle
             }
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> gateways.inFlight() == 0
-                            && history.logs().stream()
-                                    .allMatch(l -> !l.answers().isEmpty()));
+            try {
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> gateways.inFlight() == 0
+                                && history.logs().stream()
+                                        .allMatch(l -> !l.answers().isEmpty()));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // The assertions below say which message and what each twin decided; keep the logs.
+                for (String twin : twins) {
+                    java.nio.file.Files.copy(
+                            dir.resolve(twin + ".log"),
+                            java.nio.file.Path.of("target/failsafe-reports/OneMountLostIT-" + twin + ".log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             long allAnswered = System.nanoTime();
             flock.remount(primary);
 
