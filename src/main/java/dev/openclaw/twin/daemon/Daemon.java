@@ -7,8 +7,10 @@ import dev.openclaw.twin.coordination.DayRoles;
 import dev.openclaw.twin.coordination.FlockView;
 import dev.openclaw.twin.coordination.OverrideChange;
 import dev.openclaw.twin.coordination.Overrides;
+import dev.openclaw.twin.coordination.ResponseRules;
 import dev.openclaw.twin.health.FlockSnapshot;
 import dev.openclaw.twin.health.FlockStatus;
+import dev.openclaw.twin.health.GatewayEvidence;
 import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.health.TwinState;
@@ -16,6 +18,7 @@ import dev.openclaw.twin.notify.Alerter;
 import dev.openclaw.twin.notify.Notifiers;
 import dev.openclaw.twin.protocol.ClaimCoordinator;
 import dev.openclaw.twin.protocol.HttpTakeoverDispatcher;
+import dev.openclaw.twin.protocol.PeerAgreement;
 import dev.openclaw.twin.protocol.TakeoverDispatcher;
 import dev.openclaw.twin.rescue.AutoRescue;
 import dev.openclaw.twin.rescue.Rescuer;
@@ -69,8 +72,14 @@ public final class Daemon implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final long startedNanos;
     private final String host = hostName();
+    /** This run of the daemon: claims and heartbeats carry it, so peers can tell a restart (see HolderRuns). */
+    private final String incarnation = java.util.UUID.randomUUID().toString();
+
     private final LivenessTracker tracker;
     private final GatewayProbe gatewayProbe;
+    /** The probe's answer and the plugin's calls: a gateway that calls is up whatever /readyz says. */
+    private final GatewayEvidence gatewayEvidence;
+
     private final PeerProbe peerProbe;
     private final DaemonHttpServer http;
     private final DaemonMetrics metrics;
@@ -82,6 +91,10 @@ public final class Daemon implements AutoCloseable {
     private final AtomicReference<FlockView> currentView = new AtomicReference<>();
 
     private final ClaimCoordinator claims;
+    /** What the peers reached directly say about the store and the claimant (for store outages). */
+    private final PeerAgreement agreement;
+
+    private final ResponseRules rules;
     private final DaemonAlerts alerts;
     /** Empty when {@code rescue.auto} is false. */
     private final Optional<AutoRescue> autoRescue;
@@ -111,6 +124,8 @@ public final class Daemon implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.startedNanos = nanoTime.getAsLong();
         this.tracker = new LivenessTracker(nanoTime, Liveness.of(config));
+        this.agreement = new PeerAgreement(nanoTime, Liveness.of(config).onlineWithin());
+        this.rules = new ResponseRules(config);
         // HTTP/1.1: the JDK's default asks plain-http servers to upgrade to h2c, which OpenClaw's
         // gateway answers with 400.
         HttpClient client = HttpClient.newBuilder()
@@ -119,13 +134,15 @@ public final class Daemon implements AutoCloseable {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
         this.gatewayProbe = new GatewayProbe(client, config.twin(twin).gatewayUrl(), clock);
+        this.gatewayEvidence = new GatewayEvidence(twin, config.twin(twin).gatewayUrl(), nanoTime);
         Duration beat = config.monitoring().heartbeatInterval();
         this.peerProbe = new PeerProbe(
                 client,
                 config,
                 twin,
                 beat.compareTo(Duration.ofSeconds(2)) < 0 ? beat : Duration.ofSeconds(2),
-                tracker::observeDirectProbe);
+                tracker::observeDirectProbe,
+                agreement::answered);
         this.metrics = new DaemonMetrics(config.twinNames());
         this.claims = new ClaimCoordinator(
                 config,
@@ -136,7 +153,10 @@ public final class Daemon implements AutoCloseable {
                 this::view,
                 dispatcher(config, client),
                 Executors.newVirtualThreadPerTaskExecutor(),
-                metrics);
+                metrics,
+                incarnation,
+                tracker::restartedSince,
+                agreement);
         this.alerts = alerts(config, twin, clock, client);
         this.autoRescue =
                 config.rescue().auto() ? Optional.of(autoRescue(config, twin, store, clock, client)) : Optional.empty();
@@ -146,13 +166,14 @@ public final class Daemon implements AutoCloseable {
                 port,
                 twin,
                 this::status,
+                this::healthz,
                 clock,
                 metrics,
                 Map.of(
                         "/v1/override", this::override,
-                        "/v1/decide", api::decide,
-                        "/v1/confirm", api::confirm,
-                        "/v1/duty", api::duty));
+                        "/v1/decide", pluginCall(api::decide),
+                        "/v1/confirm", pluginCall(api::confirm),
+                        "/v1/duty", pluginCall(api::duty)));
     }
 
     public void start() {
@@ -162,6 +183,7 @@ public final class Daemon implements AutoCloseable {
         http.start();
         long beatMillis = config.monitoring().heartbeatInterval().toMillis();
         gateway.set(gatewayProbe.probe());
+        gatewayEvidence.probed(gateway.get());
         scheduler.scheduleWithFixedDelay(guarded(this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guarded(this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
         // Takeover deadlines are a few seconds: look at watched messages ten times a second.
@@ -208,6 +230,7 @@ public final class Daemon implements AutoCloseable {
 
     private void probeGateway() {
         GatewayHealth health = gatewayProbe.probe();
+        gatewayEvidence.probed(health);
         GatewayHealth previous = gateway.getAndSet(health);
         if (previous == null || previous.ready() != health.ready()) {
             LOG.info("gateway of {} is {} ({})", twin, health.ready() ? "ready" : "not ready", health.detail());
@@ -260,7 +283,8 @@ public final class Daemon implements AutoCloseable {
                 startedAt,
                 clock.instant(),
                 state,
-                gateway.get());
+                gatewayEvidence.current().orElse(gateway.get()),
+                incarnation);
         try {
             store.writeHeartbeat(heartbeat);
             metrics.heartbeatWritten();
@@ -328,14 +352,68 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** The flock as of the last heartbeat, for decisions. */
+    /**
+     * The flock as of the last heartbeat, for decisions; this twin is up while its plugin calls
+     * (the call being decided is one), even before a heartbeat has said so. While this twin reaches
+     * the store, a peer that says it cannot is down for routine messages: it cannot claim, so the
+     * twins that can take its role.
+     */
     private FlockView view() {
+        FlockView view = livenessView();
+        java.util.Set<String> withoutStore = agreement.peersWithoutStore();
+        if (withoutStore.isEmpty() || !reachesStore() || agreement.toldPeersStoreUnreachable()) {
+            return view;
+        }
+        java.util.Set<String> offline = new java.util.HashSet<>(view.offline());
+        offline.addAll(withoutStore);
+        return new FlockView(view.roles(), view.overrides(), view.bothRespondFlag(), offline);
+    }
+
+    /** Who is up by heartbeats, direct probes and plugin calls: what twins compare in an outage. */
+    private FlockView livenessView() {
         FlockView view = currentView.get();
         if (view == null) {
             FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
             view = snapshot.view(config, clock.instant(), tracker);
         }
+        if (!view.isOnline(twin) && gatewayEvidence.calling()) {
+            java.util.Set<String> offline = new java.util.HashSet<>(view.offline());
+            offline.remove(twin);
+            view = new FlockView(view.roles(), view.overrides(), view.bothRespondFlag(), offline);
+        }
         return view;
+    }
+
+    /** Whether the last heartbeat could write and read the store, and its directory is there now. */
+    private boolean reachesStore() {
+        return storeProblem.get() == null
+                && lastSnapshot.get() != null
+                && lastSnapshot.get().storeProblem().isEmpty()
+                && store.looksReachable();
+    }
+
+    /**
+     * {@code GET /healthz}: {@code ok} and {@code twin} as ever, plus what peers need to agree during
+     * a store outage: whether this twin reaches the store and whom it sees answering routine messages.
+     */
+    private Map<String, Object> healthz() {
+        boolean reaches = reachesStore();
+        agreement.told(reaches);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("ok", true);
+        body.put("twin", twin);
+        body.put("store", reaches ? "ok" : "unreachable");
+        body.put("claimant", rules.dutyOwner(livenessView()));
+        body.put("incarnation", incarnation);
+        return body;
+    }
+
+    /** A route the gateway's plugin calls: each call is evidence that the gateway is up. */
+    private DaemonHttpServer.PostHandler pluginCall(DaemonHttpServer.PostHandler route) {
+        return body -> {
+            gatewayEvidence.pluginCalled();
+            return route.handle(body);
+        };
     }
 
     /** Forgets old decisions; deletes claims older than a day from the store. */

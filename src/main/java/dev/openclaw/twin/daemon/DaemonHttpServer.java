@@ -39,6 +39,8 @@ final class DaemonHttpServer {
     private final DaemonMetrics metrics;
     private final Optional<byte[]> expectedAuthorization;
     private final Map<String, PostHandler> posts;
+    /** {@code /healthz}: at least {@code {"ok":true,"twin":...}}. */
+    private final Supplier<Map<String, Object>> healthz;
 
     /** Answers one POST endpoint's JSON body; throws {@link RequestBody.BadRequest} for a bad one. */
     @FunctionalInterface
@@ -51,9 +53,11 @@ final class DaemonHttpServer {
             int port,
             String twin,
             Supplier<FlockStatus> status,
+            Supplier<Map<String, Object>> healthz,
             Clock clock,
             DaemonMetrics metrics,
             Map<String, PostHandler> posts) {
+        this.healthz = healthz;
         this.twin = twin;
         this.status = status;
         this.clock = clock;
@@ -119,7 +123,7 @@ final class DaemonHttpServer {
                     send(exchange, 405, Map.of("error", "use GET"));
                 }
             }
-            case "/healthz" -> requireGet(exchange, method, () -> Map.of("ok", true, "twin", twin));
+            case "/healthz" -> requireGet(exchange, method, healthz::get);
             case "/v1/status" -> requireGet(exchange, method, status::get);
             case "/metrics" -> {
                 if (method.equals("GET")) {

@@ -31,21 +31,37 @@ final class PeerProbe {
 
     private final HttpClient http;
     private final Map<String, URI> healthz;
+    private final java.util.Set<String> twins;
     private final Optional<String> authorization;
     private final Duration timeout;
     private final BiConsumer<String, Boolean> onAnswer;
+    private final PeerReport onReport;
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
+
+    /** What a peer that answered as itself said about the store and the claimant (empty: it did not say). */
+    @FunctionalInterface
+    interface PeerReport {
+        void answered(String peer, Optional<Boolean> storeReachable, Optional<String> claimant);
+    }
 
     /**
      * @param onAnswer called with each peer and whether it answered as itself
+     * @param onReport called with what each peer that answered as itself said
      */
     PeerProbe(
-            HttpClient http, TwinsConfig config, String self, Duration timeout, BiConsumer<String, Boolean> onAnswer) {
+            HttpClient http,
+            TwinsConfig config,
+            String self,
+            Duration timeout,
+            BiConsumer<String, Boolean> onAnswer,
+            PeerReport onReport) {
         this.http = http;
+        this.onReport = onReport;
         this.timeout = timeout;
         this.onAnswer = onAnswer;
         this.authorization = config.daemon().token().map(Secret::value).map(t -> "Bearer " + t);
         this.healthz = new java.util.LinkedHashMap<>();
+        this.twins = java.util.Set.copyOf(config.twinNames());
         config.twins().values().stream()
                 .filter(t -> !t.name().equals(self))
                 .forEach(t -> t.daemonUrl().ifPresent(url -> healthz.put(t.name(), url.resolve("/healthz"))));
@@ -79,6 +95,9 @@ final class PeerProbe {
                 }
             }
             record(peer, uri, problem);
+            if (problem == null) {
+                report(peer, response.body());
+            }
         });
     }
 
@@ -90,6 +109,34 @@ final class PeerProbe {
         } else if (problem == null && previous != null) {
             LOG.info("direct probe of {} at {}: answering again", peer, uri);
         }
+    }
+
+    /**
+     * The fields a peer adds to {@code /healthz}: {@code store} ({@code ok} or {@code unreachable})
+     * and {@code claimant} (a twin of this flock). Anything else, or a field missing (an older
+     * version), says nothing.
+     */
+    private void report(String peer, String body) {
+        Optional<Boolean> store = Optional.empty();
+        Optional<String> claimant = Optional.empty();
+        try {
+            JsonNode json = JSON.readTree(body);
+            JsonNode s = json.get("store");
+            if (s != null && s.isString()) {
+                store = switch (s.asString()) {
+                    case "ok" -> Optional.of(true);
+                    case "unreachable" -> Optional.of(false);
+                    default -> Optional.empty();
+                };
+            }
+            JsonNode c = json.get("claimant");
+            if (c != null && c.isString() && twins.contains(c.asString())) {
+                claimant = Optional.of(c.asString());
+            }
+        } catch (JacksonException e) {
+            // answeredAs read it a moment ago; say nothing
+        }
+        onReport.answered(peer, store, claimant);
     }
 
     private static Optional<String> answeredAs(String body) {

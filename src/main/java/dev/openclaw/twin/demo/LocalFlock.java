@@ -79,10 +79,33 @@ public final class LocalFlock implements AutoCloseable {
             daemonPorts.put(twins.get(i), ports.get(i));
         }
         this.config = dir.resolve("twins.yaml");
-        Files.writeString(config, yaml(timings, gatewayPorts, takeoverDispatch));
+        Files.writeString(config, yaml(timings, gatewayPorts, takeoverDispatch, state));
+        // Each daemon reaches the share through its own mount point (a symlink), as twins on separate
+        // machines do: one twin's mount can be lost while the others keep theirs.
+        for (String twin : twins) {
+            Files.createSymbolicLink(mountPoint(twin), state);
+            Files.writeString(twinConfig(twin), yaml(timings, gatewayPorts, takeoverDispatch, mountPoint(twin)));
+        }
     }
 
-    private String yaml(Timings timings, Map<String, Integer> gatewayPorts, String takeoverDispatch) {
+    private Path mountPoint(String twin) {
+        return dir.resolve("mount-" + twin);
+    }
+
+    private Path twinConfig(String twin) {
+        return dir.resolve("twins-" + twin + ".yaml");
+    }
+
+    /** {@code twin}'s mount of the share goes away (the others keep theirs) until {@link #remount}. */
+    public void unmount(String twin) throws IOException {
+        Files.delete(mountPoint(twin));
+    }
+
+    public void remount(String twin) throws IOException {
+        Files.createSymbolicLink(mountPoint(twin), state);
+    }
+
+    private String yaml(Timings timings, Map<String, Integer> gatewayPorts, String takeoverDispatch, Path share) {
         StringBuilder y = new StringBuilder("twins:\n");
         for (String twin : twins) {
             y.append("  ")
@@ -96,7 +119,7 @@ public final class LocalFlock implements AutoCloseable {
                     .append(daemonPorts.get(twin))
                     .append('\n');
         }
-        y.append("shared_storage: {type: local, path: \"").append(state).append("\"}\n");
+        y.append("shared_storage: {type: local, path: \"").append(share).append("\"}\n");
         y.append("coordination:\n");
         if (twins.size() == 2) {
             y.append("  rotation: daily\n  odd_primary: ")
@@ -158,7 +181,7 @@ public final class LocalFlock implements AutoCloseable {
                 "dev.openclaw.twin.cli.Main",
                 "daemon",
                 "--config",
-                config.toString(),
+                twinConfig(twin).toString(),
                 "--twin",
                 twin,
                 "--port",

@@ -11,8 +11,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Injects one fault at a time into a running flock, in turn: SIGKILL the acting primary (and
- * restart it), SIGSTOP a twin, SIGSTOP a twin between its claim and its confirm, take the shared
- * store away, fail a twin's gateway. Waits for the flock to be whole again between faults. The
+ * restart it), take the acting primary's own mount of the share away (the others keep theirs),
+ * SIGSTOP a twin, restart (SIGKILL + start) a twin between its claim and its confirm, SIGSTOP a twin
+ * between its claim and its confirm, take the shared store away from every twin, fail a twin's
+ * gateway's /readyz (while it keeps calling decide). Waits for the flock to be whole again between faults. The
  * pauses here are the faults' durations (the schedule), not waits for a condition.
  */
 final class Nemesis implements Runnable {
@@ -52,11 +54,13 @@ final class Nemesis implements Runnable {
                 if (stopped) {
                     return;
                 }
-                switch (round % 5) {
+                switch (round % 7) {
                     case 0 -> killActingPrimary();
-                    case 1 -> pauseTwin();
-                    case 2 -> gateways.pauseNextResponderBeforeConfirm(FAULT);
-                    case 3 -> storeOutage();
+                    case 1 -> mountLost();
+                    case 2 -> pauseTwin();
+                    case 3 -> gateways.restartNextResponderBeforeConfirm();
+                    case 4 -> gateways.pauseNextResponderBeforeConfirm(FAULT);
+                    case 5 -> storeOutage();
                     default -> failGateway();
                 }
             }
@@ -124,6 +128,21 @@ final class Nemesis implements Runnable {
         flock.removeStore();
         pause(STORE_OUTAGE);
         flock.restoreStore();
+        history.faultEnded(fault, System.nanoTime());
+    }
+
+    /** The acting primary's own mount of the share goes away; the other twins keep theirs. */
+    private void mountLost() throws IOException {
+        String victim = actingPrimary(null);
+        if (victim == null) {
+            return;
+        }
+        History.Fault fault =
+                new History.Fault("store unavailable to one twin (mount lost)", victim, System.nanoTime(), 0);
+        history.fault(fault);
+        flock.unmount(victim);
+        pause(STORE_OUTAGE);
+        flock.remount(victim);
         history.faultEnded(fault, System.nanoTime());
     }
 

@@ -58,6 +58,8 @@ public final class SimulatedGateways implements AutoCloseable {
     private final Map<String, Integer> messageOfLocalId = new ConcurrentHashMap<>();
     private final Set<String> seenTakeovers = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Duration> pauseNextResponder = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean restartNextResponder =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile LocalFlock flock;
 
@@ -119,6 +121,14 @@ public final class SimulatedGateways implements AutoCloseable {
     }
 
     /** The next twin told to respond is SIGSTOPped before it can confirm, for {@code pause}. */
+    /**
+     * The next twin told to respond has its daemon SIGKILLed and started again while its gateway
+     * generates the reply: the confirm then reaches the new run, which never decided the message.
+     */
+    public void restartNextResponderBeforeConfirm() {
+        restartNextResponder.set(true);
+    }
+
     public void pauseNextResponderBeforeConfirm(Duration pause) {
         pauseNextResponder.set(pause);
     }
@@ -162,6 +172,8 @@ public final class SimulatedGateways implements AutoCloseable {
                         Duration pause = pauseNextResponder.getAndSet(null);
                         if (pause != null && flock != null) {
                             pauseFor(twin, pause);
+                        } else if (flock != null && restartNextResponder.getAndSet(false)) {
+                            restart(twin);
                         }
                         generateThenConfirm(index, twin, localId, "inline");
                     }
@@ -170,6 +182,23 @@ public final class SimulatedGateways implements AutoCloseable {
                 }
             });
         }
+    }
+
+    private void restart(String twin) {
+        History.Fault fault = new History.Fault("restart between claim and confirm", twin, System.nanoTime(), 0);
+        history.fault(fault);
+        Thread.ofVirtual().start(() -> {
+            try {
+                flock.kill(twin);
+                flock.start(twin);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                history.faultEnded(fault, System.nanoTime());
+            }
+        });
     }
 
     private void pauseFor(String twin, Duration pause) {

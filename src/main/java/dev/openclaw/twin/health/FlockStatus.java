@@ -65,6 +65,15 @@ public record FlockStatus(
         List<String> problems = new ArrayList<>();
         snapshot.problems().forEach(p -> problems.add(ShareText.printable(p, 500)));
         snapshot.storeProblem().ifPresent(p -> problems.add(ShareText.printable(p, 500)));
+        for (String name : config.twinNames()) {
+            // What a twin's daemon found wrong with its own gateway's configuration, while it is up.
+            judge.heartbeat(name)
+                    .filter(hb -> judge.stateOf(name).isUp())
+                    .map(Heartbeat::gateway)
+                    .map(Heartbeat.GatewayHealth::problem)
+                    .filter(p -> p != null && !p.isBlank())
+                    .ifPresent(p -> problems.add(ShareText.printable(p, 300)));
+        }
         return new FlockStatus(
                 1,
                 roles.date().toString(),

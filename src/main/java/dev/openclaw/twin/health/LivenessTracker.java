@@ -2,6 +2,9 @@ package dev.openclaw.twin.health;
 
 import dev.openclaw.twin.state.Heartbeat;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +24,14 @@ public final class LivenessTracker implements LivenessJudge {
     private final LongSupplier nanoTime;
     private final Liveness liveness;
     private final Map<String, Observation> observations = new ConcurrentHashMap<>();
+    /** One run of a twin's daemon, as its heartbeats showed it; {@code startedAt} on that twin's clock. */
+    private record Run(String incarnation, Instant startedAt) {}
+
+    /** The most runs remembered per twin (a twin restarting in a loop must not grow this). */
+    private static final int RUNS_KEPT = 8;
+
+    /** The runs of each twin's daemon in the order this reader first saw them, the newest last. */
+    private final Map<String, List<Run>> runs = new ConcurrentHashMap<>();
     /** When each peer's daemon last answered a direct probe, on the monotonic clock. */
     private final Map<String, Long> answeredAtNanos = new ConcurrentHashMap<>();
 
@@ -42,6 +53,46 @@ public final class LivenessTracker implements LivenessJudge {
                     || !Objects.equals(previous.heartbeat().state(), heartbeat.state());
             return changed ? new Observation(heartbeat, now, true) : previous;
         });
+        if (heartbeat.incarnation() != null) {
+            observeRun(heartbeat.twin(), new Run(heartbeat.incarnation(), heartbeat.startedAt()));
+        }
+    }
+
+    /**
+     * A run seen again after a newer one (a stale copy of the heartbeat file, served by a NAS cache)
+     * does not become the newest: the order of runs is the order they were first seen in.
+     */
+    private void observeRun(String twin, Run run) {
+        runs.compute(twin, (t, seen) -> {
+            if (seen != null && seen.stream().anyMatch(r -> r.incarnation().equals(run.incarnation()))) {
+                return seen;
+            }
+            List<Run> next = new ArrayList<>(seen == null ? List.of() : seen);
+            next.add(run);
+            return List.copyOf(next.subList(Math.max(0, next.size() - RUNS_KEPT), next.size()));
+        });
+    }
+
+    /**
+     * Whether {@code twin}'s daemon now runs as a newer run than {@code incarnation}: that run was
+     * seen before the newest one, or (never seen: it died before its first heartbeat reached us)
+     * its claim at {@code claimedAt} was made before the newest run started. Both times come from
+     * {@code twin}'s own clock, so no two machines' clocks are compared. A run newer than any seen
+     * (a NAS serving an old heartbeat) is never taken for an old one.
+     */
+    public boolean restartedSince(String twin, String incarnation, Instant claimedAt) {
+        List<Run> seen = runs.get(twin);
+        if (seen == null || seen.isEmpty() || incarnation == null) {
+            return false;
+        }
+        Run newest = seen.getLast();
+        if (newest.incarnation().equals(incarnation)) {
+            return false;
+        }
+        if (seen.stream().anyMatch(r -> r.incarnation().equals(incarnation))) {
+            return true;
+        }
+        return newest.startedAt() != null && claimedAt != null && claimedAt.isBefore(newest.startedAt());
     }
 
     /**

@@ -9,9 +9,12 @@ import java.util.Map;
 /**
  * What in the flock's state is worth telling a person, as conditions that start and end: a twin
  * offline, a gateway not ready, a failover to another twin, the store unreadable, a corrupt state
- * file, clock skew. Each start fires an alert and each end resolves it (see {@link Alerter}).
+ * file, clock skew, a gateway_url that fails while its gateway calls. Each start fires an alert and each end resolves it (see {@link Alerter}).
  */
 public final class FlockAlerts {
+
+    /** How a twin's daemon words a gateway_url that fails while its gateway calls (GatewayEvidence). */
+    private static final String GATEWAY_URL_PROBLEM = "gateway_url of ";
 
     private final Alerter alerter;
     /** The problem conditions firing now, with what to say when each goes away. */
@@ -81,6 +84,13 @@ public final class FlockAlerts {
     private void observeProblems(List<String> problems) {
         Map<String, String> now = new HashMap<>();
         for (String problem : problems) {
+            if (problem.startsWith(GATEWAY_URL_PROBLEM)) {
+                String twin = problem.substring(GATEWAY_URL_PROBLEM.length()).split(" ", 2)[0];
+                String key = "gateway-url:" + twin;
+                now.put(key, "gateway_url of " + twin + " answers again");
+                alerter.fire(key, Alert.Severity.WARNING, "gateway_url of " + twin + " looks wrong", problem);
+                continue;
+            }
             boolean skew = problem.toLowerCase(Locale.ROOT).startsWith("clock skew");
             String key = skew ? "clock-skew:" + skewedTwin(problem) : "state-file:" + subject(problem);
             now.put(key, skew ? "clocks agree again" : subject(problem) + " is readable again");

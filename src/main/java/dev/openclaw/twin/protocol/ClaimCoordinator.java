@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * claims it itself, and a claim whose holder goes down before confirming is revoked and taken over
  * with the next generation. Decide never waits: takeovers run on {@link #tick()} and the dispatcher.
  *
- * <p>While the store cannot be read no claim can be made. Then the twin that would claim answers
- * from its own view of the roles and the others stay silent without watching (so nothing is
- * answered twice when the store returns); a message whose claimant is down is lost meanwhile.
+ * <p>While this twin cannot reach the store it cannot claim, so it steps down: the claimant answers
+ * without a claim only when every peer it reaches directly agrees ({@link PeerAgreement}: they
+ * cannot reach the store either and see it as the claimant); otherwise it stays silent and the
+ * twins that reach the store take over by claims. A twin without the store takes nothing over.
  */
 public final class ClaimCoordinator {
 
@@ -75,6 +76,9 @@ public final class ClaimCoordinator {
     private final ResponseRules rules;
     private final MessageLedger ledger = new MessageLedger();
     private final Duration takeoverDelay;
+    private final String incarnation;
+    private final HolderRuns holderRuns;
+    private final PeerAgreement agreement;
     private final long createdNanos;
     private volatile Instant startedOnStoreClock;
 
@@ -88,6 +92,43 @@ public final class ClaimCoordinator {
             TakeoverDispatcher dispatcher,
             Executor dispatchExecutor,
             ProtocolMetrics metrics) {
+        this(
+                config,
+                self,
+                store,
+                clock,
+                nanoTime,
+                view,
+                dispatcher,
+                dispatchExecutor,
+                metrics,
+                java.util.UUID.randomUUID().toString(),
+                HolderRuns.NONE,
+                new PeerAgreement(nanoTime, Duration.ZERO));
+    }
+
+    /**
+     * @param incarnation this run of the daemon, written into every claim it makes
+     * @param holderRuns the peers' runs: a claim whose holder has restarted since is taken over
+     * @param agreement what the peers reached directly say: without the store, this twin answers only
+     *     with their agreement
+     */
+    public ClaimCoordinator(
+            TwinsConfig config,
+            String self,
+            StateStore store,
+            Clock clock,
+            LongSupplier nanoTime,
+            Supplier<FlockView> view,
+            TakeoverDispatcher dispatcher,
+            Executor dispatchExecutor,
+            ProtocolMetrics metrics,
+            String incarnation,
+            HolderRuns holderRuns,
+            PeerAgreement agreement) {
+        this.incarnation = incarnation;
+        this.holderRuns = holderRuns;
+        this.agreement = agreement;
         this.config = config;
         this.self = self;
         this.store = store;
@@ -149,7 +190,8 @@ public final class ClaimCoordinator {
             if (counted < 0 && startedOnStoreClock().isAfter(threshold)) {
                 threshold = startedOnStoreClock();
             }
-            int occurrence = Math.max(counted, 0);
+            // Occurrences below the store's mark were answered long ago (their claims are pruned).
+            int occurrence = Math.max(Math.max(counted, 0), store.repeatsPrunedBelow(base));
             while (true) {
                 Optional<Instant> stored = store.claimStoredAt(ClaimKeys.contentKey(base, occurrence));
                 if (stored.isEmpty() || !stored.get().isBefore(threshold)) {
@@ -203,7 +245,10 @@ public final class ClaimCoordinator {
                 }
                 if (respond) {
                     entry.sendWithoutClaim();
-                } else if (settled.responders().size() == 1 && entry.key() != null && flock.isOnline(self)) {
+                } else if (settled.responders().size() == 1
+                        && entry.key() != null
+                        && flock.isOnline(self)
+                        && !agreement.toldPeersStoreUnreachable()) {
                     // The one twin asked for claims it at once; if it cannot (it is down, or sees
                     // itself down), the others take over in turn rather than leave it unanswered.
                     String asked = settled.responders().iterator().next();
@@ -239,7 +284,9 @@ public final class ClaimCoordinator {
                 return answer(false, Reason.CLAIMED_BY_OTHER, holder.get(), start);
             }
             int rank = routine.rankOf(self);
-            if (rank > 0 && flock.isOnline(self)) {
+            // A twin that has told its peers it cannot reach the store takes nothing over: the
+            // claimant may be answering without a claim on its word.
+            if (rank > 0 && flock.isOnline(self) && !agreement.toldPeersStoreUnreachable()) {
                 entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
             }
             return answer(false, Reason.STANDBY, routine.claimant(), start);
@@ -251,8 +298,8 @@ public final class ClaimCoordinator {
     /** The one twin a message asks for claims it; if someone else already did, it stays silent. */
     private DecideAnswer decideSingle(MessageEntry entry, Evaluation.Settled settled, long start) {
         if (entry.key() == null) {
-            entry.sendWithoutClaim();
-            return answer(true, settled.reason(), self, start);
+            metrics.storeUnavailable();
+            return decideSingleWithoutStore(entry, settled, start);
         }
         try {
             if (claim(entry, settled.reason(), 1)) {
@@ -262,22 +309,100 @@ public final class ClaimCoordinator {
             return answer(false, Reason.CLAIMED_BY_OTHER, holder, start);
         } catch (StoreUnavailableException e) {
             metrics.storeUnavailable();
-            answerWithoutStore(entry);
-            return answer(true, settled.reason(), self, start);
+            return decideSingleWithoutStore(entry, settled, start);
         }
     }
 
-    /** The store is down: the claimant answers on its own view, everyone else stays silent. */
+    /**
+     * Asked for by name without the store: this twin answers only if no peer it reaches can reach
+     * the store (none of them can take the message over); otherwise those peers do, by claims.
+     */
+    private DecideAnswer decideSingleWithoutStore(MessageEntry entry, Evaluation.Settled settled, long start) {
+        if (agreement.noPeerReachesStore()) {
+            answerWithoutStore(entry);
+            return answer(true, settled.reason(), self, start);
+        }
+        LOG.warn(
+                "shared store unavailable: staying silent on {} (a peer may still reach the store, or none answers)",
+                entry.request().localId());
+        awaitingAgreement.add(new AwaitingAgreement(entry, false));
+        return answer(false, Reason.STANDBY, null, start);
+    }
+
+    /**
+     * This twin cannot reach the store, so it cannot claim: it steps down (Curator's LOST, Patroni's
+     * failsafe). The claimant answers without a claim only if every peer it reaches directly
+     * confirms that it is the claimant and that they cannot reach the store either; a twin reaching
+     * no peer stays silent. Everyone else stays silent and takes nothing over: the twins that still
+     * reach the store take the message over through claims.
+     */
     private DecideAnswer decideWithoutStore(MessageEntry entry, Evaluation.Routine routine, long start) {
         metrics.storeUnavailable();
-        LOG.warn(
-                "shared store unavailable: deciding {} without a claim",
-                entry.request().localId());
-        if (routine.claimant().equals(self)) {
+        if (routine.claimant().equals(self) && agreement.confirmsClaimant(self)) {
+            LOG.warn(
+                    "shared store unavailable: answering {} without a claim, as every peer reached agrees",
+                    entry.request().localId());
             answerWithoutStore(entry);
             return answer(true, routine.claimantReason(), self, start);
         }
+        LOG.warn(
+                "shared store unavailable: staying silent on {}{}",
+                entry.request().localId(),
+                routine.claimant().equals(self) ? " (not every peer reached confirms this twin may answer)" : "");
+        if (routine.claimant().equals(self)) {
+            awaitingAgreement.add(new AwaitingAgreement(entry, true));
+        }
         return answer(false, Reason.STANDBY, routine.claimant(), start);
+    }
+
+    /**
+     * A message this twin would answer without a claim but could not yet: its peers' word had not
+     * come (an outage's first heartbeat). {@code routine}: it needs {@link
+     * PeerAgreement#confirmsClaimant}, else (asked for by name) {@link PeerAgreement#noPeerReachesStore}.
+     */
+    private record AwaitingAgreement(MessageEntry entry, boolean routine) {}
+
+    private final java.util.Queue<AwaitingAgreement> awaitingAgreement =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Answers, through a takeover turn of its own gateway, the messages that decide left silent for
+     * want of the peers' agreement, if it has come since: within {@link PeerAgreement#fresh()} of
+     * the decide, the window in which each peer that said it cannot reach the store takes no such
+     * message over. Runs whether or not the store is reachable.
+     */
+    private void answerOnAgreement(long now) {
+        for (var it = awaitingAgreement.iterator(); it.hasNext(); ) {
+            AwaitingAgreement waiting = it.next();
+            MessageEntry entry = waiting.entry();
+            if (now - entry.decidedNanos() > agreement.fresh().toNanos()) {
+                it.remove(); // the twins that reach the store have it, or nobody can answer it
+                continue;
+            }
+            boolean agreed = waiting.routine() ? agreement.confirmsClaimant(self) : agreement.noPeerReachesStore();
+            if (!agreed) {
+                continue;
+            }
+            it.remove();
+            synchronized (entry) {
+                if (entry.freeToSend() || entry.heldGeneration() > 0) {
+                    continue;
+                }
+                answerWithoutStore(entry);
+            }
+            LOG.warn(
+                    "shared store unavailable: answering {} without a claim now that every peer reached agrees",
+                    entry.request().localId());
+            // Generation 0: no claim. Without a content key (the store was needed to count), the
+            // gateway's own id names the turn, for the dispatcher's idempotency key.
+            LocalMessageId local = entry.request().localId();
+            String turnKey = entry.key() != null
+                    ? entry.key()
+                    : "without-store:" + local.channel() + ":" + local.conversationId() + ":" + local.messageId();
+            TakeoverDispatcher.Takeover takeover =
+                    new TakeoverDispatcher.Takeover(entry.request(), self, Reason.TAKEOVER.code(), 0, turnKey);
+            dispatchExecutor.execute(() -> dispatcher.dispatch(takeover));
+        }
     }
 
     private DecideAnswer answer(boolean respond, Reason reason, String claimedBy, long start) {
@@ -397,7 +522,7 @@ public final class ClaimCoordinator {
         }
         String key = ClaimKeys.dutyKey(job, slot);
         try {
-            if (store.createClaim(new Claim(key, self, "duty", clock.instant(), 1))) {
+            if (store.createClaim(new Claim(key, self, "duty", clock.instant(), 1, incarnation))) {
                 return new DutyAnswer(true, self);
             }
             String holder = holderOf(store.readClaim(key)).orElse("unknown");
@@ -448,7 +573,7 @@ public final class ClaimCoordinator {
     private void reconcile() throws StoreUnavailableException {
         for (MessageEntry entry; (entry = answeredWithoutStore.peek()) != null; answeredWithoutStore.poll()) {
             Instant now = clock.instant();
-            if (store.createClaim(new Claim(entry.key(), self, "answered-without-store", now, 1))) {
+            if (store.createClaim(new Claim(entry.key(), self, "answered-without-store", now, 1, incarnation))) {
                 store.endClaim(entry.key(), 1, new ClaimEnd(ClaimEnd.SENT, self, now));
             } else if (store.readClaim(entry.key()) instanceof ClaimState.Sent sent
                     && !sent.end().twin().equals(self)) {
@@ -466,6 +591,7 @@ public final class ClaimCoordinator {
     public void tick() {
         long now = nanoTime.getAsLong();
         FlockView flock = view.get();
+        answerOnAgreement(now);
         try {
             reconcile();
         } catch (StoreUnavailableException e) {
@@ -495,21 +621,27 @@ public final class ClaimCoordinator {
         switch (store.readClaim(entry.key())) {
             case ClaimState.Sent s -> entry.stopWatching();
             case ClaimState.Unclaimed u -> {
-                if (live && now >= entry.takeoverAtNanos()) {
+                if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos())) {
+                    // A peer may have answered it without a claim, on our word that we could not
+                    // reach the store: taking it over could answer it twice.
+                    entry.stopWatching();
+                } else if (live && now >= entry.takeoverAtNanos()) {
                     take(entry, 1, now);
                 }
             }
             case ClaimState.Held held -> {
                 Claim claim = held.claim();
-                if (live && !claim.twin().equals(self) && !flock.isOnline(claim.twin())) {
+                Optional<String> abandoned = abandoned(claim, flock);
+                if (live && abandoned.isPresent()) {
                     ClaimEnd end = store.endClaim(
                             entry.key(), claim.generation(), new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
                     if (!end.sent() && end.twin().equals(self)) {
                         LOG.info(
-                                "revoked {} generation {} from {} (down)",
+                                "revoked {} generation {} from {} ({})",
                                 entry.key(),
                                 claim.generation(),
-                                claim.twin());
+                                claim.twin(),
+                                abandoned.get());
                         take(entry, claim.generation() + 1, now);
                     }
                 }
@@ -523,10 +655,32 @@ public final class ClaimCoordinator {
         }
     }
 
+    /**
+     * Why nobody is going to confirm a peer's claim, if so: its holder is down, or its holder's
+     * daemon has restarted since it claimed (the new run refuses to confirm what it never decided).
+     */
+    private Optional<String> abandoned(Claim claim, FlockView flock) {
+        if (claim.twin().equals(self)) {
+            // Ours: abandoned only if an earlier run of this daemon made it.
+            return claim.incarnation() != null && !claim.incarnation().equals(incarnation)
+                    ? Optional.of("made by this daemon's previous run")
+                    : Optional.empty();
+        }
+        if (!flock.isOnline(claim.twin())) {
+            return Optional.of("down");
+        }
+        if (claim.incarnation() != null
+                && holderRuns.restartedSince(claim.twin(), claim.incarnation(), claim.claimedAt())) {
+            return Optional.of("its daemon restarted since");
+        }
+        return Optional.empty();
+    }
+
     /** Claims generation {@code generation} of the entry's message; if this call won, this twin holds it. */
     private boolean claim(MessageEntry entry, Reason reason, int generation) throws StoreUnavailableException {
         long t = nanoTime.getAsLong();
-        boolean won = store.createClaim(new Claim(entry.key(), self, reason.code(), clock.instant(), generation));
+        boolean won = store.createClaim(
+                new Claim(entry.key(), self, reason.code(), clock.instant(), generation, incarnation));
         metrics.claimAttempt(won, nanoTime.getAsLong() - t);
         if (won) {
             entry.held(generation);

@@ -85,6 +85,11 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
+    public boolean looksReachable() {
+        return files.rootExists();
+    }
+
+    @Override
     public String describe() {
         return root.toString();
     }
@@ -338,9 +343,81 @@ public final class FileStateStore implements StateStore {
         if (failed != null) {
             throw unavailable("pruned " + pruned + " claims, but cannot prune all of " + CLAIMS, failed);
         }
+        pruneRepeatMarks(before.minus(REPEAT_MARK_KEEP));
         return pruned;
     }
 
+    // ---- repeat marks: twin/repeats/<sha256 of base>.json {"base", "next"} ------------------------
+
+    /**
+     * A mark not raised for this long (beyond the claims' retention) is of no use: every twin has
+     * forgotten its count of the base a day after its last repeat, and counts from the mark or 0 alike.
+     */
+    static final Duration REPEAT_MARK_KEEP = Duration.ofDays(6);
+
+    static final int REPEAT_MARK_LIMIT = 16 * 1024;
+    private static final String REPEATS = "twin/repeats";
+    private static final Pattern REPEAT_MARK_FILE = Pattern.compile("[0-9a-f]{64}\\.json");
+
+    record RepeatMark(String base, int next) {}
+
+    @Override
+    public int repeatsPrunedBelow(String base) throws StoreUnavailableException {
+        requireRoot();
+        return switch (readRecord(repeatMarkFile(base), REPEAT_MARK_LIMIT, ShareRecords::repeatMark)) {
+            case StoreRead.Present<RepeatMark> p -> base.equals(p.value().base()) ? p.value().next() : 0;
+            case StoreRead.Absent<RepeatMark> a -> 0;
+            case StoreRead.Corrupt<RepeatMark> c -> 0;
+        };
+    }
+
+    /**
+     * Before a content key's claims go, raises its base's mark past it. Read, compare, write: two
+     * twins pruning at once may leave the lower of two marks, which only ever concerns occurrences
+     * whose claims were still there a moment ago, so the claims left in the store cover the rest.
+     */
+    private void keepRepeatMark(String firstGeneration) {
+        try {
+            if (!(readRecord(firstGeneration, CLAIM_LIMIT, ShareRecords::claim) instanceof StoreRead.Present<Claim> p)) {
+                return;
+            }
+            String key = p.value().key();
+            int hash = key.lastIndexOf('#');
+            if (!key.startsWith("content:")
+                    || hash < 0
+                    || !key.substring(hash + 1).matches("[0-9]{1,9}")) {
+                return;
+            }
+            String base = key.substring(0, hash);
+            int next = Integer.parseInt(key.substring(hash + 1)) + 1;
+            if (next > repeatsPrunedBelow(base) && next <= ShareRecords.MAX_REPEAT_MARK) {
+                writeRecord(repeatMarkFile(base), new RepeatMark(base, next), REPEAT_MARK_LIMIT);
+            }
+        } catch (StoreUnavailableException e) {
+            // The claims are kept this round (the prune fails on them too) or the mark is lost:
+            // the twins that still count this base agree by their counts.
+        }
+    }
+
+    private void pruneRepeatMarks(Instant before) throws StoreUnavailableException {
+        try {
+            for (ShareFiles.Entry file : files.list(REPEATS)) {
+                if (file.kind() == ShareFiles.Kind.FILE
+                        && REPEAT_MARK_FILE.matcher(file.name()).matches()
+                        && file.modified().isBefore(before)) {
+                    files.delete(REPEATS + "/" + file.name());
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable("cannot prune " + REPEATS, e);
+        }
+    }
+
+    private static String repeatMarkFile(String base) {
+        return REPEATS + "/" + Sha256.hex(base) + ".json";
+    }
+
+    /** Deletes every file of each key whose newest file is older than {@code before}. */
     private int pruneShard(String shard, Instant before) throws IOException {
         String dir = CLAIMS + "/" + shard;
         Map<String, List<String>> byKey = new TreeMap<>();
@@ -369,6 +446,7 @@ public final class FileStateStore implements StateStore {
         int pruned = 0;
         for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
             if (newest.get(e.getKey()).isBefore(before)) {
+                keepRepeatMark(dir + "/" + e.getKey() + ".json");
                 for (String file : e.getValue()) {
                     files.delete(dir + "/" + file);
                 }

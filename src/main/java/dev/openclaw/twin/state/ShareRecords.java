@@ -37,7 +37,8 @@ final class ShareRecords {
             health = new Heartbeat.GatewayHealth(
                     g.flag("ready"),
                     g.instant("checkedAt").orElse(null),
-                    g.text("detail").orElse(null));
+                    g.text("detail").orElse(null),
+                    g.text("problem").orElse(null));
         }
         return new Heartbeat(
                 f.name("twin"),
@@ -48,7 +49,8 @@ final class ShareRecords {
                 f.instant("startedAt").orElse(null),
                 f.instant("writtenAt").orElse(null),
                 f.word("state"),
-                health);
+                health,
+                f.text("incarnation").orElse(null));
     }
 
     static Claim claim(JsonNode json) throws Invalid {
@@ -58,7 +60,16 @@ final class ShareRecords {
                 f.name("twin"),
                 f.text("reason").orElse(null),
                 f.instant("claimedAt").orElse(null),
-                (int) f.number("generation", 1, Integer.MAX_VALUE));
+                (int) f.number("generation", 1, Integer.MAX_VALUE),
+                f.text("incarnation").orElse(null));
+    }
+
+    /** More occurrences of one text than any channel will ever carry: a larger mark is corrupt. */
+    static final int MAX_REPEAT_MARK = 100_000_000;
+
+    static FileStateStore.RepeatMark repeatMark(JsonNode json) throws Invalid {
+        Fields f = Fields.of(json);
+        return new FileStateStore.RepeatMark(f.required("base"), (int) f.number("next", 0, MAX_REPEAT_MARK));
     }
 
     static ClaimEnd claimEnd(JsonNode json) throws Invalid {

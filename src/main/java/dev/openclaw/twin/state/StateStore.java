@@ -72,8 +72,28 @@ public interface StateStore {
     /** When generation 1 of {@code key} was stored, on the store's clock; empty if unclaimed. */
     Optional<Instant> claimStoredAt(String key) throws StoreUnavailableException;
 
-    /** Deletes claims last written before {@code before}; returns how many keys went. */
+    /**
+     * Deletes claims last written before {@code before}; returns how many keys went. Pruning a
+     * content key ({@code <base>#<n>}) first raises the base's repeat mark to {@code n + 1}, so a
+     * twin that counts the base afresh (restarted, or its count forgotten) starts past every
+     * occurrence whose claim is gone (see {@link #repeatsPrunedBelow}).
+     */
     int pruneClaims(Instant before) throws StoreUnavailableException;
+
+    /**
+     * The repeat mark of a content base: every occurrence below it was claimed long ago and its
+     * claim pruned, so the next message with this content is this occurrence or a later one. 0 if
+     * none was pruned (or the mark cannot be read: the claims still in the store are the fallback).
+     */
+    int repeatsPrunedBelow(String base) throws StoreUnavailableException;
+
+    /**
+     * A cheap look (no write, no round trip where avoidable) whether the store is there at all now,
+     * e.g. its directory still mounted; false means it is certainly not reachable.
+     */
+    default boolean looksReachable() {
+        return true;
+    }
 
     /** Where the store lives, for messages. */
     String describe();

@@ -198,6 +198,36 @@ class DaemonTest {
     }
 
     @Test
+    void healthzKeepsOkAndTwinAndSaysWhetherTheStoreIsReachedAndWhoAnswers() throws Exception {
+        start("");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> JSON.readTree(
+                                request("GET", "/healthz", null, null).body())
+                        .get("store")
+                        .asString()
+                        .equals("ok"));
+        JsonNode body = JSON.readTree(request("GET", "/healthz", null, null).body());
+        assertThat(body.get("ok").asBoolean()).isTrue();
+        assertThat(body.get("twin").asString()).isEqualTo("tars");
+        assertThat(body.get("claimant").asString()).isIn("tars", "case");
+        assertThat(body.get("incarnation").asString()).isNotBlank();
+
+        // The share goes away: the daemon says so to its peers.
+        java.nio.file.Path away = state.resolveSibling(state.getFileName() + "-away");
+        java.nio.file.Files.move(state, away);
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> JSON.readTree(
+                                    request("GET", "/healthz", null, null).body())
+                            .get("store")
+                            .asString()
+                            .equals("unreachable"));
+        } finally {
+            java.nio.file.Files.move(away, state);
+        }
+    }
+
+    @Test
     void decideAnswersAtOnceConfirmGatesTheReplyAndMetricsCountThem() throws Exception {
         // The gateways are up (a twin whose gateway is down hands its messages on). case's heartbeat
         // is never seen, but it is the primary of the day and nobody is known up: case claims.

@@ -120,4 +120,18 @@ class FlockAlertsTest {
                         "resolved state-file:twin-primary.json: twin-primary.json is readable again",
                         "resolved clock-skew:case: clocks agree again");
     }
+
+    @Test
+    void aGatewayUrlThatFailsWhileItsGatewayCallsIsAlertedAsAMisconfiguration() {
+        FlockStatus.TwinStatus[] ok = {twin("tars", "online", "ready"), twin("case", "online", "ready")};
+        String problem = "gateway_url of case looks wrong: http://127.0.0.1:18789/readyz unreachable: ConnectException"
+                + " for 31 s while case's gateway calls its daemon (last 2 s ago); set gateway_url to the gateway's address";
+        observe(status("tars", List.of(problem), true, ok));
+        observe(status("tars", List.of(problem), true, ok));
+        observe(status("tars", List.of(), true, ok));
+        assertThat(log())
+                .containsExactly(
+                        "firing gateway-url:case: gateway_url of case looks wrong",
+                        "resolved gateway-url:case: gateway_url of case answers again");
+    }
 }

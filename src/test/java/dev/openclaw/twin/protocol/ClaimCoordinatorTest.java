@@ -65,6 +65,45 @@ class ClaimCoordinatorTest {
 
     /** A twin whose view of who is down is {@code downInItsView}, not the flock's shared one. */
     private ClaimCoordinator twin(String name, TakeoverDispatcher dispatcher, Set<String> downInItsView) {
+        return twin(name, dispatcher, downInItsView, state);
+    }
+
+    /** What each twin's peers last said over daemon_url (for store outages); fresh for 3 s. */
+    private final java.util.Map<String, PeerAgreement> agreements = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private PeerAgreement agreement(String twin) {
+        return agreements.computeIfAbsent(twin, t -> new PeerAgreement(nanos::get, Duration.ofSeconds(3)));
+    }
+
+    /** {@code peer} tells {@code twin} over daemon_url whether it reaches the store and whom it sees answering. */
+    private void says(String peer, String twin, boolean reachesStore, String claimant) {
+        agreement(twin).answered(peer, java.util.Optional.of(reachesStore), java.util.Optional.of(claimant));
+    }
+
+    /** A twin reaching the store at {@code root} (its own mount point of the share). */
+    private ClaimCoordinator twin(String name, TakeoverDispatcher dispatcher, Set<String> downInItsView, Path root) {
+        Rotation rotation = new Rotation(config.coordination());
+        return new ClaimCoordinator(
+                config,
+                name,
+                new FileStateStore(root, "twin-primary.json"),
+                clock,
+                nanos::get,
+                () -> new FlockView(
+                        rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
+                        Overrides.NONE,
+                        false,
+                        downInItsView),
+                dispatcher,
+                Runnable::run,
+                ProtocolMetrics.NONE,
+                name + "-run",
+                HolderRuns.NONE,
+                agreement(name));
+    }
+
+    /** A twin whose daemon runs as {@code incarnation} and knows its peers' runs from {@code runs}. */
+    private ClaimCoordinator twin(String name, String incarnation, HolderRuns runs) {
         Rotation rotation = new Rotation(config.coordination());
         return new ClaimCoordinator(
                 config,
@@ -76,10 +115,19 @@ class ClaimCoordinatorTest {
                         rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
                         Overrides.NONE,
                         false,
-                        downInItsView),
-                dispatcher,
+                        down),
+                takeover -> dispatched.add(takeover),
                 Runnable::run,
-                ProtocolMetrics.NONE);
+                ProtocolMetrics.NONE,
+                incarnation,
+                runs,
+                agreement(name));
+    }
+
+    /** A heartbeat of {@code twin}'s daemon running as {@code incarnation}, started at {@code startedAt}. */
+    private static dev.openclaw.twin.state.Heartbeat run(String twin, long seq, String incarnation, Instant startedAt) {
+        return new dev.openclaw.twin.state.Heartbeat(
+                twin, seq, 100 + seq, "host", "test", startedAt, startedAt, "running", null, incarnation);
     }
 
     private void advance(Duration d) {
@@ -117,6 +165,9 @@ class ClaimCoordinatorTest {
         // case believes tars is down, tars does not: with no store to claim in, both answer.
         ClaimCoordinator tars = twin("tars");
         ClaimCoordinator casey = twin("case", takeover -> dispatched.add(takeover), Set.of("tars"));
+        // Each got its peer's word from views that disagree (one of them stale).
+        says("case", "tars", false, "tars");
+        says("tars", "case", false, "case");
         DecideRequest atTars = discord("1234567890", "is anyone there?");
         DecideRequest atCase = discord("1234567890", "is anyone there?");
         withStoreGone(() -> {
@@ -158,6 +209,8 @@ class ClaimCoordinatorTest {
         ClaimCoordinator casey = twin("case");
         DecideRequest atTars = discord("1234567891", "still there?");
         DecideRequest atCase = discord("1234567891", "still there?");
+        says("case", "tars", false, "tars");
+        says("tars", "case", false, "tars");
         withStoreGone(() -> {
             assertThat(tars.decide(atTars).respond()).isTrue();
             assertThat(casey.decide(atCase).respond()).isFalse();
@@ -335,6 +388,10 @@ class ClaimCoordinatorTest {
     void withTheStoreDownThePrimaryAnswersAloneAndNobodyTakesOverLater() throws Exception {
         ClaimCoordinator tars = twin("tars");
         ClaimCoordinator casey = twin("case");
+        // Every peer tars reaches cannot reach the store either and sees tars as the claimant.
+        says("case", "tars", false, "tars");
+        says("kipp", "tars", false, "tars");
+        says("tars", "case", false, "tars");
         Path away = state.resolveSibling(state.getFileName() + "-away");
         Files.move(state, away);
         DecideRequest atTars = irc("local:t:1", "are you there?");
@@ -461,5 +518,311 @@ class ClaimCoordinatorTest {
         advance(Duration.ofSeconds(3));
         tars.tick();
         assertThat(dispatched).hasSize(1);
+    }
+
+    // ---- claims bound to the holder's incarnation (a daemon restarted mid-turn) ------------------
+
+    private final dev.openclaw.twin.health.LivenessTracker caseSees = new dev.openclaw.twin.health.LivenessTracker(
+            nanos::get, new dev.openclaw.twin.health.Liveness(Duration.ofSeconds(3), Duration.ofSeconds(20)));
+
+    @Test
+    void aClaimWhoseHolderRestartedBeforeConfirmingIsTakenOverAtOnce() {
+        ClaimCoordinator tars = twin("tars", "tars-run-1", HolderRuns.NONE);
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        caseSees.observe(run("tars", 1, "tars-run-1", NOW.minusSeconds(600)));
+        DecideRequest atTars = irc("local:t:1", "what time is it?");
+        DecideRequest atCase = irc("local:c:1", "what time is it?");
+        assertThat(tars.decide(atTars).reason()).isEqualTo("primary");
+        assertThat(casey.decide(atCase).reason()).isEqualTo("claimed-by-other");
+        advance(Duration.ofMillis(500));
+        casey.tick();
+        assertThat(dispatched).as("tars is generating its reply").isEmpty();
+
+        // tars's daemon is SIGKILLed and started again: a new run, online at once.
+        advance(Duration.ofMillis(700));
+        ClaimCoordinator tarsAgain = twin("tars", "tars-run-2", HolderRuns.NONE);
+        caseSees.observe(run("tars", 1, "tars-run-2", clock.instant()));
+        assertThat(down).as("tars looks online throughout").isEmpty();
+        advance(Duration.ofMillis(100));
+        casey.tick();
+        assertThat(dispatched).singleElement().satisfies(t -> {
+            assertThat(t.twin()).isEqualTo("case");
+            assertThat(t.generation()).isEqualTo(2);
+        });
+        // tars's gateway, still waiting, asks the new run: refused, never decided there.
+        assertThat(tarsAgain.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
+                .as("the old run, had it lived, is fenced")
+                .isFalse();
+        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
+                .isTrue();
+    }
+
+    @Test
+    void aStaleCopyOfTheOldHeartbeatDoesNotMakeTheNewRunsClaimLookAbandoned() {
+        caseSees.observe(run("tars", 1, "tars-run-1", NOW.minusSeconds(600)));
+        caseSees.observe(run("tars", 1, "tars-run-2", NOW.minusSeconds(5)));
+        ClaimCoordinator tars = twin("tars", "tars-run-2", HolderRuns.NONE);
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        tars.decide(irc("local:t:1", "ok?"));
+        casey.decide(irc("local:c:1", "ok?"));
+        // A NAS cache serves the previous run's heartbeat again.
+        caseSees.observe(run("tars", 7, "tars-run-1", NOW.minusSeconds(600)));
+        advance(Duration.ofSeconds(1));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+    }
+
+    @Test
+    void aClaimByARunNeverSeenIsJudgedByTheHoldersOwnClock() {
+        // case has seen only tars's previous run: a claim by a newer run (its heartbeat not read yet)
+        // is live; a claim made before the newest run started is abandoned.
+        caseSees.observe(run("tars", 1, "tars-run-1", NOW.minusSeconds(600)));
+        ClaimCoordinator tarsNewer = twin("tars", "tars-run-2", HolderRuns.NONE);
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        tarsNewer.decide(irc("local:t:1", "live?"));
+        casey.decide(irc("local:c:1", "live?"));
+        advance(Duration.ofSeconds(1));
+        casey.tick();
+        assertThat(dispatched).as("a run newer than any case saw").isEmpty();
+
+        ClaimCoordinator tarsShortLived = twin("tars", "tars-run-3", HolderRuns.NONE);
+        tarsShortLived.decide(irc("local:t:2", "gone?"));
+        casey.decide(irc("local:c:2", "gone?"));
+        advance(Duration.ofSeconds(1));
+        caseSees.observe(run("tars", 1, "tars-run-4", clock.instant()));
+        casey.tick();
+        assertThat(dispatched)
+                .as("run-2 and run-3 died before case saw them; run-4 started after their claims")
+                .hasSize(2)
+                .allSatisfy(t -> assertThat(t.generation()).isEqualTo(2));
+    }
+
+    @Test
+    void claimsWithoutAnIncarnationFromAnOlderVersionAreLeftToTheHolder() throws Exception {
+        caseSees.observe(run("tars", 1, "tars-run-1", NOW.minusSeconds(600)));
+        caseSees.observe(run("tars", 1, "tars-run-2", NOW));
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        DecideRequest atCase = irc("local:c:1", "old version?");
+        String key = ClaimKeys.contentKey(ClaimKeys.contentBase(atCase.message()), 0);
+        new FileStateStore(state, "twin-primary.json")
+                .createClaim(new dev.openclaw.twin.state.Claim(key, "tars", "primary", NOW, 1));
+        assertThat(casey.decide(atCase).reason()).isEqualTo("claimed-by-other");
+        advance(Duration.ofSeconds(1));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+    }
+
+    @Test
+    void aRestartedDaemonTakesOverItsPreviousRunsClaimWhenItsGatewayAsksAgain() {
+        ClaimCoordinator tars = twin("tars", "tars-run-1", HolderRuns.NONE);
+        DecideRequest atTars = irc("local:t:1", "again?");
+        tars.decide(atTars);
+        ClaimCoordinator tarsAgain = twin("tars", "tars-run-2", HolderRuns.NONE);
+        // The plugin retried its decide (the old run died answering it): the new run finds its
+        // previous run's claim, revokes it and answers through a takeover.
+        assertThat(tarsAgain.decide(atTars).reason()).isEqualTo("claimed-by-other");
+        advance(Duration.ofMillis(100));
+        tarsAgain.tick();
+        assertThat(dispatched).singleElement().satisfies(t -> {
+            assertThat(t.twin()).isEqualTo("tars");
+            assertThat(t.generation()).isEqualTo(2);
+        });
+    }
+
+    // ---- repeat counts that survive pruning and restarts ------------------------------------------
+
+    @Test
+    void aPhraseRepeatedPastTheClaimsRetentionIsCountedAlikeByARestartedTwin() throws Exception {
+        FileStateStore store = new FileStateStore(state, "twin-primary.json");
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        for (int day = 1; day <= 3; day++) {
+            DecideRequest atTars = irc("local:t:" + day, "good morning");
+            assertThat(tars.decide(atTars).reason()).isEqualTo("primary");
+            assertThat(casey.decide(irc("local:c:" + day, "good morning")).reason())
+                    .isEqualTo("claimed-by-other");
+            assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        }
+        // A short retention: every claim so far is older than it, and pruned.
+        Instant old = Instant.now().minusSeconds(3600);
+        try (var files = Files.walk(state.resolve("twin/claims"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(old));
+            }
+        }
+        assertThat(store.pruneClaims(Instant.now().minusSeconds(60))).isEqualTo(3);
+        assertThat(store.repeatsPrunedBelow(
+                        ClaimKeys.contentBase(irc("x", "good morning").message())))
+                .isEqualTo(3);
+
+        // case's daemon restarts and counts "good morning" afresh; tars still counts 3.
+        ClaimCoordinator caseAgain = twin("case");
+        DecideRequest atCase = irc("local:c:9", "good morning");
+        assertThat(caseAgain.decide(atCase).reason()).as("decided before tars").isEqualTo("standby");
+        DecideRequest atTars = irc("local:t:9", "good morning");
+        assertThat(tars.decide(atTars).reason()).isEqualTo("primary");
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+
+        // The next day tars restarts too; the last answer's claim is still kept, a while ago.
+        try (var files = Files.walk(state.resolve("twin/claims"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(old));
+            }
+        }
+        ClaimCoordinator tarsAgain = twin("tars");
+        DecideRequest next = irc("local:t:10", "good morning");
+        assertThat(tarsAgain.decide(next).reason()).isEqualTo("primary");
+        assertThat(caseAgain.decide(irc("local:c:10", "good morning")))
+                .extracting("reason", "claimedBy")
+                .containsExactly("claimed-by-other", "tars");
+        advance(Duration.ofSeconds(5));
+        caseAgain.tick();
+        assertThat(dispatched)
+                .as("case's keys were tars's claims: nothing to take over")
+                .isEmpty();
+    }
+
+    // ---- step down when you lose the store ------------------------------------------------------
+
+    /** A per-twin mount point of the share: a symlink to the real directory, removed to cut the twin off. */
+    private Path mountFor(String twin) throws Exception {
+        Path mount = state.resolveSibling(state.getFileName() + "-mount-" + twin);
+        Files.deleteIfExists(mount);
+        return Files.createSymbolicLink(mount, state);
+    }
+
+    @Test
+    void aClaimantThatLosesItsMountWhileThePeerKeepsItStaysSilentAndThePeerTakesOver() throws Exception {
+        Path tarsMount = mountFor("tars");
+        ClaimCoordinator tars = twin("tars", takeover -> dispatched.add(takeover), down, tarsMount);
+        ClaimCoordinator casey = twin("case");
+        says("case", "tars", true, "tars"); // case still reaches the store
+        Files.delete(tarsMount); // tars's mount of the share is gone, the share is not
+        DecideRequest atTars = irc("local:t:1", "is the share there?");
+        DecideRequest atCase = irc("local:c:1", "is the share there?");
+        assertThat(tars.decide(atTars)).extracting("respond", "reason").containsExactly(false, "standby");
+        assertThat(casey.decide(atCase)).extracting("respond", "reason").containsExactly(false, "standby");
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+        advance(Duration.ofMillis(2100));
+        tars.tick();
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.twin()).isEqualTo("case"));
+        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
+                .isTrue();
+    }
+
+    @Test
+    void withoutTheStoreTheClaimantAnswersOnlyIfEveryPeerItReachesConfirms() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        withStoreGone(() -> {
+            assertThat(tars.decide(discord("1", "nobody reached?")).respond())
+                    .as("reaches no peer: silent")
+                    .isFalse();
+            says("case", "tars", false, "tars");
+            agreement("tars").answered("kipp", java.util.Optional.empty(), java.util.Optional.empty());
+            assertThat(tars.decide(discord("2", "an older version?")).respond())
+                    .as("kipp, an older version, says nothing: no confirmation")
+                    .isFalse();
+            says("kipp", "tars", false, "case");
+            assertThat(tars.decide(discord("3", "another claimant?")).respond())
+                    .as("kipp sees another claimant")
+                    .isFalse();
+            says("kipp", "tars", true, "tars");
+            assertThat(tars.decide(discord("4", "a store after all?")).respond())
+                    .as("kipp reaches the store: it takes over by claims")
+                    .isFalse();
+            says("kipp", "tars", false, "tars");
+            assertThat(tars.decide(discord("5", "everyone agrees?")).respond()).isTrue();
+            advance(Duration.ofSeconds(4));
+            says("case", "tars", false, "tars");
+            assertThat(tars.decide(discord("6", "one went quiet?")).respond())
+                    .as("kipp no longer answers: only case is reached, and it agrees")
+                    .isTrue();
+            advance(Duration.ofSeconds(4));
+            assertThat(tars.decide(discord("7", "nobody answers now?")).respond())
+                    .as("no peer answered lately: silent")
+                    .isFalse();
+        });
+    }
+
+    @Test
+    void aNamedTwinWithoutTheStoreAnswersOnlyIfNoPeerItReachesHasTheStore() throws Exception {
+        ClaimCoordinator casey = twin("case");
+        withStoreGone(() -> {
+            says("tars", "case", true, "tars");
+            assertThat(casey.decide(discord("11", "case, are you there?")).respond())
+                    .as("tars reaches the store and takes it over")
+                    .isFalse();
+            says("tars", "case", false, "tars");
+            says("kipp", "case", false, "tars");
+            assertThat(casey.decide(discord("12", "case, and now?")).respond()).isTrue();
+        });
+    }
+
+    @Test
+    void aTwinThatToldItsPeersItLostTheStoreTakesNothingOverTheyMayHaveAnswered() {
+        ClaimCoordinator casey = twin("case");
+        // case's store was gone a moment ago and it said so to tars, who then answered without a claim.
+        agreement("case").told(false);
+        advance(Duration.ofMillis(500));
+        DecideRequest atCase = irc("local:c:1", "answered on your word?");
+        assertThat(casey.decide(atCase).reason()).isEqualTo("standby");
+        advance(Duration.ofSeconds(5));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+
+        // Watching already when it said so: it stops.
+        DecideRequest later = irc("local:c:2", "and this one?");
+        assertThat(casey.decide(later).reason()).isEqualTo("standby");
+        advance(Duration.ofMillis(300));
+        agreement("case").told(false);
+        advance(Duration.ofSeconds(3));
+        casey.tick();
+        assertThat(dispatched).isEmpty();
+
+        // Long after its word: it takes over as usual.
+        advance(Duration.ofSeconds(10));
+        DecideRequest fine = irc("local:c:3", "all well again?");
+        casey.decide(fine);
+        advance(Duration.ofMillis(2100));
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.request()).isEqualTo(fine));
+    }
+
+    @Test
+    void aClaimantSilentForWantOfItsPeersWordAnswersWhenItComesInTime() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        withStoreGone(() -> {
+            // The outage's first heartbeat: case has not yet said it lost the store too.
+            says("case", "tars", true, "tars");
+            DecideRequest first = irc("local:t:1", "right at the start?");
+            assertThat(tars.decide(first).respond()).isFalse();
+            tars.tick();
+            assertThat(dispatched).isEmpty();
+            advance(Duration.ofMillis(400));
+            says("case", "tars", false, "tars");
+            tars.tick();
+            assertThat(dispatched).singleElement().satisfies(t -> {
+                assertThat(t.twin()).isEqualTo("tars");
+                assertThat(t.generation()).as("no claim").isZero();
+                assertThat(t.request()).isEqualTo(first);
+            });
+            assertThat(tars.confirm(id(first), java.util.Optional.empty())).isTrue();
+
+            // Agreement that comes later than the peers' word lasts is not used.
+            says("case", "tars", true, "tars");
+            DecideRequest late = irc("local:t:2", "much later?");
+            assertThat(tars.decide(late).respond()).isFalse();
+            advance(Duration.ofSeconds(4));
+            says("case", "tars", false, "tars");
+            tars.tick();
+            assertThat(dispatched).hasSize(1);
+            assertThat(tars.confirm(id(late), java.util.Optional.empty())).isFalse();
+        });
     }
 }
