@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,10 +45,10 @@ final class DaemonHttpServer {
     /** Requests are small JSON documents; anything bigger is a mistake or an attack. */
     private static final int MAX_BODY = 64 * 1024;
     /**
-     * POST bodies parsed at once. Each may hold ~200 KB while parsed (bytes, tree, strings); this
-     * keeps a burst of maximal requests within a small heap. Others wait their turn.
+     * POST bodies parsed and handled at once. Each may hold ~200 KB meanwhile (tree, strings, the
+     * request); this keeps a burst of maximal requests within a small heap. Others wait their turn.
      */
-    static final int MAX_CONCURRENT_BODIES = 16;
+    static final int MAX_CONCURRENT_BODIES = 8;
     /** A POST that cannot be parsed within this (the daemon is swamped) is answered 503. */
     private static final Duration BODY_WAIT = Duration.ofSeconds(5);
 
@@ -135,8 +136,8 @@ final class DaemonHttpServer {
         // The catch blocks answer on the exchange, so they sit inside the try that closes it.
         try (exchange) {
             try {
-                Optional<HttpRequestGuard.Refusal> refusal =
-                        guard.check(exchange.getRequestMethod(), exchange.getRequestHeaders());
+                Optional<HttpRequestGuard.Refusal> refusal = guard.check(
+                        exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders());
                 if (refusal.isPresent()) {
                     send(
                             exchange,
@@ -177,11 +178,11 @@ final class DaemonHttpServer {
                 if (read) {
                     // {"ok":true,"twin":...} is what peers parse (DESIGN §6); a stalled loop is a 503.
                     Optional<String> problem = healthProblem.get();
-                    send(
-                            exchange,
-                            problem.isEmpty() ? 200 : 503,
-                            problem.<Map<String, Object>>map(p -> Map.of("ok", false, "twin", twin, "problem", p))
-                                    .orElse(Map.of("ok", true, "twin", twin)));
+                    Map<String, Object> health = new LinkedHashMap<>();
+                    health.put("ok", problem.isEmpty());
+                    health.put("twin", twin);
+                    problem.ifPresent(p -> health.put("problem", p));
+                    send(exchange, problem.isEmpty() ? 200 : 503, health);
                 } else {
                     send(exchange, 405, Map.of("error", "use GET"));
                 }
@@ -207,13 +208,51 @@ final class DaemonHttpServer {
                 } else if (!method.equals("POST")) {
                     send(exchange, 405, Map.of("error", "use POST with a JSON body"));
                 } else {
-                    send(exchange, 200, handler.handle(new RequestBody(readJson(exchange))));
+                    byte[] body = readBody(exchange);
+                    send(exchange, 200, withPermit(() -> handler.handle(new RequestBody(parse(body)))));
                 }
             }
         }
     }
 
-    private JsonNode readJson(HttpExchange exchange) throws IOException {
+    /**
+     * The body's bytes, read before a permit is taken: a client that sends its body slowly holds
+     * only its connection (cut off after {@link HttpServerLimits#MAX_REQUEST_SECONDS}), never a
+     * permit the others need.
+     */
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        long declared = declaredLength(exchange);
+        if (declared > MAX_BODY) {
+            throw new RequestBody.BadRequest(413, "body larger than " + MAX_BODY + " bytes");
+        }
+        // One buffer of the declared size (no growing copies); chunked bodies are read up to the cap.
+        byte[] body = exchange.getRequestBody().readNBytes(declared >= 0 ? (int) declared : MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            throw new RequestBody.BadRequest(413, "body larger than " + MAX_BODY + " bytes");
+        }
+        return body;
+    }
+
+    /** The request's Content-Length (the JDK has checked it is a number), or -1 if chunked. */
+    private static long declaredLength(HttpExchange exchange) {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        try {
+            return value == null ? -1 : Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new RequestBody.BadRequest(JsonProblem.describe(e));
+        }
+    }
+
+    /** Runs {@code work} (parsing and handling a body) within {@link #MAX_CONCURRENT_BODIES}; 503 if none is free in time. */
+    private Object withPermit(Supplier<Object> work) {
         try {
             if (!bodies.tryAcquire(BODY_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new RequestBody.BadRequest(503, "the daemon is busy; try again");
@@ -223,13 +262,7 @@ final class DaemonHttpServer {
             throw new RequestBody.BadRequest(503, "the daemon is stopping");
         }
         try {
-            byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new RequestBody.BadRequest(413, "body larger than " + MAX_BODY + " bytes");
-            }
-            return JSON.readTree(body);
-        } catch (JacksonException e) {
-            throw new RequestBody.BadRequest(JsonProblem.describe(e));
+            return work.get();
         } finally {
             bodies.release();
         }

@@ -69,10 +69,12 @@ final class HttpRequestGuard {
         return config.twin(twin).daemonUrl().map(HttpRequestGuard::portOf);
     }
 
-    Optional<Refusal> check(String method, Headers headers) {
+    /** @param target the request target; in absolute form ({@code GET http://host/...}) its host counts as Host */
+    Optional<Refusal> check(String method, URI target, Headers headers) {
         String host = headers.getFirst("Host");
         // No Host at all is an HTTP/1.0 tool, never a browser.
-        if (host != null && !names.contains(hostPart(host))) {
+        if ((host != null && !names.contains(hostPart(host)))
+                || (target.getHost() != null && !names.contains(normalise(target.getHost())))) {
             return Optional.of(new Refusal(
                     421, "this daemon does not answer for that host name (use localhost or its daemon_url)"));
         }

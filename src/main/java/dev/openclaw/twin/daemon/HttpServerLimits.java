@@ -18,8 +18,11 @@ final class HttpServerLimits {
 
     /** A request (line, headers and body) must arrive within this; the plugin's take milliseconds. */
     static final int MAX_REQUEST_SECONDS = 10;
-    /** Accepted connections at once; beyond it the server closes new ones at once. */
-    static final int MAX_CONNECTIONS = 200;
+    /**
+     * Accepted connections at once; beyond it the server closes new ones at once. The plugin, peers
+     * and a scraper need a handful; each may buffer a 64 KB body, so this also bounds that memory.
+     */
+    static final int MAX_CONNECTIONS = 64;
 
     static final Map<String, String> PROPERTIES = Map.of(
             "sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS),

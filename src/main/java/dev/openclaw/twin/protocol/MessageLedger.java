@@ -36,11 +36,11 @@ final class MessageLedger {
 
     static final int MAX_ENTRIES = 10_000;
     /** Estimated heap of all entries (ids, keys, and the requests of watched ones). */
-    static final long MAX_BYTES = 16L * 1024 * 1024;
+    static final long MAX_BYTES = 8L * 1024 * 1024;
 
     static final int MAX_WATCHED = 1_000;
     /** Estimated heap of watched entries' whole requests (their text above all). */
-    static final long MAX_WATCHED_BYTES = 8L * 1024 * 1024;
+    static final long MAX_WATCHED_BYTES = 4L * 1024 * 1024;
 
     static final int MAX_COUNTS = 20_000;
     static final long MAX_COUNT_BYTES = 4L * 1024 * 1024;

@@ -172,6 +172,10 @@ class DaemonHttpApiTest {
         assertThat(postJson("/v1/override", OVERRIDE_BOTH, "Host: rebind.attacker.example:" + port)
                         .status())
                 .isEqualTo(421);
+        assertThat(raw("GET", "http://attacker.example/healthz", List.of(), null)
+                        .status())
+                .as("absolute form")
+                .isEqualTo(421);
         assertThat(state.resolve("twin/overrides.json")).doesNotExist();
         // The daemon's own names: loopback, its host name and its daemon_url host (as peers use it).
         for (String host : List.of(
