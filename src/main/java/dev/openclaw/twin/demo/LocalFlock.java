@@ -151,7 +151,7 @@ public final class LocalFlock implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 // As ./twin runs a daemon: a small, bounded footprint.
-                "-Xms8m",
+                "-Xms24m",
                 "-Xmx64m",
                 "-XX:ReservedCodeCacheSize=24m",
                 "-XX:MaxMetaspaceSize=64m",
