@@ -52,14 +52,20 @@ public final class DaemonCommand implements Callable<Integer> {
         loaded.warnings().forEach(w -> context.err().println("warning: " + w));
         String name = twin != null ? ConfigOption.requireTwin(loaded, twin) : twinOfThisHost(loaded);
         Clock clock = Clock.offset(context.clock(), clockSkew);
-        Daemon daemon = new Daemon(
-                loaded,
-                name,
-                SharedStore.open(loaded),
-                clock,
-                System::nanoTime,
-                VersionCommand.version(),
-                port != null ? port : loaded.daemon().port());
+        Daemon daemon;
+        try {
+            daemon = new Daemon(
+                    loaded,
+                    name,
+                    SharedStore.open(loaded),
+                    clock,
+                    System::nanoTime,
+                    VersionCommand.version(),
+                    port != null ? port : loaded.daemon().port());
+        } catch (Daemon.StartFailure e) {
+            // One line with the fix (a port in use, a bind address not of this host), no stack trace.
+            throw new TwinException(ExitCodes.FAILED, e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

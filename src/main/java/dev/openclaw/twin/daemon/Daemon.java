@@ -34,15 +34,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,18 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Claims are kept this long in the store: long after any retry of their message. */
     static final Duration CLAIM_RETENTION = Duration.ofHours(24);
+    /** Takeover deadlines are a few seconds: watched messages are looked at ten times a second. */
+    static final Duration TAKEOVER_TICK = Duration.ofMillis(100);
+
+    static final String HEARTBEAT = "heartbeat";
+    static final String TAKEOVER = "takeover";
+
+    /** The daemon could not start; the message says why and what to do, in one line for the user. */
+    public static final class StartFailure extends RuntimeException {
+        StartFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private enum Lifecycle {
         LATENT,
@@ -101,11 +117,15 @@ public final class Daemon implements AutoCloseable {
 
     private final AtomicReference<String> storeProblem = new AtomicReference<>();
     private final Map<String, TwinState> lastStates = new HashMap<>();
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
-        Thread t = new Thread(runnable, "twin-daemon-scheduler");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Heartbeat, probes, pruning: tasks that may block on the store or the network. */
+    private final ScheduledExecutorService scheduler = scheduler("twin-daemon-scheduler", 2);
+    /** The takeover watcher alone, so a slow probe or store read elsewhere cannot delay a takeover. */
+    private final ScheduledExecutorService takeoverScheduler = scheduler("twin-takeover-watcher", 1);
+    /** Every other executor this daemon starts (HTTP client, dispatch, alerts, rescue): closed with it. */
+    private final List<ExecutorService> executors = new ArrayList<>();
+
+    private final HttpClient client;
+    private final TaskSupervisor tasks;
 
     public Daemon(
             TwinsConfig config,
@@ -128,10 +148,10 @@ public final class Daemon implements AutoCloseable {
         this.rules = new ResponseRules(config);
         // HTTP/1.1: the JDK's default asks plain-http servers to upgrade to h2c, which OpenClaw's
         // gateway answers with 400.
-        HttpClient client = HttpClient.newBuilder()
+        this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(virtualExecutor())
                 .build();
         this.gatewayProbe = new GatewayProbe(client, config.twin(twin).gatewayUrl(), clock);
         this.gatewayEvidence = new GatewayEvidence(twin, config.twin(twin).gatewayUrl(), nanoTime);
@@ -144,6 +164,7 @@ public final class Daemon implements AutoCloseable {
                 tracker::observeDirectProbe,
                 agreement::answered);
         this.metrics = new DaemonMetrics(config.twinNames());
+        this.tasks = new TaskSupervisor(nanoTime, metrics::taskError);
         this.claims = new ClaimCoordinator(
                 config,
                 twin,
@@ -152,7 +173,7 @@ public final class Daemon implements AutoCloseable {
                 nanoTime,
                 this::view,
                 dispatcher(config, client),
-                Executors.newVirtualThreadPerTaskExecutor(),
+                virtualExecutor(),
                 metrics,
                 incarnation,
                 tracker::restartedSince,
@@ -161,19 +182,35 @@ public final class Daemon implements AutoCloseable {
         this.autoRescue =
                 config.rescue().auto() ? Optional.of(autoRescue(config, twin, store, clock, client)) : Optional.empty();
         ProtocolApi api = new ProtocolApi(claims);
-        this.http = new DaemonHttpServer(
+        this.http = httpServer(() -> new DaemonHttpServer(
                 config.daemon(),
                 port,
                 twin,
+                HttpRequestGuard.namesOf(config, twin, host),
+                HttpRequestGuard.daemonUrlPort(config, twin),
                 this::status,
                 this::healthz,
+                this::healthProblem,
                 clock,
                 metrics,
                 Map.of(
                         "/v1/override", this::override,
                         "/v1/decide", pluginCall(api::decide),
                         "/v1/confirm", pluginCall(api::confirm),
-                        "/v1/duty", pluginCall(api::duty)));
+                        "/v1/duty", pluginCall(api::duty))));
+    }
+
+    /** The HTTP server from {@code create}; if it cannot listen, stops what the constructor started first. */
+    private DaemonHttpServer httpServer(Supplier<DaemonHttpServer> create) {
+        try {
+            return create.get();
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            takeoverScheduler.shutdownNow();
+            executors.forEach(ExecutorService::shutdownNow);
+            client.shutdownNow();
+            throw e;
+        }
     }
 
     public void start() {
@@ -181,27 +218,36 @@ public final class Daemon implements AutoCloseable {
             throw new IllegalStateException("daemon already started or closed");
         }
         http.start();
-        long beatMillis = config.monitoring().heartbeatInterval().toMillis();
+        Duration beatInterval = config.monitoring().heartbeatInterval();
+        long beatMillis = beatInterval.toMillis();
         gateway.set(gatewayProbe.probe());
         gatewayEvidence.probed(gateway.get());
-        scheduler.scheduleWithFixedDelay(guarded(this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
-        scheduler.scheduleAtFixedRate(guarded(this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
-        // Takeover deadlines are a few seconds: look at watched messages ten times a second.
-        scheduler.scheduleWithFixedDelay(guarded(claims::tick), 100, 100, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(guarded(this::prune), 10, 10 * 60, TimeUnit.SECONDS);
+        tasks.watch(HEARTBEAT, beatInterval);
+        tasks.watch(TAKEOVER, TAKEOVER_TICK);
+        scheduler.scheduleWithFixedDelay(
+                tasks.supervise("gateway-probe", this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(tasks.supervise(HEARTBEAT, this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
+        takeoverScheduler.scheduleWithFixedDelay(
+                tasks.supervise(TAKEOVER, claims::tick),
+                TAKEOVER_TICK.toMillis(),
+                TAKEOVER_TICK.toMillis(),
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(tasks.supervise("prune", this::prune), 10, 10 * 60, TimeUnit.SECONDS);
         DaemonSync sync = new DaemonSync(config, twin, clock, alerts::syncConflict);
         if (sync.enabled()) {
             long every = config.sync().interval().toMillis();
+            Runnable syncAll = tasks.supervise("sync", sync::syncAll);
             scheduler.scheduleWithFixedDelay(
-                    () -> Thread.ofVirtual().start(guarded(sync::syncAll)), every / 10, every, TimeUnit.MILLISECONDS);
+                    () -> Thread.ofVirtual().start(syncAll), every / 10, every, TimeUnit.MILLISECONDS);
         }
         if (alerts.hasDeadman()) {
             long every = config.monitoring().healthCheckInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(
-                    () -> Thread.ofVirtual().start(guarded(alerts::pingDeadman)), 0, every, TimeUnit.MILLISECONDS);
+            Runnable ping = tasks.supervise("deadman", alerts::pingDeadman);
+            scheduler.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(ping), 0, every, TimeUnit.MILLISECONDS);
         }
         if (peerProbe.hasPeers()) {
-            scheduler.scheduleAtFixedRate(guarded(peerProbe::probeAll), 0, beatMillis, TimeUnit.MILLISECONDS);
+            scheduler.scheduleAtFixedRate(
+                    tasks.supervise("peer-probe", peerProbe::probeAll), 0, beatMillis, TimeUnit.MILLISECONDS);
         }
         LOG.info(
                 "twin {} daemon {} started: store {}, HTTP on {}:{}, heartbeat every {} ms",
@@ -217,15 +263,23 @@ public final class Daemon implements AutoCloseable {
         return http.port();
     }
 
-    private Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                // A scheduled task that throws is never run again: log and carry on.
-                LOG.error("unexpected error in {} daemon task", twin, e);
-            }
-        };
+    /** Why this daemon is not healthy ({@code /healthz} answers 503 with it): a stalled loop. */
+    private Optional<String> healthProblem() {
+        return tasks.problems().stream().findFirst();
+    }
+
+    private static ScheduledExecutorService scheduler(String name, int threads) {
+        return Executors.newScheduledThreadPool(threads, runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private ExecutorService virtualExecutor() {
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        executors.add(executor);
+        return executor;
     }
 
     private void probeGateway() {
@@ -450,7 +504,7 @@ public final class Daemon implements AutoCloseable {
                 Notifiers.from(config.monitoring(), http, Notifiers.TELEGRAM_API),
                 clock,
                 Thread::sleep,
-                Executors.newVirtualThreadPerTaskExecutor(),
+                virtualExecutor(),
                 // Once per flock: the duty's owner sends, claimed per alert, state and minute.
                 alert -> claims.duty(
                                 "alert:" + alert.key() + ":" + alert.state().word(),
@@ -485,7 +539,7 @@ public final class Daemon implements AutoCloseable {
                 clock,
                 (job, slot) -> claims.duty(job, slot).run(),
                 peer -> rescuer.rescue(peer, new Rescuer.Options(false, false, false, false, () -> false)),
-                Executors.newVirtualThreadPerTaskExecutor(),
+                virtualExecutor(),
                 alerts);
     }
 
@@ -497,6 +551,9 @@ public final class Daemon implements AutoCloseable {
         String problem = storeProblem.get();
         if (problem != null && snapshot.storeProblem().isEmpty()) {
             snapshot = snapshot.withProblem(problem);
+        }
+        for (String stalled : tasks.problems()) {
+            snapshot = snapshot.withProblem(twin + ": " + stalled);
         }
         return FlockStatus.of(config, clock.instant(), snapshot, tracker);
     }
@@ -536,21 +593,37 @@ public final class Daemon implements AutoCloseable {
         }
         // Let a beat in progress finish its write (an interrupt would abort it half-way), but do not
         // wait long for a slow probe: the final heartbeat should go out at once.
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(500, TimeUnit.MILLISECONDS)) {
-                scheduler.shutdownNow();
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop(List.of(scheduler, takeoverScheduler), Duration.ofMillis(500));
         if (previous == Lifecycle.STARTED) {
             // HTTP first: a peer's direct probe must not vouch for us once we say we stopped.
             http.stop();
             publish(Heartbeat.STOPPED)
                     .ifPresent(problem -> LOG.warn("could not publish the final 'stopped' heartbeat: {}", problem));
+        } else {
+            http.stop();
+        }
+        // Dispatches, alerts and rescues in flight are abandoned: their claims are given up by time.
+        stop(executors, Duration.ZERO);
+        client.shutdownNow();
+        if (previous == Lifecycle.STARTED) {
             LOG.info("twin {} daemon stopped", twin);
+        }
+    }
+
+    /** Shuts {@code services} down, letting running tasks finish for {@code grace}, then interrupting them. */
+    private static void stop(List<? extends ExecutorService> services, Duration grace) {
+        services.forEach(ExecutorService::shutdown);
+        try {
+            for (ExecutorService service : services) {
+                if (!service.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    service.shutdownNow();
+                }
+            }
+            for (ExecutorService service : services) {
+                service.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -67,6 +67,12 @@ final class DaemonMetrics implements ProtocolMetrics {
             .help("Failed reads or writes of the shared store")
             .register(registry);
 
+    private final Counter taskErrors = Counter.builder()
+            .name("twin_task_errors_total")
+            .help("Runs of a periodic daemon task that failed (it runs again), by task")
+            .labelNames("task")
+            .register(registry);
+
     private final Counter decisions = Counter.builder()
             .name("twin_decisions_total")
             .help("Messages decided by this twin, by reason code")
@@ -175,6 +181,10 @@ final class DaemonMetrics implements ProtocolMetrics {
 
     void heartbeatWritten() {
         heartbeats.inc();
+    }
+
+    void taskError(String task) {
+        taskErrors.labelValues(task).inc();
     }
 
     void storeError() {

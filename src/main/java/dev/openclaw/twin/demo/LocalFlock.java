@@ -173,7 +173,15 @@ public final class LocalFlock implements AutoCloseable {
     public void start(String twin) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
+                // As ./twin runs a daemon: a small, bounded footprint.
+                "-Xms24m",
                 "-Xmx64m",
+                "-XX:ReservedCodeCacheSize=24m",
+                "-XX:MaxMetaspaceSize=64m",
+                "-Xss512k",
+                "-Xmn16m",
+                "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-cp",

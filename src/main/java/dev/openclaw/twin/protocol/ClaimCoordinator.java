@@ -152,8 +152,12 @@ public final class ClaimCoordinator {
         synchronized (entry) {
             DecideAnswer answer = entry.answer();
             if (answer == null) {
-                answer = decideFirst(entry, start);
-                entry.answer(answer);
+                try {
+                    answer = decideFirst(entry, start);
+                    entry.answer(answer);
+                } finally {
+                    ledger.settle(entry); // keeps the text only if watched (bounded)
+                }
                 metrics.decided(answer.reason(), nanoTime.getAsLong() - start);
             }
             return answer;
@@ -560,10 +564,15 @@ public final class ClaimCoordinator {
      */
     private void answerWithoutStore(MessageEntry entry) {
         entry.sendWithoutClaim();
-        if (entry.key() != null) {
+        // Bounded like the ledger: past the cap an answer is not recorded (a duplicate could go unreported).
+        if (entry.key() != null && answeredWithoutStoreCount.get() < MessageLedger.MAX_ENTRIES) {
+            answeredWithoutStoreCount.incrementAndGet();
             answeredWithoutStore.add(entry);
         }
     }
+
+    private final java.util.concurrent.atomic.AtomicInteger answeredWithoutStoreCount =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Once the store is back, records each message this twin answered without it as claimed and sent
@@ -571,7 +580,9 @@ public final class ClaimCoordinator {
      * this product exists to prevent, so it is reported (it can only happen across an outage).
      */
     private void reconcile() throws StoreUnavailableException {
-        for (MessageEntry entry; (entry = answeredWithoutStore.peek()) != null; answeredWithoutStore.poll()) {
+        for (MessageEntry entry;
+                (entry = answeredWithoutStore.peek()) != null;
+                answeredWithoutStore.poll(), answeredWithoutStoreCount.decrementAndGet()) {
             Instant now = clock.instant();
             if (store.createClaim(new Claim(entry.key(), self, "answered-without-store", now, 1, incarnation))) {
                 store.endClaim(entry.key(), 1, new ClaimEnd(ClaimEnd.SENT, self, now));
@@ -730,6 +741,10 @@ public final class ClaimCoordinator {
 
     int remembered() {
         return ledger.size();
+    }
+
+    MessageLedger ledger() {
+        return ledger;
     }
 
     /** Carries a store failure out of the ledger's compute function. */

@@ -30,6 +30,31 @@ public record DecideRequest(
         return RequestTime.parse(timestamp);
     }
 
+    /**
+     * What a decided message that is not watched needs to keep: its identity and session (confirm
+     * finds it by them). The text, the sender and the reply target go, so a ledger of thousands of
+     * decided messages stays small.
+     */
+    public DecideRequest forConfirm() {
+        return new DecideRequest(channel, conversationId, messageId, "", "", null, sessionKey, null);
+    }
+
+    /** The characters this request holds, for estimating its memory. */
+    public long retainedChars() {
+        return length(channel)
+                + length(conversationId)
+                + length(messageId)
+                + length(senderId)
+                + length(text)
+                + length(timestamp)
+                + length(sessionKey)
+                + length(replyTo);
+    }
+
+    private static long length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     /** This twin's own identity of the message: what confirm names it by. */
     public LocalMessageId localId() {
         return new LocalMessageId(channel, conversationId, messageId);

@@ -3,10 +3,18 @@ package dev.openclaw.twin.protocol;
 /**
  * One message this twin has decided, and what it is doing about it. Its mutable fields change under
  * the entry's own lock: decide, confirm and the watcher all take it.
+ *
+ * <p>Its request is whole while the decide runs and, after it, only while the message is watched
+ * (a takeover hands the text to the gateway) within the ledger's watch budget ({@link
+ * MessageLedger#settle}); otherwise only what confirm needs is kept (the ids and session). So a
+ * message must start being watched during its decide, never later.
  */
 final class MessageEntry {
 
-    private final DecideRequest request;
+    /** Estimated heap of an entry beyond its strings (object headers, fields, map node). */
+    private static final long OVERHEAD = 256;
+
+    private volatile DecideRequest request;
     private final String key;
     private final long decidedNanos;
     private DecideAnswer answer;
@@ -20,6 +28,10 @@ final class MessageEntry {
     private volatile boolean watching;
     /** Monotonic time after which a standby may claim it. */
     private long takeoverAtNanos;
+    /** Its decide is over: the ledger may forget it once it is not watched. */
+    private volatile boolean settled;
+    /** The ledger that holds this entry's whole request in its watch budget, while it does. */
+    private MessageLedger retainedBy;
 
     MessageEntry(DecideRequest request, String key, long decidedNanos) {
         this.request = request;
@@ -69,7 +81,7 @@ final class MessageEntry {
 
     synchronized void giveUp() {
         this.gaveUp = true;
-        this.watching = false;
+        stopWatching();
     }
 
     boolean watching() {
@@ -81,8 +93,40 @@ final class MessageEntry {
         this.watching = true;
     }
 
-    void stopWatching() {
+    synchronized void stopWatching() {
         watching = false;
+        if (retainedBy != null) {
+            MessageLedger ledger = retainedBy;
+            retainedBy = null;
+            ledger.released(this);
+        }
+    }
+
+    /** The watch budget was spent: this message is not watched after all. */
+    synchronized void refuseWatch() {
+        watching = false;
+    }
+
+    synchronized void retain(MessageLedger ledger) {
+        this.retainedBy = ledger;
+    }
+
+    void settled() {
+        settled = true;
+    }
+
+    boolean isSettled() {
+        return settled;
+    }
+
+    /** Drops the text and everything else confirm does not need. */
+    void compact() {
+        request = request.forConfirm();
+    }
+
+    /** Estimated heap of this entry: two bytes a char of what it keeps, and the overhead. */
+    long footprint() {
+        return OVERHEAD + 2L * (request.retainedChars() + (key == null ? 0 : key.length()));
     }
 
     synchronized long takeoverAtNanos() {

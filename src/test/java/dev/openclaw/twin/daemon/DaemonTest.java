@@ -80,6 +80,9 @@ class DaemonTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        if (method.equals("POST")) {
+            request.header("Content-Type", "application/json");
+        }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
