@@ -56,6 +56,9 @@ public final class SimulatedGateways implements AutoCloseable {
     });
     private final Map<String, AtomicInteger> localSeq = new ConcurrentHashMap<>();
     private final Map<String, Integer> messageOfLocalId = new ConcurrentHashMap<>();
+    private final Map<Integer, String> channels = new ConcurrentHashMap<>();
+    private final List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<Integer> lostReplies = ConcurrentHashMap.newKeySet();
     private final Set<String> seenTakeovers = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Duration> pauseNextResponder = new AtomicReference<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -127,20 +130,32 @@ public final class SimulatedGateways implements AutoCloseable {
         return inFlight.get();
     }
 
-    /** Delivers {@code message} to every twin at once, as a channel would. */
+    /** Delivers {@code message} to every twin at once, as an IRC channel would. */
     public void send(int index, String kind, String sender, String text) {
+        send(index, kind, sender, text, false);
+    }
+
+    /**
+     * Delivers {@code message} to every twin at once: on IRC ({@code globalId} false) each twin's
+     * connection gives it an id of its own; on Telegram every twin sees the same id.
+     */
+    public void send(int index, String kind, String sender, String text, boolean globalId) {
         history.sent(new History.Sent(index, kind, text, System.nanoTime()));
+        String channel = globalId ? "telegram" : "irc";
+        channels.put(index, channel);
         for (String twin : twins) {
-            String localId = "local:" + twin + ":" + localSeq.get(twin).incrementAndGet();
+            String localId = globalId
+                    ? "tg-" + index
+                    : "local:" + twin + ":" + localSeq.get(twin).incrementAndGet();
             messageOfLocalId.put(twin + "|" + localId, index);
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("channel", "irc");
+            body.put("channel", channel);
             body.put("conversationId", "#flock");
             body.put("messageId", localId);
             body.put("senderId", sender);
             body.put("text", text);
             body.put("timestamp", Long.toString(now(twin)));
-            body.put("sessionKey", "agent:main:irc:group:#flock");
+            body.put("sessionKey", "agent:main:" + channel + ":group:#flock");
             long start = System.nanoTime();
             inFlight.incrementAndGet();
             post(twin, "/v1/decide", body, DECIDE_TIMEOUT).whenComplete((answer, failure) -> {
@@ -216,7 +231,7 @@ public final class SimulatedGateways implements AutoCloseable {
         timer.schedule(
                 () -> {
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("channel", "irc");
+                    body.put("channel", channels.get(index));
                     body.put("conversationId", "#flock");
                     body.put("messageId", localId);
                     body.put("timestamp", Long.toString(now(twin)));
@@ -253,9 +268,39 @@ public final class SimulatedGateways implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .handle((response, failure) ->
-                        failure == null && response.statusCode() == 200 ? JSON.readTree(response.body()) : null);
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause =
+                        failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                Integer index = messageOfLocalId.get(twin + "|" + body.get("messageId"));
+                // Refused a connection: the daemon was down before the request. Otherwise the
+                // request reached it, and its answer (maybe a grant) was lost.
+                if (!(cause instanceof java.net.ConnectException) && index != null) {
+                    lostReplies.add(index);
+                }
+                return null;
+            }
+            if (response.statusCode() != 200) {
+                String text = response.body();
+                rejected.add(path + " to " + twin + ": HTTP " + response.statusCode() + " "
+                        + text.substring(0, Math.min(200, text.length())));
+                return null;
+            }
+            return JSON.readTree(response.body());
+        });
+    }
+
+    /** Requests a daemon answered with an error status: none, unless the API or the daemon is broken. */
+    public List<String> rejected() {
+        return List.copyOf(rejected);
+    }
+
+    /**
+     * Messages for which a daemon's answer to a decide or confirm was lost: the request timed out
+     * (an overloaded machine), or the daemon died while answering. The plugin fails closed then.
+     */
+    public Set<Integer> lostReplies() {
+        return Set.copyOf(lostReplies);
     }
 
     private static void respond(HttpExchange exchange, int code, String body) throws IOException {
