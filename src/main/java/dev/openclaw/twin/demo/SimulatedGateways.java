@@ -273,9 +273,12 @@ public final class SimulatedGateways implements AutoCloseable {
                 Throwable cause =
                         failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
                 Integer index = messageOfLocalId.get(twin + "|" + body.get("messageId"));
-                // Refused a connection: the daemon was down before the request. Otherwise the
-                // request reached it, and its answer (maybe a grant) was lost.
-                if (!(cause instanceof java.net.ConnectException) && index != null) {
+                // Timed out: the daemon may hold the claim and be alive, so nobody takes over. A
+                // confirm cut off by the daemon's death may have been granted (at most once). A
+                // decide cut off so is not: the others must revoke the dead twin's claim.
+                boolean lost = cause instanceof java.net.http.HttpTimeoutException
+                        || (path.equals("/v1/confirm") && !(cause instanceof java.net.ConnectException));
+                if (lost && index != null) {
                     lostReplies.add(index);
                 }
                 return null;
@@ -297,7 +300,8 @@ public final class SimulatedGateways implements AutoCloseable {
 
     /**
      * Messages for which a daemon's answer to a decide or confirm was lost: the request timed out
-     * (an overloaded machine), or the daemon died while answering. The plugin fails closed then.
+     * (an overloaded machine), or the daemon died while answering a confirm. The plugin fails
+     * closed then, and the message may rightly go unanswered.
      */
     public Set<Integer> lostReplies() {
         return Set.copyOf(lostReplies);
