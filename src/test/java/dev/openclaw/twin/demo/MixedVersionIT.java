@@ -183,6 +183,11 @@ class MixedVersionIT {
             assertThat(report.failoverMillis())
                     .as("the acting primary was killed and another took over")
                     .isNotEmpty();
+            // The primary dies: as the old twin, a new one takes over; else the old twin (first standby) does.
+            assertThat(history.faults())
+                    .extracting(History.Fault::twin)
+                    .as("the twin SIGKILLed")
+                    .containsExactly(primary);
             assertThat(report.routine()).isGreaterThan(MESSAGES / 3);
             assertThat(answeredByOld).as("the previous version took part").isPositive();
             assertThat(problems).isEmpty();
