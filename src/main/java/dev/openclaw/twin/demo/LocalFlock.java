@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A flock of real {@code twin daemon} processes on this machine, over one temporary shared
  * directory: started, killed (SIGKILL), paused (SIGSTOP/SIGCONT) and restarted like the real
- * thing. Each daemon runs in its own JVM, started with the Java and class path of this one.
+ * thing. Each daemon runs in its own JVM, started with the Java and class path of this one
+ * (or another build's, see {@link #classPath}).
  */
 public final class LocalFlock implements AutoCloseable {
 
@@ -40,6 +41,7 @@ public final class LocalFlock implements AutoCloseable {
     private final Map<String, Integer> daemonPorts = new LinkedHashMap<>();
     private final Map<String, Duration> clockSkews;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
+    private final Map<String, String> classPaths = new ConcurrentHashMap<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
@@ -164,6 +166,17 @@ public final class LocalFlock implements AutoCloseable {
         return daemonPorts.get(twin);
     }
 
+    /**
+     * Runs {@code twin} (from its next start on) from another build, e.g. the previous release, to
+     * test a flock in the middle of an upgrade.
+     */
+    public void classPath(String twin, String classPath) {
+        if (!twins.contains(twin)) {
+            throw new IllegalArgumentException("no twin " + twin + " in this flock");
+        }
+        classPaths.put(twin, classPath);
+    }
+
     public void startAll() throws IOException {
         for (String twin : twins) {
             start(twin);
@@ -185,7 +198,7 @@ public final class LocalFlock implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
-                System.getProperty("java.class.path"),
+                classPaths.getOrDefault(twin, System.getProperty("java.class.path")),
                 "dev.openclaw.twin.cli.Main",
                 "daemon",
                 "--config",

@@ -71,7 +71,7 @@ final class Nemesis implements Runnable {
         }
     }
 
-    private void killActingPrimary() throws IOException, InterruptedException {
+    void killActingPrimary() throws IOException, InterruptedException {
         String victim = actingPrimary(null);
         if (victim == null) {
             return;

@@ -56,6 +56,9 @@ public final class SimulatedGateways implements AutoCloseable {
     });
     private final Map<String, AtomicInteger> localSeq = new ConcurrentHashMap<>();
     private final Map<String, Integer> messageOfLocalId = new ConcurrentHashMap<>();
+    private final Map<Integer, String> channels = new ConcurrentHashMap<>();
+    private final List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<Integer> lostReplies = ConcurrentHashMap.newKeySet();
     private final Set<String> seenTakeovers = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Duration> pauseNextResponder = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicBoolean restartNextResponder =
@@ -137,20 +140,32 @@ public final class SimulatedGateways implements AutoCloseable {
         return inFlight.get();
     }
 
-    /** Delivers {@code message} to every twin at once, as a channel would. */
+    /** Delivers {@code message} to every twin at once, as an IRC channel would. */
     public void send(int index, String kind, String sender, String text) {
+        send(index, kind, sender, text, false);
+    }
+
+    /**
+     * Delivers {@code message} to every twin at once: on IRC ({@code globalId} false) each twin's
+     * connection gives it an id of its own; on Telegram every twin sees the same id.
+     */
+    public void send(int index, String kind, String sender, String text, boolean globalId) {
         history.sent(new History.Sent(index, kind, text, System.nanoTime()));
+        String channel = globalId ? "telegram" : "irc";
+        channels.put(index, channel);
         for (String twin : twins) {
-            String localId = "local:" + twin + ":" + localSeq.get(twin).incrementAndGet();
+            String localId = globalId
+                    ? "tg-" + index
+                    : "local:" + twin + ":" + localSeq.get(twin).incrementAndGet();
             messageOfLocalId.put(twin + "|" + localId, index);
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("channel", "irc");
+            body.put("channel", channel);
             body.put("conversationId", "#flock");
             body.put("messageId", localId);
             body.put("senderId", sender);
             body.put("text", text);
             body.put("timestamp", Long.toString(now(twin)));
-            body.put("sessionKey", "agent:main:irc:group:#flock");
+            body.put("sessionKey", "agent:main:" + channel + ":group:#flock");
             long start = System.nanoTime();
             inFlight.incrementAndGet();
             post(twin, "/v1/decide", body, DECIDE_TIMEOUT).whenComplete((answer, failure) -> {
@@ -245,7 +260,7 @@ public final class SimulatedGateways implements AutoCloseable {
         timer.schedule(
                 () -> {
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("channel", "irc");
+                    body.put("channel", channels.get(index));
                     body.put("conversationId", "#flock");
                     body.put("messageId", localId);
                     body.put("timestamp", Long.toString(now(twin)));
@@ -282,9 +297,43 @@ public final class SimulatedGateways implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .handle((response, failure) ->
-                        failure == null && response.statusCode() == 200 ? JSON.readTree(response.body()) : null);
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause =
+                        failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                Integer index = messageOfLocalId.get(twin + "|" + body.get("messageId"));
+                // Timed out: the daemon may hold the claim and be alive, so nobody takes over. A
+                // confirm cut off by the daemon's death may have been granted (at most once). A
+                // decide cut off so is not: the others must revoke the dead twin's claim.
+                boolean lost = cause instanceof java.net.http.HttpTimeoutException
+                        || (path.equals("/v1/confirm") && !(cause instanceof java.net.ConnectException));
+                if (lost && index != null) {
+                    lostReplies.add(index);
+                }
+                return null;
+            }
+            if (response.statusCode() != 200) {
+                String text = response.body();
+                rejected.add(path + " to " + twin + ": HTTP " + response.statusCode() + " "
+                        + text.substring(0, Math.min(200, text.length())));
+                return null;
+            }
+            return JSON.readTree(response.body());
+        });
+    }
+
+    /** Requests a daemon answered with an error status: none, unless the API or the daemon is broken. */
+    public List<String> rejected() {
+        return List.copyOf(rejected);
+    }
+
+    /**
+     * Messages for which a daemon's answer to a decide or confirm was lost: the request timed out
+     * (an overloaded machine), or the daemon died while answering a confirm. The plugin fails
+     * closed then, and the message may rightly go unanswered.
+     */
+    public Set<Integer> lostReplies() {
+        return Set.copyOf(lostReplies);
     }
 
     private static void respond(HttpExchange exchange, int code, String body) throws IOException {
