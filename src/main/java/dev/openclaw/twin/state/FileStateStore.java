@@ -365,7 +365,8 @@ public final class FileStateStore implements StateStore {
     public int repeatsPrunedBelow(String base) throws StoreUnavailableException {
         requireRoot();
         return switch (readRecord(repeatMarkFile(base), REPEAT_MARK_LIMIT, ShareRecords::repeatMark)) {
-            case StoreRead.Present<RepeatMark> p -> base.equals(p.value().base()) ? p.value().next() : 0;
+            case StoreRead.Present<RepeatMark> p ->
+                base.equals(p.value().base()) ? p.value().next() : 0;
             case StoreRead.Absent<RepeatMark> a -> 0;
             case StoreRead.Corrupt<RepeatMark> c -> 0;
         };
@@ -378,7 +379,8 @@ public final class FileStateStore implements StateStore {
      */
     private void keepRepeatMark(String firstGeneration) {
         try {
-            if (!(readRecord(firstGeneration, CLAIM_LIMIT, ShareRecords::claim) instanceof StoreRead.Present<Claim> p)) {
+            if (!(readRecord(firstGeneration, CLAIM_LIMIT, ShareRecords::claim)
+                    instanceof StoreRead.Present<Claim> p)) {
                 return;
             }
             String key = p.value().key();
