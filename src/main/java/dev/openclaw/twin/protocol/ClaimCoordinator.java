@@ -329,7 +329,7 @@ public final class ClaimCoordinator {
         LOG.warn(
                 "shared store unavailable: staying silent on {} (a peer may still reach the store, or none answers)",
                 entry.request().localId());
-        awaitingAgreement.add(new AwaitingAgreement(entry, false));
+        awaitAgreement(entry, false);
         return answer(false, Reason.STANDBY, null, start);
     }
 
@@ -354,7 +354,7 @@ public final class ClaimCoordinator {
                 entry.request().localId(),
                 routine.claimant().equals(self) ? " (not every peer reached confirms this twin may answer)" : "");
         if (routine.claimant().equals(self)) {
-            awaitingAgreement.add(new AwaitingAgreement(entry, true));
+            awaitAgreement(entry, true);
         }
         return answer(false, Reason.STANDBY, routine.claimant(), start);
     }
@@ -369,6 +369,12 @@ public final class ClaimCoordinator {
     private final java.util.Queue<AwaitingAgreement> awaitingAgreement =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+    /** Keeps {@code entry}'s text (within the ledger's watch budget) until the peers' word comes or is too late. */
+    private void awaitAgreement(MessageEntry entry, boolean routine) {
+        entry.awaitAgreement();
+        awaitingAgreement.add(new AwaitingAgreement(entry, routine));
+    }
+
     /**
      * Answers, through a takeover turn of its own gateway, the messages that decide left silent for
      * want of the peers' agreement, if it has come since: within {@link PeerAgreement#fresh()} of
@@ -379,8 +385,13 @@ public final class ClaimCoordinator {
         for (var it = awaitingAgreement.iterator(); it.hasNext(); ) {
             AwaitingAgreement waiting = it.next();
             MessageEntry entry = waiting.entry();
+            if (!entry.awaitingAgreement()) {
+                it.remove(); // the watch budget was spent: its text is gone
+                continue;
+            }
             if (now - entry.decidedNanos() > agreement.fresh().toNanos()) {
                 it.remove(); // the twins that reach the store have it, or nobody can answer it
+                entry.stopAwaitingAgreement();
                 continue;
             }
             boolean agreed = waiting.routine() ? agreement.confirmsClaimant(self) : agreement.noPeerReachesStore();
@@ -388,7 +399,10 @@ public final class ClaimCoordinator {
                 continue;
             }
             it.remove();
+            DecideRequest request;
             synchronized (entry) {
+                request = entry.request(); // whole until it stops awaiting (then only what confirm needs)
+                entry.stopAwaitingAgreement();
                 if (entry.freeToSend() || entry.heldGeneration() > 0) {
                     continue;
                 }
@@ -396,15 +410,15 @@ public final class ClaimCoordinator {
             }
             LOG.warn(
                     "shared store unavailable: answering {} without a claim now that every peer reached agrees",
-                    entry.request().localId());
+                    request.localId());
             // Generation 0: no claim. Without a content key (the store was needed to count), the
             // gateway's own id names the turn, for the dispatcher's idempotency key.
-            LocalMessageId local = entry.request().localId();
+            LocalMessageId local = request.localId();
             String turnKey = entry.key() != null
                     ? entry.key()
                     : "without-store:" + local.channel() + ":" + local.conversationId() + ":" + local.messageId();
             TakeoverDispatcher.Takeover takeover =
-                    new TakeoverDispatcher.Takeover(entry.request(), self, Reason.TAKEOVER.code(), 0, turnKey);
+                    new TakeoverDispatcher.Takeover(request, self, Reason.TAKEOVER.code(), 0, turnKey);
             dispatchExecutor.execute(() -> dispatcher.dispatch(takeover));
         }
     }

@@ -26,6 +26,11 @@ final class MessageEntry {
     private boolean gaveUp;
     /** While true the watcher looks after the message (takeover, revocation). */
     private volatile boolean watching;
+    /**
+     * Decide left it silent for want of the peers' word while the store is down; if that word comes
+     * in time, this twin answers it through a takeover turn, which needs the text.
+     */
+    private volatile boolean awaitingAgreement;
     /** Monotonic time after which a standby may claim it. */
     private long takeoverAtNanos;
     /** Its decide is over: the ledger may forget it once it is not watched. */
@@ -93,18 +98,41 @@ final class MessageEntry {
         this.watching = true;
     }
 
+    /** Whether the whole request (the text) may still be needed: watched, or awaiting the peers' word. */
+    boolean needsText() {
+        return watching || awaitingAgreement;
+    }
+
+    synchronized void awaitAgreement() {
+        this.awaitingAgreement = true;
+    }
+
+    boolean awaitingAgreement() {
+        return awaitingAgreement;
+    }
+
+    synchronized void stopAwaitingAgreement() {
+        awaitingAgreement = false;
+        releaseUnlessNeeded();
+    }
+
     synchronized void stopWatching() {
         watching = false;
-        if (retainedBy != null) {
+        releaseUnlessNeeded();
+    }
+
+    private void releaseUnlessNeeded() {
+        if (!watching && !awaitingAgreement && retainedBy != null) {
             MessageLedger ledger = retainedBy;
             retainedBy = null;
             ledger.released(this);
         }
     }
 
-    /** The watch budget was spent: this message is not watched after all. */
+    /** The watch budget was spent: this message is not watched (nor answered on the peers' word) after all. */
     synchronized void refuseWatch() {
         watching = false;
+        awaitingAgreement = false;
     }
 
     synchronized void retain(MessageLedger ledger) {

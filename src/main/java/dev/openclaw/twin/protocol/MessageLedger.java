@@ -93,12 +93,12 @@ final class MessageLedger {
             return;
         }
         long full = entry.footprint();
-        if (entry.watching() && watched < MAX_WATCHED && watchedBytes + full <= MAX_WATCHED_BYTES) {
+        if (entry.needsText() && watched < MAX_WATCHED && watchedBytes + full <= MAX_WATCHED_BYTES) {
             watched++;
             watchedBytes += full;
             entry.retain(this);
         } else {
-            if (entry.watching()) {
+            if (entry.needsText()) {
                 entry.refuseWatch();
                 if (refusedWatches++ % 1_000 == 0) {
                     LOG.warn(
@@ -129,7 +129,7 @@ final class MessageLedger {
         Iterator<MessageEntry> oldest = order.iterator();
         while ((order.size() > MAX_ENTRIES || bytes > MAX_BYTES) && oldest.hasNext()) {
             MessageEntry entry = oldest.next();
-            if (entry.isSettled() && !entry.watching()) {
+            if (entry.isSettled() && !entry.needsText()) {
                 oldest.remove();
                 forget(entry);
             }
@@ -204,7 +204,7 @@ final class MessageLedger {
     /** Forgets entries decided longer than {@code keep} ago that nothing watches any more, and old counts. */
     synchronized void prune(long nowNanos, Duration keepEntries, Duration keepCounts) {
         order.removeIf(e -> {
-            if (e.isSettled() && !e.watching() && nowNanos - e.decidedNanos() > keepEntries.toNanos()) {
+            if (e.isSettled() && !e.needsText() && nowNanos - e.decidedNanos() > keepEntries.toNanos()) {
                 forget(e);
                 return true;
             }

@@ -187,7 +187,7 @@ class DaemonHttpApiTest {
                 "192.168.7.10:7420")) {
             Response ok = get("/healthz", "Host: " + host);
             assertThat(ok.status()).as(host).isEqualTo(200);
-            assertThat(ok.body()).isEqualTo("{\"ok\":true,\"twin\":\"tars\"}");
+            assertThat(ok.body()).startsWith("{\"ok\":true,\"twin\":\"tars\""); // then what peers need in an outage
         }
     }
 
@@ -283,7 +283,7 @@ class DaemonHttpApiTest {
     void aStalledHeartbeatLoopMakesHealthz503AndIsAStatusProblem() throws Exception {
         start();
         await().atMost(Duration.ofSeconds(20)).until(() -> heartbeatsWritten() >= 2);
-        assertThat(get("/healthz").body()).isEqualTo("{\"ok\":true,\"twin\":\"tars\"}");
+        assertThat(get("/healthz").body()).startsWith("{\"ok\":true,\"twin\":\"tars\",");
         heartbeatWriteGate = new CountDownLatch(1); // the next heartbeat write hangs (a stuck NFS mount)
         nanoOffset.addAndGet(Duration.ofSeconds(12).toNanos());
         await().atMost(Duration.ofSeconds(20)).until(() -> get("/healthz").status() == 503);
