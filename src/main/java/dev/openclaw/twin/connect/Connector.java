@@ -8,6 +8,10 @@ import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.config.TwinsConfig.TakeoverDispatch;
 import dev.openclaw.twin.connect.ConnectReport.Status;
 import dev.openclaw.twin.connect.ConnectReport.Step;
+import dev.openclaw.twin.gateway.GatewayWiring;
+import dev.openclaw.twin.gateway.OpenClawCli;
+import dev.openclaw.twin.gateway.OpenClawConfigFile;
+import dev.openclaw.twin.gateway.RunningGateway;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,6 +61,7 @@ public final class Connector {
     private static final String HOOKS_TOKEN_SHOWN = "<hooks token>";
     private static final String DAEMON_TOKEN_SHOWN = "<daemon token>";
     private static final JsonMapper JSON = new JsonMapper();
+    private static final Duration HOOKS_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final TwinsConfig config;
     private final String twin;
@@ -125,13 +130,15 @@ public final class Connector {
     }
 
     private void runConnect() {
-        OpenClawCli cli = openclawStep();
+        OpenClawCli found = openclawStep();
         if (!Files.isRegularFile(pluginDir.resolve("openclaw.plugin.json"))) {
             fail(
                     "plugin files",
                     "no openclaw.plugin.json in " + pluginDir + " (run twin from its installation or checkout)");
         }
-        Path configFile = locate(cli);
+        OpenClawConfigFile location = locate(found);
+        OpenClawCli cli = location.applyTo(found);
+        Path configFile = location.file();
         GatewayWiring wiring = wiring(configFile);
         add("gateway config", Status.OK, configFile.toString());
         record = readRecord(configFile).orElse(ConnectRecord.empty(configFile.toString()));
@@ -244,8 +251,8 @@ public final class Connector {
                     "then check the running gateway (plugin active, hooks token accepted) and the daemon's /healthz");
             return;
         }
-        verifyPlugin(new RunningGateway(cli, http));
-        verifyHooks(new RunningGateway(cli, http), wiring, tokens.token());
+        verifyPlugin(new RunningGateway(cli, http, HOOKS_REQUEST_TIMEOUT));
+        verifyHooks(new RunningGateway(cli, http, HOOKS_REQUEST_TIMEOUT), wiring, tokens.token());
         verifyDaemon(record.twinsYamlChanged() && changes() > 0);
     }
 
@@ -490,8 +497,10 @@ public final class Connector {
     }
 
     private void runUndo() {
-        OpenClawCli cli = openclawStep();
-        Path configFile = locate(cli);
+        OpenClawCli found = openclawStep();
+        OpenClawConfigFile location = locate(found);
+        OpenClawCli cli = location.applyTo(found);
+        Path configFile = location.file();
         GatewayWiring wiring = wiring(configFile);
         add("gateway config", Status.OK, configFile.toString());
         Optional<ConnectRecord> recorded = readRecord(configFile);
@@ -607,7 +616,7 @@ public final class Connector {
                     Optional.empty());
         }
         if (!dryRun && openclawChanged) {
-            verifyGone(new RunningGateway(cli, http));
+            verifyGone(new RunningGateway(cli, http, HOOKS_REQUEST_TIMEOUT));
         }
     }
 
@@ -787,15 +796,15 @@ public final class Connector {
         OpenClawCli cli = openclaw.get();
         OpenClawCli.Result version = cli.run(List.of("--version"));
         if (!version.ok()) {
-            fail("openclaw", cli.binary() + " --version failed: " + version.lastLine());
+            fail("openclaw", cli.describe() + " --version failed: " + version.lastLine());
         }
-        add("openclaw", Status.OK, version.stdout().strip() + " (" + cli.binary() + ")");
+        add("openclaw", Status.OK, version.stdout().strip() + " (" + cli.describe() + ")");
         return cli;
     }
 
-    private Path locate(OpenClawCli cli) {
+    private OpenClawConfigFile locate(OpenClawCli cli) {
         try {
-            return GatewayWiring.locate(cli);
+            return OpenClawConfigFile.locate(environment, config.twin(twin), cli);
         } catch (IOException e) {
             fail("gateway config", e.getMessage());
             return null;
@@ -804,7 +813,7 @@ public final class Connector {
 
     private GatewayWiring wiring(Path configFile) {
         try {
-            GatewayWiring wiring = GatewayWiring.read(configFile);
+            GatewayWiring wiring = GatewayWiring.readToEdit(configFile);
             if (!wiring.includes().isEmpty()) {
                 fail(
                         "gateway config",
@@ -825,7 +834,7 @@ public final class Connector {
         ObjectNode load = plugins.has("load") ? (ObjectNode) plugins.get("load") : plugins.putObject("load");
         ArrayNode paths = load.has("paths") ? (ArrayNode) load.get("paths") : load.putArray("paths");
         paths.add(pluginDir.toString());
-        return new GatewayWiring(wiring.configFile(), root);
+        return new GatewayWiring(wiring.file(), root);
     }
 
     /** What an earlier run recorded, if it was about this gateway's config file. */

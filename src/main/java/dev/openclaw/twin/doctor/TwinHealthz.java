@@ -1,5 +1,6 @@
 package dev.openclaw.twin.doctor;
 
+import dev.openclaw.twin.gateway.Failures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
