@@ -12,11 +12,10 @@ import dev.openclaw.twin.gateway.GatewayWiring;
 import dev.openclaw.twin.gateway.OpenClawCli;
 import dev.openclaw.twin.gateway.OpenClawConfigFile;
 import dev.openclaw.twin.gateway.RunningGateway;
+import dev.openclaw.twin.gateway.TwinHealthz;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -732,21 +731,18 @@ public final class Connector {
     }
 
     private void verifyDaemon(boolean restartNeeded) {
-        URI url = daemonUrl(config.daemon()).resolve("/healthz");
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(3));
-        config.daemon().token().ifPresent(t -> request.header("Authorization", "Bearer " + t.value()));
+        URI daemon = daemonUrl(config.daemon());
+        URI url = daemon.resolve("/healthz");
+        TwinHealthz.Answer answer;
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String answeredAs = response.statusCode() == 200
-                    ? JSON.readTree(response.body()).path("twin").asString("")
-                    : "";
-            if (!answeredAs.equals(twin)) {
-                fail(
-                        "daemon answers",
-                        url + " answers "
-                                + (answeredAs.isEmpty() ? "HTTP " + response.statusCode() : "as " + answeredAs)
-                                + ", not as " + twin + ": the plugin would ask the wrong daemon");
-            } else if (restartNeeded) {
+            answer = new TwinHealthz(http, Duration.ofSeconds(3), Instant::now)
+                    .ask(daemon, config.daemon().token().map(Secret::value));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (answer instanceof TwinHealthz.Answer.Twin t && t.twin().equals(twin)) {
+            if (restartNeeded) {
                 add(
                         "daemon answers",
                         Status.WARN,
@@ -755,14 +751,23 @@ public final class Connector {
             } else {
                 add("daemon answers", Status.OK, url + " answers as " + twin);
             }
-        } catch (IOException | JacksonException e) {
-            add(
-                    "daemon answers",
-                    Status.WARN,
-                    url + " does not answer: start twin daemon (twin install-service runs it at login)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return;
         }
+        switch (answer) {
+            case TwinHealthz.Answer.Twin t -> wrongDaemon(url, "as " + t.twin());
+            case TwinHealthz.Answer.Other o -> wrongDaemon(url, "HTTP " + o.status());
+            case TwinHealthz.Answer.Unreachable u ->
+                add(
+                        "daemon answers",
+                        Status.WARN,
+                        url + " does not answer: start twin daemon (twin install-service runs it at login)");
+        }
+    }
+
+    private void wrongDaemon(URI url, String answered) {
+        fail(
+                "daemon answers",
+                url + " answers " + answered + ", not as " + twin + ": the plugin would ask the wrong daemon");
     }
 
     private void verifyGone(RunningGateway gateway) {

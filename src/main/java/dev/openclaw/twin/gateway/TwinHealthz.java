@@ -1,6 +1,5 @@
-package dev.openclaw.twin.doctor;
+package dev.openclaw.twin.gateway;
 
-import dev.openclaw.twin.gateway.Failures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +47,7 @@ public final class TwinHealthz {
         this.now = now;
     }
 
-    Answer ask(URI daemonUrl, Optional<String> token) throws InterruptedException {
+    public Answer ask(URI daemonUrl, Optional<String> token) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(daemonUrl.resolve("/healthz"))
                 .timeout(timeout)
                 .GET();
