@@ -9,21 +9,22 @@ import dev.openclaw.twin.doctor.DaemonCheck;
 import dev.openclaw.twin.doctor.Doctor;
 import dev.openclaw.twin.doctor.DoctorReport;
 import dev.openclaw.twin.doctor.GatewayCheck;
-import dev.openclaw.twin.doctor.GatewayWiring;
 import dev.openclaw.twin.doctor.HooksTokenCheck;
-import dev.openclaw.twin.doctor.OpenClawCli;
 import dev.openclaw.twin.doctor.OpenClawVersionCheck;
 import dev.openclaw.twin.doctor.PeerDaemonCheck;
 import dev.openclaw.twin.doctor.PeerSshCheck;
 import dev.openclaw.twin.doctor.PluginCheck;
 import dev.openclaw.twin.doctor.ShareCheck;
 import dev.openclaw.twin.doctor.StoreClockCheck;
-import dev.openclaw.twin.doctor.TwinHealthz;
+import dev.openclaw.twin.gateway.GatewayWiring;
+import dev.openclaw.twin.gateway.OpenClawCli;
+import dev.openclaw.twin.gateway.OpenClawConfigFile;
+import dev.openclaw.twin.gateway.RunningGateway;
+import dev.openclaw.twin.gateway.TwinHealthz;
 import dev.openclaw.twin.notify.Notifiers;
 import dev.openclaw.twin.state.FileStateStore;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,9 +119,11 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     private List<Check> checks(TwinsConfig loaded, String name, HttpClient http, Duration timeout) {
-        Path openclawJson = GatewayWiring.locate(context.environment(), loaded.twin(name));
-        GatewayWiring wiring = GatewayWiring.read(openclawJson);
-        OpenClawCli openclaw = new OpenClawCli(loaded.backup().openclawCommand(), openclawJson, timeout);
+        OpenClawConfigFile openclawJson = OpenClawConfigFile.locate(context.environment(), loaded.twin(name));
+        GatewayWiring wiring = GatewayWiring.read(openclawJson.file());
+        OpenClawCli openclaw =
+                openclawJson.applyTo(new OpenClawCli(loaded.backup().openclawCommand(), timeout));
+        RunningGateway gateway = new RunningGateway(openclaw, http, timeout);
         TwinHealthz healthz = new TwinHealthz(http, timeout, context.clock()::instant);
         List<Check> checks = new ArrayList<>();
         checks.add(new ConfigCheck(loaded, name));
@@ -135,8 +138,8 @@ public final class DoctorCommand implements Callable<Integer> {
         checks.add(new DaemonCheck(loaded, name, wiring, healthz));
         checks.add(new GatewayCheck(loaded, name, wiring, http, timeout));
         checks.add(new OpenClawVersionCheck(openclaw));
-        checks.add(new PluginCheck(loaded, name, wiring, openclaw, timeout));
-        checks.add(new HooksTokenCheck(loaded, name, http, timeout));
+        checks.add(new PluginCheck(loaded, name, wiring, openclaw, gateway, timeout));
+        checks.add(new HooksTokenCheck(loaded, name, wiring, gateway));
         for (String peer : loaded.twinNames()) {
             if (!peer.equals(name)) {
                 checks.add(new PeerDaemonCheck(loaded, peer, healthz));

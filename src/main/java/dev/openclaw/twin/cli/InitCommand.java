@@ -118,18 +118,18 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--no-input", description = "Never ask; fail naming the flags that are missing.")
     boolean noInput;
 
-    /** What every twin's gateway needs so that it obeys its daemon and can run takeover turns. */
-    static final String GATEWAY_SETUP = """
-
-            On every twin's OpenClaw gateway, install the plugin that makes it obey its daemon:
-              openclaw plugins install --link <openclaw-twin>/openclaw-plugin --force
-              openclaw plugins enable openclaw-twin
-            and add to its openclaw.json (then restart the gateway):
-              "plugins": {"entries": {"openclaw-twin": {"enabled": true,
-                  "hooks": {"allowConversationAccess": true},
-                  "config": {"daemonUrl": "http://127.0.0.1:7420"}}}},
-              "hooks": {"enabled": true, "token": "<the OPENCLAW_HOOKS_TOKEN given to twin daemon>",
-                  "allowRequestSessionKey": true, "allowedSessionKeyPrefixes": ["hook:", "agent:main:"]}
+    /**
+     * What is left to do on every twin: wire its gateway (twin connect does what the README's
+     * manual steps did, through openclaw's own CLI), keep its daemon running, then check it all.
+     */
+    static final String NEXT_STEPS = """
+            Next, on every twin, with this file copied to it (twin validate checks it):
+              twin connect           wire this host's OpenClaw gateway to its daemon: the plugin, its
+                                     config and the hooks token takeovers need (--dry-run prints the
+                                     openclaw commands it would run, to do them by hand instead)
+              twin install-service   run the daemon at login and restart it if it dies
+              twin doctor            check this twin end to end; each problem with its fix
+            Then 'twin status' shows the flock.
             """;
 
     public InitCommand(CliContext context) {
@@ -182,10 +182,7 @@ public final class InitCommand implements Callable<Integer> {
         writeConfig(file, yaml);
         context.out().println("Wrote " + file);
         initialiseStore(config);
-        context.out()
-                .println("Next: copy " + file.getFileName() + " to every twin, then run 'twin daemon' on each"
-                        + " ('twin validate' checks it; 'twin status' shows the flock).");
-        context.out().print(GATEWAY_SETUP);
+        context.out().print(NEXT_STEPS);
         return ExitCodes.OK;
     }
 

@@ -8,11 +8,14 @@ import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.config.TwinsConfig.TakeoverDispatch;
 import dev.openclaw.twin.connect.ConnectReport.Status;
 import dev.openclaw.twin.connect.ConnectReport.Step;
+import dev.openclaw.twin.gateway.GatewayWiring;
+import dev.openclaw.twin.gateway.OpenClawCli;
+import dev.openclaw.twin.gateway.OpenClawConfigFile;
+import dev.openclaw.twin.gateway.RunningGateway;
+import dev.openclaw.twin.gateway.TwinHealthz;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -57,6 +60,7 @@ public final class Connector {
     private static final String HOOKS_TOKEN_SHOWN = "<hooks token>";
     private static final String DAEMON_TOKEN_SHOWN = "<daemon token>";
     private static final JsonMapper JSON = new JsonMapper();
+    private static final Duration HOOKS_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final TwinsConfig config;
     private final String twin;
@@ -125,13 +129,15 @@ public final class Connector {
     }
 
     private void runConnect() {
-        OpenClawCli cli = openclawStep();
+        OpenClawCli found = openclawStep();
         if (!Files.isRegularFile(pluginDir.resolve("openclaw.plugin.json"))) {
             fail(
                     "plugin files",
                     "no openclaw.plugin.json in " + pluginDir + " (run twin from its installation or checkout)");
         }
-        Path configFile = locate(cli);
+        OpenClawConfigFile location = locate(found);
+        OpenClawCli cli = location.applyTo(found);
+        Path configFile = location.file();
         GatewayWiring wiring = wiring(configFile);
         add("gateway config", Status.OK, configFile.toString());
         record = readRecord(configFile).orElse(ConnectRecord.empty(configFile.toString()));
@@ -244,8 +250,8 @@ public final class Connector {
                     "then check the running gateway (plugin active, hooks token accepted) and the daemon's /healthz");
             return;
         }
-        verifyPlugin(new RunningGateway(cli, http));
-        verifyHooks(new RunningGateway(cli, http), wiring, tokens.token());
+        verifyPlugin(new RunningGateway(cli, http, HOOKS_REQUEST_TIMEOUT));
+        verifyHooks(new RunningGateway(cli, http, HOOKS_REQUEST_TIMEOUT), wiring, tokens.token());
         verifyDaemon(record.twinsYamlChanged() && changes() > 0);
     }
 
@@ -490,8 +496,10 @@ public final class Connector {
     }
 
     private void runUndo() {
-        OpenClawCli cli = openclawStep();
-        Path configFile = locate(cli);
+        OpenClawCli found = openclawStep();
+        OpenClawConfigFile location = locate(found);
+        OpenClawCli cli = location.applyTo(found);
+        Path configFile = location.file();
         GatewayWiring wiring = wiring(configFile);
         add("gateway config", Status.OK, configFile.toString());
         Optional<ConnectRecord> recorded = readRecord(configFile);
@@ -607,7 +615,7 @@ public final class Connector {
                     Optional.empty());
         }
         if (!dryRun && openclawChanged) {
-            verifyGone(new RunningGateway(cli, http));
+            verifyGone(new RunningGateway(cli, http, HOOKS_REQUEST_TIMEOUT));
         }
     }
 
@@ -723,21 +731,18 @@ public final class Connector {
     }
 
     private void verifyDaemon(boolean restartNeeded) {
-        URI url = daemonUrl(config.daemon()).resolve("/healthz");
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(3));
-        config.daemon().token().ifPresent(t -> request.header("Authorization", "Bearer " + t.value()));
+        URI daemon = daemonUrl(config.daemon());
+        URI url = daemon.resolve("/healthz");
+        TwinHealthz.Answer answer;
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String answeredAs = response.statusCode() == 200
-                    ? JSON.readTree(response.body()).path("twin").asString("")
-                    : "";
-            if (!answeredAs.equals(twin)) {
-                fail(
-                        "daemon answers",
-                        url + " answers "
-                                + (answeredAs.isEmpty() ? "HTTP " + response.statusCode() : "as " + answeredAs)
-                                + ", not as " + twin + ": the plugin would ask the wrong daemon");
-            } else if (restartNeeded) {
+            answer = new TwinHealthz(http, Duration.ofSeconds(3), Instant::now)
+                    .ask(daemon, config.daemon().token().map(Secret::value));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (answer instanceof TwinHealthz.Answer.Twin t && t.twin().equals(twin)) {
+            if (restartNeeded) {
                 add(
                         "daemon answers",
                         Status.WARN,
@@ -746,14 +751,23 @@ public final class Connector {
             } else {
                 add("daemon answers", Status.OK, url + " answers as " + twin);
             }
-        } catch (IOException | JacksonException e) {
-            add(
-                    "daemon answers",
-                    Status.WARN,
-                    url + " does not answer: start twin daemon (twin install-service runs it at login)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return;
         }
+        switch (answer) {
+            case TwinHealthz.Answer.Twin t -> wrongDaemon(url, "as " + t.twin());
+            case TwinHealthz.Answer.Other o -> wrongDaemon(url, "HTTP " + o.status());
+            case TwinHealthz.Answer.Unreachable u ->
+                add(
+                        "daemon answers",
+                        Status.WARN,
+                        url + " does not answer: start twin daemon (twin install-service runs it at login)");
+        }
+    }
+
+    private void wrongDaemon(URI url, String answered) {
+        fail(
+                "daemon answers",
+                url + " answers " + answered + ", not as " + twin + ": the plugin would ask the wrong daemon");
     }
 
     private void verifyGone(RunningGateway gateway) {
@@ -787,15 +801,15 @@ public final class Connector {
         OpenClawCli cli = openclaw.get();
         OpenClawCli.Result version = cli.run(List.of("--version"));
         if (!version.ok()) {
-            fail("openclaw", cli.binary() + " --version failed: " + version.lastLine());
+            fail("openclaw", cli.describe() + " --version failed: " + version.lastLine());
         }
-        add("openclaw", Status.OK, version.stdout().strip() + " (" + cli.binary() + ")");
+        add("openclaw", Status.OK, version.stdout().strip() + " (" + cli.describe() + ")");
         return cli;
     }
 
-    private Path locate(OpenClawCli cli) {
+    private OpenClawConfigFile locate(OpenClawCli cli) {
         try {
-            return GatewayWiring.locate(cli);
+            return OpenClawConfigFile.locate(environment, config.twin(twin), cli);
         } catch (IOException e) {
             fail("gateway config", e.getMessage());
             return null;
@@ -804,7 +818,7 @@ public final class Connector {
 
     private GatewayWiring wiring(Path configFile) {
         try {
-            GatewayWiring wiring = GatewayWiring.read(configFile);
+            GatewayWiring wiring = GatewayWiring.readToEdit(configFile);
             if (!wiring.includes().isEmpty()) {
                 fail(
                         "gateway config",
@@ -825,7 +839,7 @@ public final class Connector {
         ObjectNode load = plugins.has("load") ? (ObjectNode) plugins.get("load") : plugins.putObject("load");
         ArrayNode paths = load.has("paths") ? (ArrayNode) load.get("paths") : load.putArray("paths");
         paths.add(pluginDir.toString());
-        return new GatewayWiring(wiring.configFile(), root);
+        return new GatewayWiring(wiring.file(), root);
     }
 
     /** What an earlier run recorded, if it was about this gateway's config file. */

@@ -2,6 +2,8 @@ package dev.openclaw.twin.doctor;
 
 import dev.openclaw.twin.config.Secret;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.gateway.GatewayWiring;
+import dev.openclaw.twin.gateway.TwinHealthz;
 import java.net.URI;
 import java.util.Optional;
 
@@ -30,7 +32,7 @@ public final class DaemonCheck implements Check {
 
     @Override
     public CheckResult run() throws InterruptedException {
-        Optional<URI> configured = wiring.pluginDaemonUrl();
+        Optional<URI> configured = wiring.pluginDaemonUri();
         URI url = configured.orElse(GatewayWiring.DEFAULT_DAEMON_URL);
         String source = configured.isPresent()
                 ? "the plugin's daemonUrl in " + wiring.file()

@@ -1,6 +1,8 @@
 package dev.openclaw.twin.doctor;
 
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.gateway.Failures;
+import dev.openclaw.twin.gateway.GatewayWiring;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

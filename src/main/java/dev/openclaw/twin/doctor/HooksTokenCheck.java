@@ -2,30 +2,27 @@ package dev.openclaw.twin.doctor;
 
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.config.TwinsConfig.TakeoverDispatch;
-import java.io.IOException;
+import dev.openclaw.twin.gateway.GatewayWiring;
+import dev.openclaw.twin.gateway.RunningGateway;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /**
  * The hooks token a takeover runs with, tried on the gateway the way the daemon sends it ({@code
- * POST /hooks/agent}), with an empty body: the gateway checks the token first (401 when wrong) and
+ * POST <hooks.path>/agent}, {@link RunningGateway#hooksToken}), with an empty body: the gateway checks the token first (401 when wrong) and
  * then refuses the body (400 "message required"), so no turn runs.
  */
 public final class HooksTokenCheck implements Check {
 
     private final TwinsConfig config;
     private final String twin;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final GatewayWiring wiring;
+    private final RunningGateway gateway;
 
-    public HooksTokenCheck(TwinsConfig config, String twin, HttpClient http, Duration timeout) {
+    public HooksTokenCheck(TwinsConfig config, String twin, GatewayWiring wiring, RunningGateway gateway) {
         this.config = config;
         this.twin = twin;
-        this.http = http;
-        this.timeout = timeout;
+        this.wiring = wiring;
+        this.gateway = gateway;
     }
 
     @Override
@@ -34,7 +31,7 @@ public final class HooksTokenCheck implements Check {
     }
 
     @Override
-    public CheckResult run() throws InterruptedException {
+    public CheckResult run() {
         TakeoverDispatch dispatch = config.coordination().takeoverDispatch();
         if (dispatch instanceof TakeoverDispatch.Webhook webhook) {
             return CheckResult.ok(name(), "not needed: takeovers go to the webhook " + webhook.url());
@@ -47,31 +44,30 @@ public final class HooksTokenCheck implements Check {
                     "twin connect (enables hooks with a new token and records it), or set hooks_token to the"
                             + " gateway's hooks.token");
         }
-        URI url = openclaw.url().orElse(config.twin(twin).gatewayUrl()).resolve("/hooks/agent");
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + openclaw.hooksToken().get().value())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        URI gatewayUrl = openclaw.url().orElse(config.twin(twin).gatewayUrl());
+        URI url = RunningGateway.hooksAgentUrl(gatewayUrl, wiring.hooksPath());
+        RunningGateway.HooksAnswer answer = gateway.hooksToken(
+                gatewayUrl, wiring.hooksPath(), openclaw.hooksToken().get().value());
+        if (answer instanceof RunningGateway.HooksAnswer.Unreachable u && u.status() == 0) {
             return CheckResult.warning(
                     name(),
-                    "not checked: nothing answers at " + url + " (" + Failures.describe(e) + ")",
+                    "not checked: nothing answers at " + url + " (" + u.detail() + ")",
                     "see the gateway check");
         }
         String fix = "twin connect (sets hooks.token and records the same token), or make"
                 + " coordination.takeover_dispatch.hooks_token name the gateway's hooks.token";
-        return switch (response.statusCode()) {
+        int status = switch (answer) {
+            case RunningGateway.HooksAnswer.Accepted a -> a.status();
+            case RunningGateway.HooksAnswer.Rejected r -> r.status();
+            case RunningGateway.HooksAnswer.Disabled d -> 404;
+            case RunningGateway.HooksAnswer.Unreachable u -> u.status();
+        };
+        return switch (status) {
             case 400 -> CheckResult.ok(name(), "accepted by the gateway at " + url + " (empty request, no turn run)");
             case 401, 403 ->
                 CheckResult.failure(
                         name(),
-                        "the gateway refused the hooks token (HTTP " + response.statusCode()
-                                + "): takeovers on this twin would fail",
+                        "the gateway refused the hooks token (HTTP " + status + "): takeovers on this twin would fail",
                         fix);
             case 404 ->
                 CheckResult.failure(
@@ -85,9 +81,7 @@ public final class HooksTokenCheck implements Check {
                         "wait a minute and run 'twin doctor' again; " + fix);
             default ->
                 CheckResult.warning(
-                        name(),
-                        url + " answered HTTP " + response.statusCode() + " to an empty request",
-                        "openclaw logs shows why");
+                        name(), url + " answered HTTP " + status + " to an empty request", "openclaw logs shows why");
         };
     }
 }

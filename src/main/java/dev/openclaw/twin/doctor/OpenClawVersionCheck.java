@@ -1,5 +1,8 @@
 package dev.openclaw.twin.doctor;
 
+import dev.openclaw.twin.gateway.OpenClawCli;
+import java.util.List;
+
 /** The {@code openclaw} CLI on this host: there, and which version ({@code openclaw --version}). */
 public final class OpenClawVersionCheck implements Check {
 
@@ -16,11 +19,12 @@ public final class OpenClawVersionCheck implements Check {
 
     @Override
     public CheckResult run() throws InterruptedException {
-        OpenClawCli.Run run = openclaw.run("--version");
+        OpenClawCli.Result run = openclaw.run(List.of("--version"));
         if (!run.started()) {
             return CheckResult.warning(
                     name(),
-                    "cannot run '" + openclaw.describe() + "': " + run.stderr().strip(),
+                    "cannot run '" + openclaw.describe() + "': "
+                            + run.notStarted().orElseThrow(),
                     "put openclaw on PATH, or set backup.openclaw_command in twins.yaml to how it runs here");
         }
         String output = run.stdout().strip();

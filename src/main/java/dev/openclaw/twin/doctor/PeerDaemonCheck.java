@@ -2,6 +2,7 @@ package dev.openclaw.twin.doctor;
 
 import dev.openclaw.twin.config.Secret;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.gateway.TwinHealthz;
 import java.net.URI;
 import java.time.Duration;
 

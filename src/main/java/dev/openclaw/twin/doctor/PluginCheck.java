@@ -1,6 +1,9 @@
 package dev.openclaw.twin.doctor;
 
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.gateway.GatewayWiring;
+import dev.openclaw.twin.gateway.OpenClawCli;
+import dev.openclaw.twin.gateway.RunningGateway;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -8,9 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Our plugin as the running gateway sees it: installed, enabled and loaded. Asks the gateway
@@ -21,19 +21,25 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PluginCheck implements Check {
 
-    private static final JsonMapper JSON = new JsonMapper();
-
     private final TwinsConfig config;
     private final String twin;
     private final GatewayWiring wiring;
     private final OpenClawCli openclaw;
+    private final RunningGateway gateway;
     private final Duration timeout;
 
-    public PluginCheck(TwinsConfig config, String twin, GatewayWiring wiring, OpenClawCli openclaw, Duration timeout) {
+    public PluginCheck(
+            TwinsConfig config,
+            String twin,
+            GatewayWiring wiring,
+            OpenClawCli openclaw,
+            RunningGateway gateway,
+            Duration timeout) {
         this.config = config;
         this.twin = twin;
         this.wiring = wiring;
         this.openclaw = openclaw;
+        this.gateway = gateway;
         this.timeout = timeout;
     }
 
@@ -45,74 +51,69 @@ public final class PluginCheck implements Check {
     @Override
     public CheckResult run() throws InterruptedException {
         String id = GatewayWiring.PLUGIN_ID;
-        URI gateway = config.twin(twin).gatewayUrl();
-        List<String> args = new ArrayList<>(
-                List.of("gateway", "call", "plugins.list", "--json", "--timeout", Long.toString(timeout.toMillis())));
-        if (loopback(gateway.getHost())) {
-            args.addAll(List.of("--port", Integer.toString(port(gateway))));
+        URI gatewayUrl = config.twin(twin).gatewayUrl();
+        List<String> args = new ArrayList<>(List.of("--timeout", Long.toString(timeout.toMillis())));
+        if (loopback(gatewayUrl.getHost())) {
+            args.addAll(List.of("--port", Integer.toString(port(gatewayUrl))));
         } else {
             Optional<String> token = wiring.gatewayToken();
             if (token.isEmpty()) {
                 return CheckResult.warning(
                         name(),
-                        "not checked: the gateway at " + gateway + " is not on loopback and " + wiring.file()
+                        "not checked: the gateway at " + gatewayUrl + " is not on loopback and " + wiring.file()
                                 + " has no plain gateway.auth.token to ask it with",
                         "run 'openclaw gateway call plugins.list' there to see its plugins");
             }
-            args.addAll(List.of("--url", "ws://" + gateway.getHost() + ":" + port(gateway), "--token", token.get()));
-        }
-        OpenClawCli.Run run = openclaw.run(args.toArray(String[]::new));
-        if (!run.started()) {
-            return CheckResult.warning(
-                    name(),
-                    "not checked: cannot run '" + openclaw.describe() + "' ("
-                            + run.stderr().strip() + ")",
-                    "put openclaw on PATH, or set backup.openclaw_command in twins.yaml");
-        }
-        Optional<JsonNode> answer = json(run.stdout());
-        if (!run.ok() || answer.isEmpty() || answer.get().has("error")) {
-            Optional<JsonNode> error = answer.map(a -> a.get("error"));
-            String type = error.map(e -> e.path("type").asString("")).orElse("");
-            String message = error.map(e -> e.path("message").asString(""))
-                    .filter(m -> !m.isBlank())
-                    .orElse(OpenClawVersionCheck.firstLine(run.stderr() + "\n" + run.stdout()));
-            if (type.equals("gateway_transport_error")) {
-                return CheckResult.warning(
-                        name(), "not checked: the gateway does not answer (" + message + ")", "see the gateway check");
-            }
-            return CheckResult.failure(
-                    name(),
-                    "the gateway would not list its plugins: " + message,
-                    "check gateway.auth in " + wiring.file() + " (openclaw gateway call plugins.list shows the error)");
-        }
-        JsonNode plugin = null;
-        for (JsonNode p : answer.get().path("plugins")) {
-            if (id.equals(p.path("id").asString(""))) {
-                plugin = p;
-            }
+            args.addAll(
+                    List.of("--url", "ws://" + gatewayUrl.getHost() + ":" + port(gatewayUrl), "--token", token.get()));
         }
         String connect = "twin connect";
-        if (plugin == null) {
+        RunningGateway.PluginState state = gateway.plugin(args);
+        if (state instanceof RunningGateway.PluginState.Unreachable u) {
+            return switch (u.why()) {
+                case NOT_RUN ->
+                    CheckResult.warning(
+                            name(),
+                            "not checked: cannot run '" + openclaw.describe() + "' (" + u.detail() + ")",
+                            "put openclaw on PATH, or set backup.openclaw_command in twins.yaml");
+                case NO_GATEWAY ->
+                    CheckResult.warning(
+                            name(),
+                            "not checked: the gateway does not answer (" + u.detail() + ")",
+                            "see the gateway check");
+                case REFUSED ->
+                    CheckResult.failure(
+                            name(),
+                            "the gateway would not list its plugins: " + u.detail(),
+                            "check gateway.auth in " + wiring.file()
+                                    + " (openclaw gateway call plugins.list shows the error)");
+            };
+        }
+        if (state instanceof RunningGateway.PluginState.Missing) {
             return CheckResult.failure(
                     name(),
                     id + " is not installed in this gateway",
                     connect + " (installs, enables and configures it)");
         }
-        if (!plugin.path("enabled").asBoolean(false)) {
+        boolean enabled = switch (state) {
+            case RunningGateway.PluginState.Active a -> a.enabled();
+            case RunningGateway.PluginState.Inactive i -> i.enabled();
+            default -> false;
+        };
+        if (!enabled) {
             String why = wiring.pluginAllowed() ? "" : " (plugins.allow in " + wiring.file() + " does not list it)";
             return CheckResult.failure(
                     name(),
                     id + " is installed but not enabled" + why + ": this gateway answers without asking its daemon",
                     "openclaw plugins enable " + id + " (or " + connect + ")");
         }
-        String runtime = plugin.path("runtime").path("state").asString("unknown");
-        if (!runtime.equals("active")) {
+        if (state instanceof RunningGateway.PluginState.Inactive i) {
             return CheckResult.failure(
                     name(),
-                    id + " is enabled but not loaded by the running gateway (runtime: " + runtime + ")",
+                    id + " is enabled but not loaded by the running gateway (runtime: " + i.state() + ")",
                     "openclaw plugins reload " + id + ", or restart the gateway (openclaw gateway restart)");
         }
-        String version = plugin.path("version").asString("?");
+        String version = ((RunningGateway.PluginState.Active) state).version();
         if (wiring.problem().isPresent()) {
             return CheckResult.warning(
                     name(),
@@ -129,19 +130,6 @@ public final class PluginCheck implements Check {
                             + ")");
         }
         return CheckResult.ok(name(), id + " " + version + " installed, enabled, loaded by the running gateway");
-    }
-
-    private static Optional<JsonNode> json(String stdout) {
-        int start = stdout.indexOf('{');
-        if (start < 0) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = JSON.readTree(stdout.substring(start));
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (JacksonException e) {
-            return Optional.empty();
-        }
     }
 
     private static int port(URI url) {

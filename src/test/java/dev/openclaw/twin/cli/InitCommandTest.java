@@ -51,8 +51,11 @@ class InitCommandTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("Wrote " + config, "Created the state directory " + state);
-        // The gateway side a takeover needs: the plugin and hooks for POST /hooks/agent.
-        assertThat(run.out()).contains("openclaw plugins install --link", "\"allowRequestSessionKey\": true");
+        // What is left on each twin: twin connect wires the gateway (no openclaw.json to edit by hand),
+        // then the service, then the check, in that order.
+        assertThat(run.out())
+                .containsSubsequence("twin connect", "twin install-service", "twin doctor")
+                .doesNotContain("openclaw.json (then restart");
 
         String yaml = Files.readString(config);
         assertThat(yaml).contains("# openclaw-twin configuration", "hostname: 192.168.1.100", "username: mark");

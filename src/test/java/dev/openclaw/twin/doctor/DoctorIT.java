@@ -9,6 +9,7 @@ import dev.openclaw.twin.config.ConfigLoader;
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.daemon.Daemon;
 import dev.openclaw.twin.demo.openclaw.OpenClawInstall;
+import dev.openclaw.twin.gateway.GatewayWiring;
 import dev.openclaw.twin.rescue.SshdServer;
 import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.testing.CliRun;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.gateway.TwinHealthz;
 import dev.openclaw.twin.testing.TestConfigs;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;

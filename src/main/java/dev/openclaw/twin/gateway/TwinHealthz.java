@@ -1,4 +1,4 @@
-package dev.openclaw.twin.doctor;
+package dev.openclaw.twin.gateway;
 
 import java.io.IOException;
 import java.net.URI;
@@ -47,7 +47,7 @@ public final class TwinHealthz {
         this.now = now;
     }
 
-    Answer ask(URI daemonUrl, Optional<String> token) throws InterruptedException {
+    public Answer ask(URI daemonUrl, Optional<String> token) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(daemonUrl.resolve("/healthz"))
                 .timeout(timeout)
                 .GET();

@@ -1,4 +1,4 @@
-package dev.openclaw.twin.doctor;
+package dev.openclaw.twin.gateway;
 
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
@@ -6,11 +6,11 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 
 /** Says in words why a request got no answer. */
-final class Failures {
+public final class Failures {
 
     private Failures() {}
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             if (root instanceof ConnectException || root instanceof HttpTimeoutException) {

@@ -1,7 +1,9 @@
-package dev.openclaw.twin.connect;
+package dev.openclaw.twin.gateway;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,15 +16,22 @@ import tools.jackson.databind.node.MissingNode;
 
 /**
  * How this host's gateway is wired to its twin daemon, as its {@code openclaw.json} says: whether
- * our plugin is linked, enabled, allowed conversation hooks and pointed at which daemon; whether
- * {@code hooks} (the HTTP ingress takeovers use) is on, with which token and session-key policy.
- * Read straight from the file (JSON5 as OpenClaw writes it) because {@code openclaw config get}
- * redacts secrets such as {@code hooks.token}. What the running gateway has loaded is {@link
- * RunningGateway}'s job.
+ * our plugin is linked, allowed, enabled, granted conversation hooks and pointed at which daemon;
+ * whether {@code hooks} (the HTTP ingress takeovers use) is on, with which token, path and
+ * session-key policy; the gateway's port, auth token and reload mode. Read straight from the file,
+ * as JSON5 the way OpenClaw reads it, because {@code openclaw config get} redacts secrets such as
+ * {@code hooks.token}. Where the file is: {@link OpenClawConfigFile}; what the running gateway has
+ * loaded: {@link RunningGateway}.
+ *
+ * @param file where the file is (or would be)
+ * @param root the parsed document; an empty object when the file is missing or {@code problem} says why
+ * @param problem why the file could not be read, if it could not (only from {@link #read})
  */
-public record GatewayWiring(Path configFile, JsonNode root) {
+public record GatewayWiring(Path file, JsonNode root, Optional<String> problem) {
 
     public static final String PLUGIN_ID = "openclaw-twin";
+    /** Where the plugin asks when its config names no daemonUrl. */
+    public static final URI DEFAULT_DAEMON_URL = URI.create("http://127.0.0.1:7420");
     /** The session-key prefixes takeover turns use ({@code agent:main:<channel>:...}) and hook runs. */
     public static final List<String> SESSION_KEY_PREFIXES = List.of("hook:", "agent:main:");
 
@@ -33,43 +42,83 @@ public record GatewayWiring(Path configFile, JsonNode root) {
                     JsonReadFeature.ALLOW_SINGLE_QUOTES,
                     JsonReadFeature.ALLOW_UNQUOTED_PROPERTY_NAMES,
                     JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS,
                     JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
-    /** Reads {@code file}; a missing file is an empty configuration (a fresh install has none yet). */
-    public static GatewayWiring read(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return new GatewayWiring(file, JSON5.createObjectNode());
-        }
+    /** Files larger than this are not an OpenClaw config; refuse instead of reading them whole. */
+    private static final long MAX_SIZE = 4L * 1024 * 1024;
+
+    public GatewayWiring(Path file, JsonNode root) {
+        this(file, root, Optional.empty());
+    }
+
+    /**
+     * Reads {@code file} to look at it: a missing, unreadable or unparsable file is a {@link
+     * #problem()} (with an empty document), not an exception.
+     */
+    public static GatewayWiring read(Path file) {
         try {
-            JsonNode root = JSON5.readTree(Files.readString(file));
-            if (root == null || !root.isObject()) {
-                throw new IOException(file + " is not a JSON object");
-            }
-            return new GatewayWiring(file, root);
-        } catch (JacksonException e) {
-            throw new IOException(file + " is not valid JSON5: " + e.getOriginalMessage(), e);
+            return parse(file);
+        } catch (NoSuchFileException e) {
+            return unread(file, "there is no " + file);
+        } catch (NotAConfig e) {
+            return unread(file, e.getMessage());
+        } catch (IOException e) {
+            return unread(file, "cannot read " + file + ": " + e.getMessage());
         }
     }
 
     /**
-     * The config file the {@code openclaw} at hand uses ({@code openclaw config file --json}), which
-     * honours {@code OPENCLAW_CONFIG_PATH} and {@code OPENCLAW_STATE_DIR}.
+     * Reads {@code file} to change it: a missing file is an empty configuration (a fresh install
+     * has none yet); one that cannot be read or parsed is an exception saying why.
      */
-    public static Path locate(OpenClawCli openclaw) throws IOException {
-        OpenClawCli.Result result = openclaw.run(List.of("config", "file", "--json"));
-        if (!result.ok()) {
-            throw new IOException("openclaw config file failed: " + result.lastLine());
+    public static GatewayWiring readToEdit(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return new GatewayWiring(file, JSON5.createObjectNode());
+        }
+        return parse(file);
+    }
+
+    /** A {@code openclaw ... --json} answer, which may follow a line of other output. */
+    static Optional<JsonNode> jsonObject(String stdout) {
+        int start = stdout.indexOf('{');
+        if (start < 0) {
+            return Optional.empty();
         }
         try {
-            JsonNode answer = JSON5.readTree(result.stdout());
-            String path = answer.path("path").asString("");
-            if (path.isBlank()) {
-                throw new IOException("openclaw config file --json named no path");
-            }
-            return Path.of(path);
+            JsonNode node = JSON5.readTree(stdout.substring(start));
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
         } catch (JacksonException e) {
-            throw new IOException("openclaw config file --json printed no JSON: " + result.lastLine(), e);
+            return Optional.empty();
+        }
+    }
+
+    private static GatewayWiring parse(Path file) throws IOException {
+        if (Files.size(file) > MAX_SIZE) {
+            throw new NotAConfig(file + " is larger than " + MAX_SIZE / (1024 * 1024) + " MiB");
+        }
+        JsonNode root;
+        try {
+            root = JSON5.readTree(Files.readString(file));
+        } catch (JacksonException e) {
+            throw new NotAConfig(file + " is not valid JSON5: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new NotAConfig(file + " is not a JSON object");
+        }
+        return new GatewayWiring(file, root);
+    }
+
+    private static GatewayWiring unread(Path file, String problem) {
+        return new GatewayWiring(file, JSON5.createObjectNode(), Optional.of(problem));
+    }
+
+    /** The file is there but is no OpenClaw config (too large, not JSON5, not an object). */
+    private static final class NotAConfig extends IOException {
+        NotAConfig(String message) {
+            super(message);
         }
     }
 
@@ -87,6 +136,7 @@ public record GatewayWiring(Path configFile, JsonNode root) {
 
     // ---- the plugin --------------------------------------------------------------------------
 
+    /** {@code plugins.entries.openclaw-twin}; a missing node when absent. */
     public JsonNode pluginEntry() {
         return root.path("plugins").path("entries").path(PLUGIN_ID);
     }
@@ -103,7 +153,8 @@ public record GatewayWiring(Path configFile, JsonNode root) {
 
     /** The plugin's conversation hooks (before_dispatch...) run only with this grant. */
     public boolean conversationAccess() {
-        return pluginEntry().path("hooks").path("allowConversationAccess").asBoolean(false);
+        JsonNode grant = pluginEntry().path("hooks").path("allowConversationAccess");
+        return grant.isBoolean() && grant.asBoolean();
     }
 
     /** {@code plugins.entries.openclaw-twin.config}: daemonUrl, token, decideTimeoutMs, confirmTimeoutMs. */
@@ -112,8 +163,19 @@ public record GatewayWiring(Path configFile, JsonNode root) {
         return config.isObject() ? config : MissingNode.getInstance();
     }
 
+    /** The plugin's {@code config.daemonUrl} as written, if set. */
     public Optional<String> pluginDaemonUrl() {
         return text(pluginConfig().path("daemonUrl"));
+    }
+
+    /** The daemon the plugin asks, if its {@code config.daemonUrl} is set and a URL. */
+    public Optional<URI> pluginDaemonUri() {
+        return pluginDaemonUrl().flatMap(GatewayWiring::uri);
+    }
+
+    /** The token the plugin sends to the daemon, if set. */
+    public Optional<String> pluginToken() {
+        return text(pluginConfig().path("token"));
     }
 
     /** {@code plugins.load.paths}: where linked plugins are loaded from. */
@@ -132,6 +194,7 @@ public record GatewayWiring(Path configFile, JsonNode root) {
         return strings(root.path("plugins").path("allow"));
     }
 
+    /** False only when {@code plugins.allow} lists plugins and ours is not among them. */
     public boolean pluginAllowed() {
         List<String> allow = pluginAllow();
         return allow.isEmpty() || allow.contains(PLUGIN_ID);
@@ -175,7 +238,12 @@ public record GatewayWiring(Path configFile, JsonNode root) {
 
     public Optional<Integer> gatewayPort() {
         JsonNode port = root.path("gateway").path("port");
-        return port.isNumber() ? Optional.of(port.asInt()) : Optional.empty();
+        return port.isInt() ? Optional.of(port.asInt()) : Optional.empty();
+    }
+
+    /** {@code gateway.auth.token} when written as a plain string (not a secret reference). */
+    public Optional<String> gatewayToken() {
+        return text(root.path("gateway").path("auth").path("token"));
     }
 
     private static Optional<String> text(JsonNode node) {
@@ -192,6 +260,15 @@ public record GatewayWiring(Path configFile, JsonNode root) {
             }
         }
         return list;
+    }
+
+    private static Optional<URI> uri(String text) {
+        try {
+            URI uri = URI.create(text.strip());
+            return uri.getScheme() != null && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static Path real(Path path) {
