@@ -13,10 +13,11 @@ import java.util.List;
  *       {@code offline_after_seconds} (or {@code fallback_timeout_minutes}, whichever is smaller)
  *       without a new heartbeat, so two missed or late beats (a slow share, a GC pause) must not make
  *       a live twin offline. Shorter, and a twin flaps between online and offline by design.
- *   <li>{@code takeover_delay < offline threshold}: a standby takes a message over after
+ *   <li>{@code takeover_delay ≤ offline threshold}: a standby takes a message over after
  *       {@code takeover_delay} without a claim; when that wait is longer than the time a silent twin
  *       takes to be declared offline, the message-level takeover comes after the role failover it is
- *       there to beat.
+ *       there to beat. Equal is allowed: configs with {@code offline_after_seconds: 2} and the default
+ *       delay of 2 s loaded before this rule existed, and keep loading.
  * </ul>
  */
 record TimingRule(Duration heartbeatInterval, Duration offlineThreshold, Duration takeoverDelay) {
@@ -33,7 +34,7 @@ record TimingRule(Duration heartbeatInterval, Duration offlineThreshold, Duratio
     record Violation(Relation relation, String message) {}
 
     static String summary() {
-        return "rule: offline_after ≥ " + BEATS_PER_OFFLINE + " × heartbeat_interval, and takeover_delay <"
+        return "rule: offline_after ≥ " + BEATS_PER_OFFLINE + " × heartbeat_interval, and takeover_delay ≤"
                 + " offline_after";
     }
 
@@ -52,10 +53,10 @@ record TimingRule(Duration heartbeatInterval, Duration offlineThreshold, Duratio
                             + " or raise offline_after_seconds to at least " + DurationText.seconds(minimumOffline)
                             + ")"));
         }
-        if (takeoverDelay.compareTo(offlineThreshold) >= 0) {
+        if (takeoverDelay.compareTo(offlineThreshold) > 0) {
             violations.add(new Violation(
                     Relation.TAKEOVER_WITHIN_OFFLINE,
-                    "takeover_delay " + DurationText.format(takeoverDelay) + " is not shorter than the offline"
+                    "takeover_delay " + DurationText.format(takeoverDelay) + " is longer than the offline"
                             + " threshold of " + DurationText.format(offlineThreshold) + " (" + summary() + ")"));
         }
         return violations;

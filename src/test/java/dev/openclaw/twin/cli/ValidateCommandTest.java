@@ -218,7 +218,7 @@ class ValidateCommandTest {
                 run,
                 where(7, 23) + "monitoring.heartbeat_interval: heartbeat_interval 30s is too long for an offline"
                         + " threshold of 20s",
-                "rule: offline_after ≥ 3 × heartbeat_interval, and takeover_delay < offline_after",
+                "rule: offline_after ≥ 3 × heartbeat_interval, and takeover_delay ≤ offline_after",
                 "shorten heartbeat_interval to at most 6.666s or raise offline_after_seconds to at least 90");
     }
 
@@ -228,7 +228,7 @@ class ValidateCommandTest {
         assertBadConfig(
                 run,
                 where(7, 26) + "coordination.offline_after_seconds: heartbeat_interval 5s is too long",
-                where(8, 27) + "coordination.takeover_delay_seconds: takeover_delay 12s is not shorter than the"
+                where(8, 27) + "coordination.takeover_delay_seconds: takeover_delay 12s is longer than the"
                         + " offline threshold of 10s");
     }
 

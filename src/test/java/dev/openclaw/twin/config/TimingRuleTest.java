@@ -25,9 +25,9 @@ class TimingRuleTest {
     }
 
     @Test
-    void aTakeoverDelayMustBeShorterThanTheOfflineThreshold() {
-        assertThat(rule(1_000, 20_000, 19_999).violations()).isEmpty();
-        assertThat(rule(1_000, 20_000, 20_000).violations())
+    void aTakeoverDelayMayNotBeLongerThanTheOfflineThreshold() {
+        assertThat(rule(1_000, 20_000, 20_000).violations()).as("equal: configs of the previous version").isEmpty();
+        assertThat(rule(1_000, 20_000, 20_001).violations())
                 .extracting(TimingRule.Violation::relation)
                 .containsExactly(Relation.TAKEOVER_WITHIN_OFFLINE);
     }

@@ -259,7 +259,7 @@ class HttpRobustnessIT {
                 endSeq,
                 maxRssKb.get() / 1024.0);
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).isEqualTo("{\"ok\":true,\"twin\":\"" + target + "\"}");
+        assertThat(health.body()).startsWith("{\"ok\":true,\"twin\":\"" + target + "\",");
         assertThat(answered.get()).isEqualTo(DECIDES);
         assertThat(badBodies).as("answers naming an exception or a class").isEmpty();
         assertThat(refused.get()).isPositive();
