@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Keeps web pages out of the daemon's API. A browser lets any page send a "simple" cross-site POST
@@ -32,6 +33,11 @@ final class HttpRequestGuard {
     record Refusal(int status, String message) {}
 
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1");
+    private static final Pattern IPV4 =
+            Pattern.compile("(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    /** Hex groups and colons (with an optional trailing dotted quad or zone), never a name. */
+    private static final Pattern IPV6 =
+            Pattern.compile("[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?::?[0-9.]+)?(?:%[0-9a-z]+)?");
 
     private final Set<String> names;
     private final Set<Integer> ports;
@@ -73,8 +79,8 @@ final class HttpRequestGuard {
     Optional<Refusal> check(String method, URI target, Headers headers) {
         String host = headers.getFirst("Host");
         // No Host at all is an HTTP/1.0 tool, never a browser.
-        if ((host != null && !names.contains(hostPart(host)))
-                || (target.getHost() != null && !names.contains(normalise(target.getHost())))) {
+        if ((host != null && !answersFor(hostPart(host)))
+                || (target.getHost() != null && !answersFor(normalise(target.getHost())))) {
             return Optional.of(new Refusal(
                     421, "this daemon does not answer for that host name (use localhost or its daemon_url)"));
         }
@@ -89,6 +95,15 @@ final class HttpRequestGuard {
             return Optional.of(new Refusal(403, "cross-origin requests are refused"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * One of this daemon's names, or any IP address: DNS rebinding needs a name the attacker's DNS
+     * answers for, and a plugin may reach its daemon by an address we cannot know (a container's
+     * gateway address, a VPN's): refusing it would keep that twin silent.
+     */
+    private boolean answersFor(String host) {
+        return names.contains(host) || IPV4.matcher(host).matches() || IPV6.matcher(host).matches();
     }
 
     private static boolean isJson(String contentType) {
