@@ -825,4 +825,39 @@ class ClaimCoordinatorTest {
             assertThat(tars.confirm(id(late), java.util.Optional.empty())).isFalse();
         });
     }
+
+    /**
+     * tars loses its mount first and holds a message silent for want of agreement; case, still
+     * reaching the store, takes it over and answers it; then case loses the store too, within tars's
+     * wait. What case tells tars must not be agreement to answer that message a second time.
+     */
+    @Test
+    void aPeerThatAnsweredAMessageBeforeLosingTheStoreTooIsNoAgreementToAnswerItAgain() throws Exception {
+        Path tarsMount = mountFor("tars");
+        ClaimCoordinator tars = twin("tars", takeover -> dispatched.add(takeover), down, tarsMount);
+        ClaimCoordinator casey = twin("case");
+        says("case", "tars", true, "tars");
+        Files.delete(tarsMount); // tars's mount is gone, the share is not
+        DecideRequest atTars = irc("local:t:1", "which of you?");
+        DecideRequest atCase = irc("local:c:1", "which of you?");
+        assertThat(tars.decide(atTars).respond()).isFalse();
+        assertThat(casey.decide(atCase).respond()).isFalse();
+        advance(Duration.ofMillis(2100));
+        tars.tick();
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.twin()).isEqualTo("case"));
+
+        // The share goes away for case too, 2.1 s into tars's 3 s wait: case answers tars's probe.
+        says("case", "tars", false, casey.claimantToTell("tars", false));
+        tars.tick();
+        assertThat(dispatched).as("case has answered it").hasSize(1);
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+
+        // Once no message it claimed can be waiting any more, case names the claimant it sees again.
+        advance(Duration.ofSeconds(5));
+        assertThat(casey.claimantToTell("tars", false)).isEqualTo("tars");
+        assertThat(casey.claimantToTell("tars", true)).isEqualTo("tars");
+    }
 }
