@@ -574,6 +574,26 @@ class ClaimCoordinatorTest {
     }
 
     @Test
+    void aStaleCopyOfTheOldHeartbeatFirstSeenAfterTheNewRunDoesNotMakeItsClaimsLookAbandoned() {
+        // case's daemon started after tars's restart: it reads run-2 first, then a NAS cache serves
+        // run-1's heartbeat, which case has never seen.
+        caseSees.observe(run("tars", 1, "tars-run-2", NOW.minusSeconds(5)));
+        caseSees.observe(run("tars", 7, "tars-run-1", NOW.minusSeconds(600)));
+        caseSees.observe(run("tars", 2, "tars-run-2", NOW.minusSeconds(5)));
+        ClaimCoordinator tars = twin("tars", "tars-run-2", HolderRuns.NONE);
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        tars.decide(irc("local:t:1", "still mine?"));
+        casey.decide(irc("local:c:1", "still mine?"));
+        advance(Duration.ofSeconds(1));
+        casey.tick();
+        assertThat(dispatched)
+                .as("run-2 is tars's newest run: its claim is live")
+                .isEmpty();
+        assertThat(caseSees.restartedSince("tars", "tars-run-1", NOW.minusSeconds(300)))
+                .isTrue();
+    }
+
+    @Test
     void aClaimByARunNeverSeenIsJudgedByTheHoldersOwnClock() {
         // case has seen only tars's previous run: a claim by a newer run (its heartbeat not read yet)
         // is live; a claim made before the newest run started is abandoned.
