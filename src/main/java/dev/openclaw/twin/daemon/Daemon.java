@@ -457,7 +457,7 @@ public final class Daemon implements AutoCloseable {
         body.put("ok", true);
         body.put("twin", twin);
         body.put("store", reaches ? "ok" : "unreachable");
-        body.put("claimant", rules.dutyOwner(livenessView()));
+        body.put("claimant", claims.claimantToTell(rules.dutyOwner(livenessView()), reaches));
         body.put("incarnation", incarnation);
         return body;
     }

@@ -60,7 +60,9 @@ public final class LivenessTracker implements LivenessJudge {
 
     /**
      * A run seen again after a newer one (a stale copy of the heartbeat file, served by a NAS cache)
-     * does not become the newest: the order of runs is the order they were first seen in.
+     * does not become the newest: the order of runs is the order they were first seen in. Nor does a
+     * run first seen after the newest but started before it by the twin's own clock (a stale copy read
+     * by a reader that started after the restart): it goes before the newest.
      */
     private void observeRun(String twin, Run run) {
         runs.compute(twin, (t, seen) -> {
@@ -68,7 +70,15 @@ public final class LivenessTracker implements LivenessJudge {
                 return seen;
             }
             List<Run> next = new ArrayList<>(seen == null ? List.of() : seen);
-            next.add(run);
+            Run newest = next.isEmpty() ? null : next.getLast();
+            if (newest != null
+                    && newest.startedAt() != null
+                    && run.startedAt() != null
+                    && run.startedAt().isBefore(newest.startedAt())) {
+                next.add(next.size() - 1, run);
+            } else {
+                next.add(run);
+            }
             return List.copyOf(next.subList(Math.max(0, next.size() - RUNS_KEPT), next.size()));
         });
     }

@@ -277,6 +277,7 @@ public final class ClaimCoordinator {
         }
         try {
             if (claimant && claim(entry, routine.claimantReason(), 1)) {
+                claimedRoutine();
                 return answer(true, routine.claimantReason(), self, start);
             }
             ClaimState state = store.readClaim(entry.key());
@@ -713,10 +714,40 @@ public final class ClaimCoordinator {
         return won;
     }
 
+    /**
+     * When this twin last won a routine message's claim (as the claimant or by a takeover): one a
+     * peer that lost its mount may hold silent for want of agreement. Not named ones: a peer never
+     * waits to answer a message asked of another twin.
+     */
+    private volatile long lastRoutineClaimNanos;
+
+    private volatile boolean claimedRoutine;
+
+    private void claimedRoutine() {
+        lastRoutineClaimNanos = nanoTime.getAsLong();
+        claimedRoutine = true;
+    }
+
+    /**
+     * Whom this twin names as the claimant to a peer that asks ({@code /healthz}), given whom it
+     * {@code sees} answering and whether it {@code reachesStore}. A twin that lost the store shortly
+     * after it claimed a message names itself: the peer may hold that message silent for want of
+     * agreement (it lost its own mount first), and answering it on our word would answer it twice.
+     * "Shortly" is the longest such a peer waits for agreement ({@link PeerAgreement#fresh()}) plus
+     * the time between two twins' decides of one message.
+     */
+    public String claimantToTell(String sees, boolean reachesStore) {
+        boolean recent = claimedRoutine
+                && nanoTime.getAsLong() - lastRoutineClaimNanos
+                        <= agreement.fresh().plus(PeerAgreement.DECIDE_SKEW).toNanos();
+        return !reachesStore && recent ? self : sees;
+    }
+
     private void take(MessageEntry entry, int generation, long now) throws StoreUnavailableException {
         if (!claim(entry, Reason.TAKEOVER, generation)) {
             return;
         }
+        claimedRoutine();
         metrics.takeover(now - entry.decidedNanos());
         LOG.info("took over {} (generation {})", entry.key(), generation);
         TakeoverDispatcher.Takeover takeover =

@@ -150,6 +150,7 @@ public final class FolderSync {
                 }
                 FolderLock.Acquired.Held mine = held;
                 held = null;
+                shared.releaseLegacyLock(twin);
                 try {
                     if (!lock.release(mine)) {
                         problems.add("this sync ran longer than the lock's " + FolderLock.LEASE.toMinutes()
@@ -175,6 +176,11 @@ public final class FolderSync {
         } finally {
             if (held != null) {
                 try {
+                    shared.releaseLegacyLock(twin);
+                } catch (IOException e) {
+                    // a lock file of ours left behind runs out after its lease for the previous version
+                }
+                try {
                     lock.release(held);
                 } catch (StoreUnavailableException e) {
                     // the store went away: the lock runs out after its lease
@@ -193,12 +199,27 @@ public final class FolderSync {
                                 + ", with the previous version's lock file)",
                         null);
             }
-            return switch (lock.acquire()) {
+            FolderLock.Acquired.Held held = switch (lock.acquire()) {
                 case FolderLock.Acquired.Held h -> h;
                 case FolderLock.Acquired.Busy b ->
                     throw new SyncException(
                             "another twin is syncing " + folder.shared() + " (" + b.holder() + ")", null);
             };
+            // A twin still on the previous version knows only its lock file: hold that too.
+            boolean legacyTaken;
+            try {
+                legacyTaken = shared.takeLegacyLock(twin, clock.instant(), store.storeNow());
+            } catch (IOException | RuntimeException e) {
+                lock.release(held);
+                throw e;
+            }
+            if (!legacyTaken) {
+                lock.release(held);
+                throw new SyncException(
+                        "another twin is syncing " + folder.shared() + " (with the previous version's lock file)",
+                        null);
+            }
+            return held;
         } catch (StoreUnavailableException e) {
             throw new SyncException("cannot lock " + folder.shared() + ": " + e.getMessage(), e);
         }

@@ -162,6 +162,52 @@ final class SharedFolder {
         return Optional.of(holder.isEmpty() ? "a lock file being written" : SyncPath.printable(holder));
     }
 
+    /**
+     * Writes the previous version's lock file for the length of a sync ({@code "<twin> <time>"}, by
+     * exclusive create, as that version does), so a twin still on it, which knows no other lock,
+     * waits too. One left by this twin or older than {@link #LEGACY_LOCK_LEASE} is replaced.
+     *
+     * @return false if a twin on the previous version holds it
+     */
+    boolean takeLegacyLock(String twin, Instant at, Optional<Instant> storeNow) throws IOException {
+        create();
+        Path lock = SyncPath.resolve(storeRoot, "sync/" + name + "/lock");
+        byte[] text = (twin + " " + at + "\n").getBytes(StandardCharsets.UTF_8);
+        try (var out = Files.newOutputStream(
+                lock,
+                java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            out.write(text);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (legacyLockHolder(twin, storeNow).isPresent()) {
+                return false;
+            }
+            if (Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
+                SyncFiles.writeAtomically(dir, lock, text); // a rename: replaces the name, follows nothing
+            }
+            return true;
+        }
+    }
+
+    /** Removes the previous version's lock file if this twin wrote it. */
+    void releaseLegacyLock(String twin) throws IOException {
+        Path lock = SyncPath.resolve(storeRoot, "sync/" + name + "/lock");
+        if (!Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String holder;
+        try (InputStream in = Files.newInputStream(lock, LinkOption.NOFOLLOW_LINKS)) {
+            holder = new String(in.readNBytes(200), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (holder.startsWith(twin + " ")) {
+            Files.deleteIfExists(lock);
+        }
+    }
+
     private Listing read(String relative, long defaultModified) throws IOException {
         Path file = SyncPath.resolve(storeRoot, "sync/" + name + "/" + relative);
         String shown = "sync/" + name + "/" + relative;

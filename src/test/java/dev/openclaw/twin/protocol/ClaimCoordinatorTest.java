@@ -574,6 +574,26 @@ class ClaimCoordinatorTest {
     }
 
     @Test
+    void aStaleCopyOfTheOldHeartbeatFirstSeenAfterTheNewRunDoesNotMakeItsClaimsLookAbandoned() {
+        // case's daemon started after tars's restart: it reads run-2 first, then a NAS cache serves
+        // run-1's heartbeat, which case has never seen.
+        caseSees.observe(run("tars", 1, "tars-run-2", NOW.minusSeconds(5)));
+        caseSees.observe(run("tars", 7, "tars-run-1", NOW.minusSeconds(600)));
+        caseSees.observe(run("tars", 2, "tars-run-2", NOW.minusSeconds(5)));
+        ClaimCoordinator tars = twin("tars", "tars-run-2", HolderRuns.NONE);
+        ClaimCoordinator casey = twin("case", "case-run-1", caseSees::restartedSince);
+        tars.decide(irc("local:t:1", "still mine?"));
+        casey.decide(irc("local:c:1", "still mine?"));
+        advance(Duration.ofSeconds(1));
+        casey.tick();
+        assertThat(dispatched)
+                .as("run-2 is tars's newest run: its claim is live")
+                .isEmpty();
+        assertThat(caseSees.restartedSince("tars", "tars-run-1", NOW.minusSeconds(300)))
+                .isTrue();
+    }
+
+    @Test
     void aClaimByARunNeverSeenIsJudgedByTheHoldersOwnClock() {
         // case has seen only tars's previous run: a claim by a newer run (its heartbeat not read yet)
         // is live; a claim made before the newest run started is abandoned.
@@ -824,5 +844,40 @@ class ClaimCoordinatorTest {
             assertThat(dispatched).hasSize(1);
             assertThat(tars.confirm(id(late), java.util.Optional.empty())).isFalse();
         });
+    }
+
+    /**
+     * tars loses its mount first and holds a message silent for want of agreement; case, still
+     * reaching the store, takes it over and answers it; then case loses the store too, within tars's
+     * wait. What case tells tars must not be agreement to answer that message a second time.
+     */
+    @Test
+    void aPeerThatAnsweredAMessageBeforeLosingTheStoreTooIsNoAgreementToAnswerItAgain() throws Exception {
+        Path tarsMount = mountFor("tars");
+        ClaimCoordinator tars = twin("tars", takeover -> dispatched.add(takeover), down, tarsMount);
+        ClaimCoordinator casey = twin("case");
+        says("case", "tars", true, "tars");
+        Files.delete(tarsMount); // tars's mount is gone, the share is not
+        DecideRequest atTars = irc("local:t:1", "which of you?");
+        DecideRequest atCase = irc("local:c:1", "which of you?");
+        assertThat(tars.decide(atTars).respond()).isFalse();
+        assertThat(casey.decide(atCase).respond()).isFalse();
+        advance(Duration.ofMillis(2100));
+        tars.tick();
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.twin()).isEqualTo("case"));
+
+        // The share goes away for case too, 2.1 s into tars's 3 s wait: case answers tars's probe.
+        says("case", "tars", false, casey.claimantToTell("tars", false));
+        tars.tick();
+        assertThat(dispatched).as("case has answered it").hasSize(1);
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+
+        // Once no message it claimed can be waiting any more, case names the claimant it sees again.
+        advance(Duration.ofSeconds(5));
+        assertThat(casey.claimantToTell("tars", false)).isEqualTo("tars");
+        assertThat(casey.claimantToTell("tars", true)).isEqualTo("tars");
     }
 }

@@ -323,6 +323,52 @@ class FolderSyncTest {
         assertThat(sync("tars").pushed()).containsExactly("a.md");
     }
 
+    /**
+     * A twin still on the previous version knows only its lock file ({@code sync/<name>/lock}, taken
+     * by an exclusive create of "twin time"): while this version syncs, that create must fail, or both
+     * sync at once and one's index write drops the other's files (the next sync takes them for
+     * deleted). Mid-sync, the previous version's first step is tried for real.
+     */
+    @Test
+    void whileSyncingTheFolderThePreviousVersionsLockFileIsHeld() throws IOException {
+        Path lock = store.resolve("sync/knowledge/lock");
+        write(tars, "a.md", "a");
+        List<String> oldTwinSaw = new CopyOnWriteArrayList<>();
+        new FolderSync(
+                        "tars",
+                        folder,
+                        tars,
+                        store,
+                        new FileStateStore(store, "twin-primary.json"),
+                        MAX,
+                        clock,
+                        (a, p) -> {},
+                        path -> {
+                            try {
+                                Files.writeString(
+                                        lock,
+                                        "case " + clock.instant() + "\n",
+                                        java.nio.file.StandardOpenOption.CREATE_NEW,
+                                        java.nio.file.StandardOpenOption.WRITE);
+                                oldTwinSaw.add("taken");
+                                Files.delete(lock);
+                            } catch (java.nio.file.FileAlreadyExistsException e) {
+                                try {
+                                    oldTwinSaw.add(
+                                            "busy: " + Files.readString(lock).strip());
+                                } catch (IOException unreadable) {
+                                    oldTwinSaw.add("busy, unreadable");
+                                }
+                            } catch (IOException e) {
+                                oldTwinSaw.add("failed: " + e);
+                            }
+                        })
+                .run(false);
+
+        assertThat(oldTwinSaw).singleElement().asString().startsWith("busy: tars ");
+        assertThat(lock).doesNotExist(); // given back with the sync: the previous version may sync now
+    }
+
     @Test
     void aDryRunChangesNothing() throws IOException {
         write(tars, "a.md", "a");
