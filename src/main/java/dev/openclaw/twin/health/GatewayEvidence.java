@@ -12,6 +12,8 @@ import java.util.function.LongSupplier;
  * {@code /v1/duty}). A gateway that calls is alive whatever the probe says: a probe pointed at the
  * wrong port (a {@code gateway_url} left at its default) must not make a working twin look down, or
  * every twin's would and messages go unanswered. Such a {@code gateway_url} is reported instead.
+ * Only a call made since the probe began failing counts: a gateway that dies mid-turn made its last
+ * calls before its probe failed, and must be seen down at once, or its claims are never taken over.
  * Thread-safe: calls are recorded from HTTP handlers, probes from the scheduler.
  */
 public final class GatewayEvidence {
@@ -49,9 +51,13 @@ public final class GatewayEvidence {
         probed = health;
     }
 
-    /** Whether the plugin has called within {@link #CALLS_COUNT_FOR}. */
+    /** Whether the plugin has called within {@link #CALLS_COUNT_FOR}, and since the probe began failing. */
     public boolean calling() {
-        return sinceLastCall().filter(d -> d.compareTo(CALLS_COUNT_FOR) <= 0).isPresent();
+        Long call = lastCallNanos;
+        Long failing = failingSinceNanos;
+        return call != null
+                && (failing == null || call - failing >= 0)
+                && sinceLastCall().filter(d -> d.compareTo(CALLS_COUNT_FOR) <= 0).isPresent();
     }
 
     /** The gateway's health to publish: the probe's, made ready (and explained) by recent plugin calls. */

@@ -48,6 +48,21 @@ class GatewayEvidenceTest {
     }
 
     @Test
+    void aGatewayThatDiesAfterItsLastCallIsDownAtOnceThoughItCalledRecently() {
+        evidence.probed(new GatewayHealth(true, T0, "ready"));
+        evidence.pluginCalled(); // the decide of the turn it is generating when it dies
+        advance(Duration.ofSeconds(1));
+        evidence.probed(UNREACHABLE);
+        assertThat(evidence.calling()).isFalse();
+        assertThat(evidence.current()).as("a call before the failure proves nothing about it").contains(UNREACHABLE);
+
+        advance(Duration.ofSeconds(1));
+        evidence.pluginCalled(); // it was only a probe that fails: the gateway calls again
+        assertThat(evidence.calling()).isTrue();
+        assertThat(evidence.current().orElseThrow().ready()).isTrue();
+    }
+
+    @Test
     void aProbeFailingWhileThePluginKeepsCallingIsReportedNamingTheUrl() {
         evidence.probed(UNREACHABLE);
         for (int i = 0; i < 16; i++) {
