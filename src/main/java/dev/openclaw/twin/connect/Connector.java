@@ -8,6 +8,7 @@ import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.config.TwinsConfig.TakeoverDispatch;
 import dev.openclaw.twin.connect.ConnectReport.Status;
 import dev.openclaw.twin.connect.ConnectReport.Step;
+import dev.openclaw.twin.files.AtomicFile;
 import dev.openclaw.twin.gateway.GatewayWiring;
 import dev.openclaw.twin.gateway.OpenClawCli;
 import dev.openclaw.twin.gateway.OpenClawConfigFile;
@@ -16,10 +17,9 @@ import dev.openclaw.twin.gateway.TwinHealthz;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -450,27 +450,14 @@ public final class Connector {
         }
         io(
                 () -> {
-                    Path dir = file.toAbsolutePath().getParent();
-                    Path temp = Files.createTempFile(dir, ".twins-", ".yaml");
-                    try {
-                        Set<PosixFilePermission> mode = permissions(file);
-                        Files.writeString(temp, after);
-                        if (mode != null) {
-                            Files.setPosixFilePermissions(temp, mode);
-                        }
-                        Path bak = file.resolveSibling(file.getFileName() + ".bak");
-                        Files.writeString(bak, before);
-                        if (mode != null) {
-                            Files.setPosixFilePermissions(bak, mode);
-                        }
-                        try {
-                            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                        } catch (AtomicMoveNotSupportedException e) {
-                            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    } finally {
-                        Files.deleteIfExists(temp);
+                    Set<PosixFilePermission> mode = permissions(file);
+                    Path bak = file.resolveSibling(file.getFileName() + ".bak");
+                    Files.writeString(bak, before);
+                    if (mode != null) {
+                        Files.setPosixFilePermissions(bak, mode);
                     }
+                    // Kept as private as the file it replaces (0600 until then).
+                    AtomicFile.OWNER_ONLY.write(file, after.getBytes(StandardCharsets.UTF_8), mode);
                     return null;
                 },
                 "twins.yaml");
