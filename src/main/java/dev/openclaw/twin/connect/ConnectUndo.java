@@ -104,13 +104,8 @@ final class ConnectUndo {
         if (!log.dryRun()) {
             records.delete();
         }
-        if (openclawChanged && wiring.reloadMode().equals("off")) {
-            log.run(
-                    cli,
-                    "apply",
-                    "restarted the gateway (gateway.reload.mode is off)",
-                    List.of("gateway", "restart"),
-                    Optional.empty());
+        if (openclawChanged && GatewayRestart.needed(wiring)) {
+            GatewayRestart.run(log, cli);
         }
         if (!log.dryRun() && openclawChanged) {
             verifier.verifyGone(verifier.gateway(cli));

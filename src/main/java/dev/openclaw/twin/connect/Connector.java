@@ -207,13 +207,8 @@ public final class Connector {
 
         twinsYaml.setHooksToken(tokens, records);
 
-        if (openclawChanged && wiring.reloadMode().equals("off")) {
-            log.run(
-                    cli,
-                    "apply",
-                    "restarted the gateway (gateway.reload.mode is off)",
-                    List.of("gateway", "restart"),
-                    Optional.empty());
+        if (openclawChanged && GatewayRestart.needed(wiring)) {
+            GatewayRestart.run(log, cli);
         } else if (openclawChanged) {
             log.add(
                     "apply",

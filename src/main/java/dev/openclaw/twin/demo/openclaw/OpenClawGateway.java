@@ -65,39 +65,9 @@ public final class OpenClawGateway implements AutoCloseable {
     }
 
     public void writeConfig(int ircPort, int llmPort, int daemonPort) throws IOException {
-        Map<String, Object> mockModel = Map.of(
-                "id",
-                "mock",
-                "name",
-                "mock",
-                "reasoning",
-                false,
-                "input",
-                List.of("text"),
-                "cost",
-                Map.of("input", 0, "output", 0, "cacheRead", 0, "cacheWrite", 0),
-                "contextWindow",
-                128000,
-                "maxTokens",
-                1024);
         Map<String, Object> config = Map.of(
                 "gateway", Map.of("mode", "local"),
-                "models",
-                        Map.of(
-                                "mode",
-                                "merge",
-                                "providers",
-                                Map.of(
-                                        "mock",
-                                        Map.of(
-                                                "baseUrl",
-                                                "http://127.0.0.1:" + llmPort + "/v1",
-                                                "apiKey",
-                                                "sk-local",
-                                                "api",
-                                                "openai-completions",
-                                                "models",
-                                                List.of(mockModel)))),
+                "models", MockLlm.modelsConfig(llmPort),
                 "agents", Map.of("defaults", Map.of("model", Map.of("primary", "mock/mock"))),
                 "channels",
                         Map.of(
