@@ -1,8 +1,6 @@
 package dev.openclaw.twin.connect;
 
-import dev.openclaw.twin.config.Secret;
 import dev.openclaw.twin.config.TwinsConfig;
-import dev.openclaw.twin.config.TwinsConfig.TakeoverDispatch;
 import dev.openclaw.twin.connect.ConnectReport.Status;
 import dev.openclaw.twin.gateway.GatewayWiring;
 import java.security.SecureRandom;
@@ -52,10 +50,7 @@ record HooksTokenPlan(
             String reference = raw.get().substring("file:".length()).strip();
             file = new HooksTokenFile(twinsYaml.resolve(reference), reference);
         } else if (raw.isPresent()) {
-            Optional<String> configured =
-                    config.coordination().takeoverDispatch() instanceof TakeoverDispatch.OpenClaw o
-                            ? o.hooksToken().map(Secret::value)
-                            : Optional.empty();
+            Optional<String> configured = TwinsYaml.hooksTokenOf(config);
             if (configured.isPresent() && configured.equals(gatewayToken)) {
                 log.add(
                         "twins.yaml",

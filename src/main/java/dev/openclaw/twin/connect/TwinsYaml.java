@@ -139,9 +139,7 @@ final class TwinsYaml {
                     "the edited twins.yaml would not load, left unchanged: " + String.join("; ", e.lines()));
             return;
         }
-        Optional<String> token = loaded.coordination().takeoverDispatch() instanceof TakeoverDispatch.OpenClaw o
-                ? o.hooksToken().map(Secret::value)
-                : Optional.empty();
+        Optional<String> token = hooksTokenOf(loaded);
         if (!token.equals(expectedToken)) {
             log.fail("twins.yaml", "the edited twins.yaml does not give the expected hooks token, left unchanged");
         }
@@ -171,9 +169,7 @@ final class TwinsYaml {
     private Optional<String> resolvedToken(String yaml) {
         try {
             TwinsConfig loaded = new ConfigLoader(environment).parse(yaml, config.source());
-            return loaded.coordination().takeoverDispatch() instanceof TakeoverDispatch.OpenClaw o
-                    ? o.hooksToken().map(Secret::value)
-                    : Optional.empty();
+            return hooksTokenOf(loaded);
         } catch (ConfigException e) {
             return Optional.empty();
         }
@@ -189,5 +185,12 @@ final class TwinsYaml {
         return path.isAbsolute()
                 ? path
                 : config.source().toAbsolutePath().getParent().resolve(path);
+    }
+
+    /** The hooks token a loaded twins.yaml gives takeovers on the gateway's hooks, if any. */
+    static Optional<String> hooksTokenOf(TwinsConfig loaded) {
+        return loaded.coordination().takeoverDispatch() instanceof TakeoverDispatch.OpenClaw o
+                ? o.hooksToken().map(Secret::value)
+                : Optional.empty();
     }
 }

@@ -249,27 +249,7 @@ class ConnectOpenClawIT {
                         Map.of("mode", "token", "token", "gateway-token-tars"))));
         config.set("models", JSON.valueToTree(MockLlm.modelsConfig(llmPort)));
         config.set("agents", JSON.valueToTree(Map.of("defaults", Map.of("model", Map.of("primary", "mock/mock")))));
-        config.set(
-                "channels",
-                JSON.valueToTree(Map.of(
-                        "irc",
-                        Map.of(
-                                "enabled",
-                                true,
-                                "host",
-                                "127.0.0.1",
-                                "port",
-                                ircPort,
-                                "tls",
-                                false,
-                                "nick",
-                                "tars",
-                                "channels",
-                                List.of(CHANNEL),
-                                "groupPolicy",
-                                "open",
-                                "groups",
-                                Map.of(CHANNEL, Map.of("requireMention", false))))));
+        config.set("channels", JSON.valueToTree(OpenClawGateway.ircChannels(ircPort, "tars", CHANNEL)));
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
     }
 
