@@ -1,12 +1,12 @@
 package dev.openclaw.twin.connect;
 
+import dev.openclaw.twin.files.AtomicFile;
 import dev.openclaw.twin.state.OwnerOnly;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,17 +129,6 @@ public record ConnectRecord(
     public void write(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         OwnerOnly.directories(dir);
-        Path temp = Files.createTempFile(dir, ".connect-", ".tmp");
-        try {
-            OwnerOnly.file(temp);
-            Files.writeString(temp, JSON.writeValueAsString(this) + "\n");
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.OWNER_ONLY.write(file, (JSON.writeValueAsString(this) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,12 @@
 package dev.openclaw.twin.connect;
 
+import dev.openclaw.twin.files.AtomicFile;
 import dev.openclaw.twin.state.OwnerOnly;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -45,18 +45,7 @@ public record HooksTokenFile(Path file, String reference) {
     public void write(String token) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         OwnerOnly.directories(dir);
-        Path temp = Files.createTempFile(dir, ".hooks-token-", ".tmp");
-        try {
-            OwnerOnly.file(temp);
-            Files.writeString(temp, token + "\n");
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.OWNER_ONLY.write(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     public boolean delete() throws IOException {

@@ -2,6 +2,7 @@ package dev.openclaw.twin.daemon;
 
 import dev.openclaw.twin.config.Secret;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.gateway.HealthzBody;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Asks each peer's daemon directly ({@code GET daemon_url/healthz}): the second channel beside the
@@ -27,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class PeerProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerProbe.class);
-    private static final JsonMapper JSON = new JsonMapper();
 
     private final HttpClient http;
     private final Map<String, URI> healthz;
@@ -80,23 +77,24 @@ final class PeerProbe {
                 HttpRequest.newBuilder(uri).timeout(timeout).GET();
         authorization.ifPresent(value -> request.header("Authorization", value));
         http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+            Optional<HealthzBody> body = failure == null && response.statusCode() == 200
+                    ? HealthzBody.parse(response.body())
+                    : Optional.empty();
             String problem;
             if (failure != null) {
                 problem = "unreachable (" + rootCause(failure).getClass().getSimpleName() + ")";
             } else if (response.statusCode() != 200) {
                 problem = "answered HTTP " + response.statusCode();
+            } else if (body.isEmpty()) {
+                problem = "answered something other than a twin daemon's /healthz";
+            } else if (!body.get().twin().equals(peer)) {
+                problem = "answered as twin '" + body.get().twin() + "': check its daemon_url";
             } else {
-                problem = answeredAs(response.body())
-                        .filter(name -> !name.equals(peer))
-                        .map(name -> "answered as twin '" + name + "': check its daemon_url")
-                        .orElse(null);
-                if (problem == null && answeredAs(response.body()).isEmpty()) {
-                    problem = "answered something other than a twin daemon's /healthz";
-                }
+                problem = null;
             }
             record(peer, uri, problem);
             if (problem == null) {
-                report(peer, response.body());
+                report(peer, body.get());
             }
         });
     }
@@ -116,37 +114,8 @@ final class PeerProbe {
      * and {@code claimant} (a twin of this flock). Anything else, or a field missing (an older
      * version), says nothing.
      */
-    private void report(String peer, String body) {
-        Optional<Boolean> store = Optional.empty();
-        Optional<String> claimant = Optional.empty();
-        try {
-            JsonNode json = JSON.readTree(body);
-            JsonNode s = json.get("store");
-            if (s != null && s.isString()) {
-                store = switch (s.asString()) {
-                    case "ok" -> Optional.of(true);
-                    case "unreachable" -> Optional.of(false);
-                    default -> Optional.empty();
-                };
-            }
-            JsonNode c = json.get("claimant");
-            if (c != null && c.isString() && twins.contains(c.asString())) {
-                claimant = Optional.of(c.asString());
-            }
-        } catch (JacksonException e) {
-            // answeredAs read it a moment ago; say nothing
-        }
-        onReport.answered(peer, store, claimant);
-    }
-
-    private static Optional<String> answeredAs(String body) {
-        try {
-            JsonNode json = JSON.readTree(body);
-            JsonNode twin = json == null ? null : json.get("twin");
-            return twin != null && twin.isString() ? Optional.of(twin.asString()) : Optional.empty();
-        } catch (JacksonException e) {
-            return Optional.empty();
-        }
+    private void report(String peer, HealthzBody body) {
+        onReport.answered(peer, body.storeReachable(), body.claimant().filter(twins::contains));
     }
 
     private static Throwable rootCause(Throwable t) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -57,6 +58,19 @@ public record AtomicFile(String tempPrefix, boolean ownerOnly, boolean syncDirec
     }
 
     public void write(Path target, Content content) throws IOException {
+        write(target, content, null);
+    }
+
+    /**
+     * As {@link #write(Path, byte[])}, the new file given {@code mode} before it takes the target's
+     * name (e.g. the mode of the file it replaces); {@code null}, or no POSIX permissions here: as
+     * created.
+     */
+    public void write(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+        write(target, out -> out.write(content), mode);
+    }
+
+    private void write(Path target, Content content, Set<PosixFilePermission> mode) throws IOException {
         Path temp = temporaryFor(target);
         try {
             try (FileChannel channel = create(temp)) {
@@ -64,6 +78,13 @@ public record AtomicFile(String tempPrefix, boolean ownerOnly, boolean syncDirec
                 content.writeTo(out);
                 out.flush();
                 channel.force(true);
+            }
+            if (mode != null) {
+                try {
+                    Files.setPosixFilePermissions(temp, mode);
+                } catch (UnsupportedOperationException e) {
+                    // no POSIX permissions here: the file system's defaults apply
+                }
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -12,14 +12,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Supplier;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Asks a twin daemon's {@code GET /healthz} who it is, and reads the clock off its {@code Date} header. */
 public final class TwinHealthz {
-
-    private static final JsonMapper JSON = new JsonMapper();
 
     /** What answered. */
     public sealed interface Answer {
@@ -63,7 +58,7 @@ public final class TwinHealthz {
         if (response.statusCode() != 200) {
             return new Answer.Other(response.statusCode(), "HTTP " + response.statusCode());
         }
-        Optional<String> twin = twinOf(response.body());
+        Optional<String> twin = HealthzBody.parse(response.body()).map(HealthzBody::twin);
         if (twin.isEmpty()) {
             return new Answer.Other(200, "something other than a twin daemon (no \"twin\" in its /healthz)");
         }
@@ -75,16 +70,6 @@ public final class TwinHealthz {
                 .map(date -> Duration.between(midpoint, date.plusMillis(500)));
         Duration uncertainty = Duration.between(sent, received).dividedBy(2).plusMillis(500);
         return new Answer.Twin(twin.get(), offset, uncertainty);
-    }
-
-    private static Optional<String> twinOf(String body) {
-        try {
-            JsonNode json = JSON.readTree(body);
-            JsonNode twin = json == null ? null : json.get("twin");
-            return twin != null && twin.isString() ? Optional.of(twin.asString()) : Optional.empty();
-        } catch (JacksonException e) {
-            return Optional.empty();
-        }
     }
 
     private static Optional<Instant> parseDate(String value) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.openclaw.twin.demo.LocalFlock;
+import dev.openclaw.twin.demo.openclaw.FreePortRange;
 import dev.openclaw.twin.demo.openclaw.IrcClient;
 import dev.openclaw.twin.demo.openclaw.MockLlm;
 import dev.openclaw.twin.demo.openclaw.NgircdServer;
@@ -12,8 +13,6 @@ import dev.openclaw.twin.demo.openclaw.OpenClawGateway;
 import dev.openclaw.twin.demo.openclaw.OpenClawInstall;
 import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,7 +91,7 @@ class ConnectOpenClawIT {
         Path home = Files.createDirectories(dir.resolve("home"));
         NgircdServer irc = open(new NgircdServer(dir, LocalFlock.freePorts(1).getFirst(), CHANNEL));
         MockLlm llm = open(new MockLlm(dir.resolve("llm-requests.log")));
-        int gatewayPort = freeRange(22000 + new Random().nextInt(80) * 100);
+        int gatewayPort = FreePortRange.from(22000 + new Random().nextInt(80) * 100);
         int daemonPort = LocalFlock.freePorts(1).getFirst();
         // The plugin and hooks token arguments are unused: this test writes the gateway's config itself.
         OpenClawGateway gateway = open(new OpenClawGateway(
@@ -248,59 +247,9 @@ class ConnectOpenClawIT {
                         "loopback",
                         "auth",
                         Map.of("mode", "token", "token", "gateway-token-tars"))));
-        config.set(
-                "models",
-                JSON.valueToTree(Map.of(
-                        "mode",
-                        "merge",
-                        "providers",
-                        Map.of(
-                                "mock",
-                                Map.of(
-                                        "baseUrl",
-                                        "http://127.0.0.1:" + llmPort + "/v1",
-                                        "apiKey",
-                                        "sk-local",
-                                        "api",
-                                        "openai-completions",
-                                        "models",
-                                        List.of(Map.of(
-                                                "id",
-                                                "mock",
-                                                "name",
-                                                "mock",
-                                                "reasoning",
-                                                false,
-                                                "input",
-                                                List.of("text"),
-                                                "cost",
-                                                Map.of("input", 0, "output", 0, "cacheRead", 0, "cacheWrite", 0),
-                                                "contextWindow",
-                                                128000,
-                                                "maxTokens",
-                                                1024)))))));
+        config.set("models", JSON.valueToTree(MockLlm.modelsConfig(llmPort)));
         config.set("agents", JSON.valueToTree(Map.of("defaults", Map.of("model", Map.of("primary", "mock/mock")))));
-        config.set(
-                "channels",
-                JSON.valueToTree(Map.of(
-                        "irc",
-                        Map.of(
-                                "enabled",
-                                true,
-                                "host",
-                                "127.0.0.1",
-                                "port",
-                                ircPort,
-                                "tls",
-                                false,
-                                "nick",
-                                "tars",
-                                "channels",
-                                List.of(CHANNEL),
-                                "groupPolicy",
-                                "open",
-                                "groups",
-                                Map.of(CHANNEL, Map.of("requireMention", false))))));
+        config.set("channels", JSON.valueToTree(OpenClawGateway.ircChannels(ircPort, "tars", CHANNEL)));
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
     }
 
@@ -385,24 +334,6 @@ class ConnectOpenClawIT {
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                     .sum();
         }
-    }
-
-    /** A free port at or above {@code from} whose next ten are free too (a gateway uses some). */
-    private static int freeRange(int from) throws IOException {
-        for (int port = from; port < from + 40; port++) {
-            boolean free = true;
-            for (int p = port; p <= port + 10 && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                    // free
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return port;
-            }
-        }
-        throw new IOException("no free port range from " + from);
     }
 
     private <T extends AutoCloseable> T open(T resource) {

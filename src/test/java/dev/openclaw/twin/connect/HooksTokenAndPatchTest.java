@@ -40,11 +40,11 @@ class HooksTokenAndPatchTest {
                 {"plugins": {"entries": {"openclaw-twin": {"config": {"daemonUrl": "u", "token": "daemon-secret"}}}},
                  "hooks": {"enabled": true, "token": "hooks-secret"}}
                 """);
-        String shown = Connector.redacted((tools.jackson.databind.node.ObjectNode) patch);
+        String shown = PatchDisplay.redacted((tools.jackson.databind.node.ObjectNode) patch);
 
         assertThat(shown).doesNotContain("secret").contains("<hooks token>", "<daemon token>");
-        assertThat(Connector.summary(patch))
+        assertThat(PatchDisplay.summary(patch))
                 .isEqualTo("plugins.entries.openclaw-twin (config.daemonUrl, config.token), hooks (enabled, token)");
-        assertThat(Connector.leafPaths(patch)).hasSize(4);
+        assertThat(PatchDisplay.leafPaths(patch)).hasSize(4);
     }
 }

@@ -31,6 +31,22 @@ class AtomicFileTest {
     }
 
     @Test
+    void aWriteWithAModeGivesTheNewFileThatModeFromBeforeTheRename() throws Exception {
+        Path file = Files.writeString(dir.resolve("twins.yaml"), "one");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        AtomicFile.OWNER_ONLY.write(file, "two".getBytes(StandardCharsets.UTF_8), Files.getPosixFilePermissions(file));
+        assertThat(file).hasContent("two");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r-----");
+        AtomicFile.OWNER_ONLY.write(file, "three".getBytes(StandardCharsets.UTF_8), null);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("twins.yaml");
+        }
+    }
+
+    @Test
     void aLinkAtTheTargetIsReplacedNeverWrittenThrough() throws Exception {
         Path victim = Files.writeString(dir.resolve("victim"), "precious");
         Path link = Files.createSymbolicLink(dir.resolve("state.json"), victim);

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +44,43 @@ public final class MockLlm implements AutoCloseable {
         });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
+    }
+
+    /**
+     * The gateway config's {@code models} section that makes {@code mock/mock} this LLM at
+     * {@code llmPort} (an OpenAI-compatible endpoint, no cost, text only).
+     */
+    public static Map<String, Object> modelsConfig(int llmPort) {
+        Map<String, Object> mockModel = Map.of(
+                "id",
+                "mock",
+                "name",
+                "mock",
+                "reasoning",
+                false,
+                "input",
+                List.of("text"),
+                "cost",
+                Map.of("input", 0, "output", 0, "cacheRead", 0, "cacheWrite", 0),
+                "contextWindow",
+                128000,
+                "maxTokens",
+                1024);
+        return Map.of(
+                "mode",
+                "merge",
+                "providers",
+                Map.of(
+                        "mock",
+                        Map.of(
+                                "baseUrl",
+                                "http://127.0.0.1:" + llmPort + "/v1",
+                                "apiKey",
+                                "sk-local",
+                                "api",
+                                "openai-completions",
+                                "models",
+                                List.of(mockModel))));
     }
 
     public int port() {

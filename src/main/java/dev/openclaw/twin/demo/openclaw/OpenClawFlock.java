@@ -2,8 +2,6 @@ package dev.openclaw.twin.demo.openclaw;
 
 import dev.openclaw.twin.demo.LocalFlock;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,8 +58,8 @@ public final class OpenClawFlock implements AutoCloseable {
         int base = 21000 + random.nextInt(80) * 100;
         String hooksToken = "hooks-" + Long.toHexString(random.nextLong());
         for (int i = 0; i < TWINS.size(); i++) {
-            gateways.add(open(
-                    new OpenClawGateway(install, plugin, TWINS.get(i), dir, freeRangeFrom(base + i * 50), hooksToken)));
+            gateways.add(open(new OpenClawGateway(
+                    install, plugin, TWINS.get(i), dir, FreePortRange.from(base + i * 50), hooksToken)));
         }
         progress.accept("installing the IRC channel plugin into each gateway (npm)");
         CompletableFuture.allOf(gateways.stream()
@@ -116,24 +114,6 @@ public final class OpenClawFlock implements AutoCloseable {
             }
             LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
-    }
-
-    /** A free port at or above {@code from} whose next ten ports are free too (a gateway uses some). */
-    private static int freeRangeFrom(int from) throws IOException {
-        for (int port = from; port < from + 40; port++) {
-            boolean free = true;
-            for (int p = port; p <= port + 10 && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                    // free
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return port;
-            }
-        }
-        throw new IOException("no free port range from " + from);
     }
 
     public Path dir() {

@@ -64,61 +64,38 @@ public final class OpenClawGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The gateway config's {@code channels} section: IRC at {@code ircPort} on loopback as
+     * {@code nick}, in {@code channel}, answering every message there (no mention needed).
+     */
+    public static Map<String, Object> ircChannels(int ircPort, String nick, String channel) {
+        return Map.of(
+                "irc",
+                Map.of(
+                        "enabled",
+                        true,
+                        "host",
+                        "127.0.0.1",
+                        "port",
+                        ircPort,
+                        "tls",
+                        false,
+                        "nick",
+                        nick,
+                        "channels",
+                        List.of(channel),
+                        "groupPolicy",
+                        "open",
+                        "groups",
+                        Map.of(channel, Map.of("requireMention", false))));
+    }
+
     public void writeConfig(int ircPort, int llmPort, int daemonPort) throws IOException {
-        Map<String, Object> mockModel = Map.of(
-                "id",
-                "mock",
-                "name",
-                "mock",
-                "reasoning",
-                false,
-                "input",
-                List.of("text"),
-                "cost",
-                Map.of("input", 0, "output", 0, "cacheRead", 0, "cacheWrite", 0),
-                "contextWindow",
-                128000,
-                "maxTokens",
-                1024);
         Map<String, Object> config = Map.of(
                 "gateway", Map.of("mode", "local"),
-                "models",
-                        Map.of(
-                                "mode",
-                                "merge",
-                                "providers",
-                                Map.of(
-                                        "mock",
-                                        Map.of(
-                                                "baseUrl",
-                                                "http://127.0.0.1:" + llmPort + "/v1",
-                                                "apiKey",
-                                                "sk-local",
-                                                "api",
-                                                "openai-completions",
-                                                "models",
-                                                List.of(mockModel)))),
+                "models", MockLlm.modelsConfig(llmPort),
                 "agents", Map.of("defaults", Map.of("model", Map.of("primary", "mock/mock"))),
-                "channels",
-                        Map.of(
-                                "irc",
-                                Map.of(
-                                        "enabled",
-                                        true,
-                                        "host",
-                                        "127.0.0.1",
-                                        "port",
-                                        ircPort,
-                                        "tls",
-                                        false,
-                                        "nick",
-                                        twin,
-                                        "channels",
-                                        List.of("#flock"),
-                                        "groupPolicy",
-                                        "open",
-                                        "groups",
-                                        Map.of("#flock", Map.of("requireMention", false)))),
+                "channels", ircChannels(ircPort, twin, "#flock"),
                 "plugins",
                         Map.of(
                                 "load", Map.of("paths", List.of(plugin.toString())),
