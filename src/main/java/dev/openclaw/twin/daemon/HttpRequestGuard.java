@@ -103,7 +103,9 @@ final class HttpRequestGuard {
      * gateway address, a VPN's): refusing it would keep that twin silent.
      */
     private boolean answersFor(String host) {
-        return names.contains(host) || IPV4.matcher(host).matches() || IPV6.matcher(host).matches();
+        return names.contains(host)
+                || IPV4.matcher(host).matches()
+                || IPV6.matcher(host).matches();
     }
 
     private static boolean isJson(String contentType) {

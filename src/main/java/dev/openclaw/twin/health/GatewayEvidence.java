@@ -57,7 +57,9 @@ public final class GatewayEvidence {
         Long failing = failingSinceNanos;
         return call != null
                 && (failing == null || call - failing >= 0)
-                && sinceLastCall().filter(d -> d.compareTo(CALLS_COUNT_FOR) <= 0).isPresent();
+                && sinceLastCall()
+                        .filter(d -> d.compareTo(CALLS_COUNT_FOR) <= 0)
+                        .isPresent();
     }
 
     /** The gateway's health to publish: the probe's, made ready (and explained) by recent plugin calls. */

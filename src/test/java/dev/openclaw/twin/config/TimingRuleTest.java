@@ -26,7 +26,9 @@ class TimingRuleTest {
 
     @Test
     void aTakeoverDelayMayNotBeLongerThanTheOfflineThreshold() {
-        assertThat(rule(1_000, 20_000, 20_000).violations()).as("equal: configs of the previous version").isEmpty();
+        assertThat(rule(1_000, 20_000, 20_000).violations())
+                .as("equal: configs of the previous version")
+                .isEmpty();
         assertThat(rule(1_000, 20_000, 20_001).violations())
                 .extracting(TimingRule.Violation::relation)
                 .containsExactly(Relation.TAKEOVER_WITHIN_OFFLINE);

@@ -182,7 +182,9 @@ class DaemonHttpApiTest {
         assertThat(get("/healthz", "Host: 10.0.0.7:" + port).status()).isEqualTo(200);
         assertThat(get("/healthz", "Host: [fd00::7]:" + port).status()).isEqualTo(200);
         assertThat(get("/healthz", "Host: 10.0.0.7.attacker.example").status()).isEqualTo(421);
-        assertThat(get("/healthz", "Host: 1234").status()).as("a bare number is no address").isEqualTo(421);
+        assertThat(get("/healthz", "Host: 1234").status())
+                .as("a bare number is no address")
+                .isEqualTo(421);
         // The daemon's own names: loopback, its host name and its daemon_url host (as peers use it).
         for (String host : List.of(
                 "localhost:" + port,

@@ -54,7 +54,9 @@ class GatewayEvidenceTest {
         advance(Duration.ofSeconds(1));
         evidence.probed(UNREACHABLE);
         assertThat(evidence.calling()).isFalse();
-        assertThat(evidence.current()).as("a call before the failure proves nothing about it").contains(UNREACHABLE);
+        assertThat(evidence.current())
+                .as("a call before the failure proves nothing about it")
+                .contains(UNREACHABLE);
 
         advance(Duration.ofSeconds(1));
         evidence.pluginCalled(); // it was only a probe that fails: the gateway calls again
