@@ -373,8 +373,8 @@ class OpenClawIrcIT {
         String other = primary.equals("tars") ? "case" : "tars";
         long start = System.nanoTime();
         human.say("tell me slowly about Peru");
-        // The primary has claimed it and its model is writing the reply...
-        await().atMost(REPLY).until(() -> llm.prompts().stream().anyMatch(p -> p.contains("slowly")));
+        // The primary has claimed it and its model is writing the reply (not an earlier "slowly")...
+        await().atMost(REPLY).until(() -> llm.prompts().stream().anyMatch(p -> p.contains("slowly about Peru")));
         long killed = System.nanoTime();
         world.gateway(primary).kill();
         // ...so the other twin revokes the claim and runs the turn on its own gateway (/hooks/agent).
