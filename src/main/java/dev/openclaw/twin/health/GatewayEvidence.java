@@ -49,19 +49,9 @@ public final class GatewayEvidence {
         probed = health;
     }
 
-    /**
-     * Whether the plugin has called within {@link #CALLS_COUNT_FOR}, and (if the probe fails) since
-     * the probe began failing: a gateway killed right after a decide must look down at once, not
-     * for two minutes, while a {@code gateway_url} pointing elsewhere fails from the start.
-     */
+    /** Whether the plugin has called within {@link #CALLS_COUNT_FOR}. */
     public boolean calling() {
-        Long at = lastCallNanos;
-        Long failingSince = failingSinceNanos;
-        return at != null
-                && (failingSince == null || at - failingSince >= 0)
-                && sinceLastCall()
-                        .filter(d -> d.compareTo(CALLS_COUNT_FOR) <= 0)
-                        .isPresent();
+        return sinceLastCall().filter(d -> d.compareTo(CALLS_COUNT_FOR) <= 0).isPresent();
     }
 
     /** The gateway's health to publish: the probe's, made ready (and explained) by recent plugin calls. */

@@ -278,6 +278,9 @@ class OpenClawIrcIT {
     @Test
     @Order(65)
     void whenThePrimarysDaemonRestartsMidTurnExactlyOneReplyReachesTheChannel() throws Exception {
+        // Right after the previous case restarted a daemon, the twins may not yet agree who answers
+        // (a gateway not yet probed): the case needs the primary, seen by both, to claim the message.
+        await().atMost(REPLY).until(this::bothAgreeOnTheActingPrimaryWithEveryGatewayReady);
         String primary = world.actingPrimary();
         String other = OpenClawFlock.other(primary);
         Path primaryLog = dir.resolve(primary + ".log");
@@ -333,6 +336,24 @@ class OpenClawIrcIT {
                 (reply.atNanos() - restarted) / 1e9,
                 reply.nick());
         await().atMost(Duration.ofSeconds(30)).until(flock::allOnline);
+    }
+
+    private boolean bothAgreeOnTheActingPrimaryWithEveryGatewayReady() {
+        java.util.Set<String> primaries = new java.util.HashSet<>();
+        for (String twin : TWINS) {
+            var status = flock.status(twin);
+            if (status == null || !status.hasNonNull("actingPrimary")) {
+                return false;
+            }
+            primaries.add(status.get("actingPrimary").asString());
+            for (var t : status.get("twins")) {
+                if (!t.path("state").asString("").equals("online")
+                        || !t.path("gateway").asString("").equals("ready")) {
+                    return false;
+                }
+            }
+        }
+        return primaries.size() == 1;
     }
 
     /** How many lines of a daemon's log contain {@code text}. */

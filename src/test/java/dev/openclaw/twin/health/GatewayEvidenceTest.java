@@ -111,23 +111,4 @@ class GatewayEvidenceTest {
         assertThat(status.problems()).singleElement().asString().startsWith("gateway_url of case looks wrong");
         assertThat(status.healthy()).isFalse();
     }
-
-    @Test
-    void aGatewayThatDiesRightAfterACallIsDownAsSoonAsItsProbeFails() {
-        GatewayHealth ready = new GatewayHealth(true, T0, "ready");
-        evidence.probed(ready);
-        // The plugin decides a message, then the gateway is killed mid-turn: the calls it made while
-        // its probe answered prove nothing about it now.
-        evidence.pluginCalled();
-        advance(Duration.ofMillis(300));
-        evidence.probed(UNREACHABLE);
-        assertThat(evidence.calling()).isFalse();
-        assertThat(evidence.current()).contains(UNREACHABLE);
-
-        // A call made while the probe fails does count (a gateway_url pointing elsewhere).
-        advance(Duration.ofSeconds(1));
-        evidence.pluginCalled();
-        assertThat(evidence.calling()).isTrue();
-        assertThat(evidence.current().orElseThrow().ready()).isTrue();
-    }
 }
