@@ -18,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * A local OpenAI-compatible model for real gateways: answers {@code POST /v1/chat/completions}
  * (streamed as server-sent events when asked) with "re: " and the start of the last user message,
  * and counts every call, so a test knows how many model calls a message cost. A message containing
- * "slowly" takes 6 s to answer.
+ * "slowly" takes 6 s to answer; the first call whose message contains "take your time" takes 20 s,
+ * later ones answer at once (a long first turn, but a quick takeover of it).
  */
 public final class MockLlm implements AutoCloseable {
 
@@ -26,6 +27,8 @@ public final class MockLlm implements AutoCloseable {
 
     private final HttpServer server;
     private final List<String> prompts = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean tookItsTime =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private final java.nio.file.Path requestLog;
 
@@ -116,6 +119,10 @@ public final class MockLlm implements AutoCloseable {
                 // A long generation: a window in which a test can kill the gateway mid-turn.
                 java.util.concurrent.locks.LockSupport.parkNanos(
                         java.time.Duration.ofSeconds(6).toNanos());
+            } else if (last.contains("take your time") && !tookItsTime.getAndSet(true)) {
+                // Long enough for a daemon to be killed and started again while the gateway waits.
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        java.time.Duration.ofSeconds(20).toNanos());
             }
             // One short line: a reply with a newline would reach IRC as two messages.
             String flat = last.replaceAll("\\s+", " ");
