@@ -12,8 +12,10 @@ import java.util.function.LongSupplier;
  * {@code /v1/duty}). A gateway that calls is alive whatever the probe says: a probe pointed at the
  * wrong port (a {@code gateway_url} left at its default) must not make a working twin look down, or
  * every twin's would and messages go unanswered. Such a {@code gateway_url} is reported instead.
- * Only a call made since the probe began failing counts: a gateway that dies mid-turn made its last
- * calls before its probe failed, and must be seen down at once, or its claims are never taken over.
+ * Only a call made since the probe began to be refused counts: a gateway that dies mid-turn made its
+ * last calls before its port stopped answering, and must be seen down at once, or its claims are never
+ * taken over. A probe that times out or answers 503 is a busy or unready gateway, not a dead one: recent
+ * calls still count then (a loaded machine's slow {@code /readyz} must not cost a second model call).
  * Thread-safe: calls are recorded from HTTP handlers, probes from the scheduler.
  */
 public final class GatewayEvidence {
@@ -28,6 +30,7 @@ public final class GatewayEvidence {
     private final LongSupplier nanoTime;
     private volatile Long lastCallNanos;
     private volatile Long failingSinceNanos;
+    private volatile Long refusedSinceNanos;
     private volatile GatewayHealth probed;
 
     public GatewayEvidence(String twin, URI gatewayUrl, LongSupplier nanoTime) {
@@ -48,15 +51,20 @@ public final class GatewayEvidence {
         } else if (failingSinceNanos == null) {
             failingSinceNanos = nanoTime.getAsLong();
         }
+        if (!refused(health)) {
+            refusedSinceNanos = null;
+        } else if (refusedSinceNanos == null) {
+            refusedSinceNanos = nanoTime.getAsLong();
+        }
         probed = health;
     }
 
-    /** Whether the plugin has called within {@link #CALLS_COUNT_FOR}, and since the probe began failing. */
+    /** Whether the plugin has called within {@link #CALLS_COUNT_FOR}, and since the probe began to be refused. */
     public boolean calling() {
         Long call = lastCallNanos;
-        Long failing = failingSinceNanos;
+        Long refusedSince = refusedSinceNanos;
         return call != null
-                && (failing == null || call - failing >= 0)
+                && (refusedSince == null || call - refusedSince >= 0)
                 && sinceLastCall()
                         .filter(d -> d.compareTo(CALLS_COUNT_FOR) <= 0)
                         .isPresent();
@@ -74,6 +82,13 @@ public final class GatewayEvidence {
                 health.checkedAt(),
                 "ready: plugin called " + ago + " s ago (/readyz " + health.detail() + ")",
                 misconfiguration(health, ago).orElse(null)));
+    }
+
+    /** Nothing listens at {@code gateway_url}: how the daemon's probe words a refused connection. */
+    public static final String REFUSED = "unreachable: ConnectException";
+
+    private static boolean refused(GatewayHealth health) {
+        return !health.ready() && REFUSED.equals(health.detail());
     }
 
     private Optional<String> misconfiguration(GatewayHealth health, long callAgoSeconds) {

@@ -65,6 +65,18 @@ class GatewayEvidenceTest {
     }
 
     @Test
+    void aProbeThatTimesOutOnABusyGatewayLeavesItsRecentCallsCounting() {
+        evidence.probed(new GatewayHealth(true, T0, "ready"));
+        evidence.pluginCalled(); // the decide of the long turn it is generating
+        advance(Duration.ofSeconds(1));
+        evidence.probed(new GatewayHealth(false, T0, "unreachable: HttpTimeoutException"));
+        assertThat(evidence.calling()).as("slow, not dead").isTrue();
+        assertThat(evidence.current().orElseThrow().ready()).isTrue();
+        evidence.probed(new GatewayHealth(false, T0, "HTTP 503"));
+        assertThat(evidence.calling()).as("answering, so alive").isTrue();
+    }
+
+    @Test
     void aProbeFailingWhileThePluginKeepsCallingIsReportedNamingTheUrl() {
         evidence.probed(UNREACHABLE);
         for (int i = 0; i < 16; i++) {
