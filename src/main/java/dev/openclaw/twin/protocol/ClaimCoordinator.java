@@ -495,6 +495,13 @@ public final class ClaimCoordinator {
         if (generation == 0) {
             return false;
         }
+        if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos())) {
+            // Our claim is older than our word that we cannot reach the store, but the claimant may
+            // have answered this message without a claim on that word: sending could answer twice.
+            LOG.info("reply to {} refused: a peer may have answered it on our word", entry.key());
+            giveUp(entry, generation);
+            return false;
+        }
         try {
             ClaimEnd end = store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.SENT, self, clock.instant()));
             boolean send = end.sent() && end.twin().equals(self);

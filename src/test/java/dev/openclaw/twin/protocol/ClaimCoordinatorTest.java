@@ -894,4 +894,25 @@ class ClaimCoordinatorTest {
         assertThat(casey.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
                 .isTrue();
     }
+
+    /**
+     * Found by the protocol simulation (seed 177): case claimed a message as acting primary (tars had
+     * lost the store), then lost the store too and said so; tars, the claimant in everyone's view,
+     * answered the message on that word without a claim, and case's confirm (the store back) sent a
+     * second reply. A holder that told its peers it cannot reach the store around a message's decide
+     * does not confirm it.
+     */
+    @Test
+    void aHolderThatToldItsPeersItLostTheStoreAroundTheDecideDoesNotConfirm() throws Exception {
+        ClaimCoordinator casey = twin("case", takeover -> dispatched.add(takeover), Set.of("tars"));
+        DecideRequest atCase = discord("4000000001", "still there?");
+        assertThat(casey.decide(atCase).respond()).isTrue();
+        advance(Duration.ofMillis(1500));
+        agreement("case").told(false); // its /healthz: store unreachable (tars may now answer on it)
+        advance(Duration.ofMillis(1500));
+        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isFalse();
+        assertThat(new FileStateStore(state, "twin-primary.json").readClaim("discord:chan-1:4000000001"))
+                .as("given up")
+                .isInstanceOf(dev.openclaw.twin.state.ClaimState.Revoked.class);
+    }
 }
