@@ -408,6 +408,7 @@ public final class ClaimCoordinator {
                     continue;
                 }
                 answerWithoutStore(entry);
+                entry.turnDispatched(now);
             }
             LOG.warn(
                     "shared store unavailable: answering {} without a claim now that every peer reached agrees",
@@ -480,25 +481,40 @@ public final class ClaimCoordinator {
 
     /**
      * Confirm for a reply the gateway cannot tie to a message id: a takeover turn this daemon ran
-     * through {@code /hooks/agent} in session {@code sessionKey}. The newest message of that session
-     * this twin holds (or may answer) is the one.
+     * through {@code /hooks/agent} in session {@code sessionKey}. That is the oldest turn handed to
+     * the gateway in the session that has not confirmed yet (a session's turns reply in order), else
+     * the one that confirmed last (more parts of its reply). Never a message of the session this
+     * twin claimed through its own decide: that one's turn confirms by its id, and taking it for the
+     * takeover would leave the taken-over claim held, for another twin to revoke and answer again.
      */
     public boolean confirmSession(String sessionKey, Optional<Instant> askedAt) {
-        Optional<MessageEntry> newest = ledger.entries().stream()
+        List<MessageEntry> turns = ledger.entries().stream()
                 .filter(e -> sessionKey.equals(e.request().sessionKey()))
-                .filter(e -> e.heldGeneration() > 0 || e.freeToSend())
-                .max(java.util.Comparator.comparingLong(MessageEntry::decidedNanos));
-        if (newest.isEmpty()) {
-            LOG.info("confirm for session {}: this twin holds no message of it", sessionKey);
+                .filter(e -> e.turnDispatchedNanos() >= 0)
+                .toList();
+        Optional<MessageEntry> turn = turns.stream()
+                .filter(e -> e.turnConfirmedNanos() < 0)
+                .min(java.util.Comparator.comparingLong(MessageEntry::turnDispatchedNanos))
+                .or(() -> turns.stream().max(java.util.Comparator.comparingLong(MessageEntry::turnConfirmedNanos)));
+        if (turn.isEmpty()) {
+            LOG.info("confirm for session {}: this twin ran no takeover turn in it", sessionKey);
             metrics.confirmed(false);
             return false;
         }
-        return confirm(newest.get().request().localId(), askedAt);
+        turn.get().turnConfirmed(nanoTime.getAsLong());
+        return confirm(turn.get().request().localId(), askedAt);
     }
 
     private boolean confirmClaim(MessageEntry entry) {
         int generation = entry.heldGeneration();
         if (generation == 0) {
+            return false;
+        }
+        if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos())) {
+            // Our claim is older than our word that we cannot reach the store, but the claimant may
+            // have answered this message without a claim on that word: sending could answer twice.
+            LOG.info("reply to {} refused: a peer may have answered it on our word", entry.key());
+            giveUp(entry, generation);
             return false;
         }
         try {
@@ -516,9 +532,12 @@ public final class ClaimCoordinator {
             }
             return send;
         } catch (StoreUnavailableException e) {
-            // Whether it was revoked cannot be known: at most once wins.
+            // Whether it was revoked cannot be known: at most once wins. The gateway drops this
+            // reply, so the claim is given up (once the store is back) for another twin to answer:
+            // its holder is alive, so nobody else would revoke it.
             metrics.storeUnavailable();
             LOG.warn("reply to {} refused: the shared store is unavailable ({})", entry.key(), e.getMessage());
+            giveUp(entry, generation);
             return false;
         }
     }
@@ -620,6 +639,7 @@ public final class ClaimCoordinator {
         answerOnAgreement(now);
         try {
             reconcile();
+            finishGivingUp();
         } catch (StoreUnavailableException e) {
             return; // still down: nothing can be claimed, the next tick tries again
         }
@@ -644,14 +664,18 @@ public final class ClaimCoordinator {
 
     private void step(MessageEntry entry, FlockView flock, long now) throws StoreUnavailableException {
         boolean live = flock.isOnline(self);
-        switch (store.readClaim(entry.key())) {
+        ClaimState state = store.readClaim(entry.key());
+        if (!(state instanceof ClaimState.Sent) && agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos())) {
+            // A peer may have answered it without a claim, on our word that we could not reach the
+            // store: taking it over (unclaimed, revoked, or from a holder gone down) could answer it
+            // twice, even though another twin had claimed it before the outage.
+            entry.stopWatching();
+            return;
+        }
+        switch (state) {
             case ClaimState.Sent s -> entry.stopWatching();
             case ClaimState.Unclaimed u -> {
-                if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos())) {
-                    // A peer may have answered it without a claim, on our word that we could not
-                    // reach the store: taking it over could answer it twice.
-                    entry.stopWatching();
-                } else if (live && now >= entry.takeoverAtNanos()) {
+                if (live && now >= entry.takeoverAtNanos()) {
                     take(entry, 1, now);
                 }
             }
@@ -752,6 +776,7 @@ public final class ClaimCoordinator {
         LOG.info("took over {} (generation {})", entry.key(), generation);
         TakeoverDispatcher.Takeover takeover =
                 new TakeoverDispatcher.Takeover(entry.request(), self, Reason.TAKEOVER.code(), generation, entry.key());
+        entry.turnDispatched(now);
         dispatchExecutor.execute(() -> dispatch(entry, takeover));
     }
 
@@ -766,7 +791,10 @@ public final class ClaimCoordinator {
         }
     }
 
-    /** Revokes our own claim (if any) so the other twins take the message; we never take it again. */
+    /**
+     * Revokes our own claim (if any) so the other twins take the message; we never take it again.
+     * Without the store, the revocation is retried on every tick until the store is back.
+     */
     private void giveUp(MessageEntry entry, int generation) {
         entry.giveUp();
         if (generation == 0) {
@@ -775,7 +803,26 @@ public final class ClaimCoordinator {
         try {
             store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
         } catch (StoreUnavailableException e) {
-            LOG.warn("could not give {} up: {}", entry.key(), e.getMessage());
+            LOG.warn("could not give {} up yet: {}", entry.key(), e.getMessage());
+            if (givingUp.size() < MessageLedger.MAX_ENTRIES) {
+                givingUp.add(new GivingUp(entry, generation));
+            }
+        }
+    }
+
+    /** A claim of ours given up while the store was unreachable: revoked once it is back. */
+    private record GivingUp(MessageEntry entry, int generation) {}
+
+    private final java.util.Queue<GivingUp> givingUp = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Revokes the claims given up while the store was unreachable (the end marker: first one wins). */
+    private void finishGivingUp() throws StoreUnavailableException {
+        for (GivingUp g; (g = givingUp.peek()) != null; givingUp.poll()) {
+            store.endClaim(g.entry().key(), g.generation(), new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
+            LOG.info(
+                    "gave {} generation {} up now that the store is back",
+                    g.entry().key(),
+                    g.generation());
         }
     }
 

@@ -35,6 +35,13 @@ final class MessageEntry {
     private long takeoverAtNanos;
     /** Its decide is over: the ledger may forget it once it is not watched. */
     private volatile boolean settled;
+    /**
+     * When this twin last handed the message's turn to its gateway (a takeover), monotonic; -1 if
+     * never. A takeover turn's confirm names only its session, so this tells which message it is.
+     */
+    private long turnDispatchedNanos = -1;
+    /** When that turn's first confirm came, monotonic; -1 while it has not. */
+    private long turnConfirmedNanos = -1;
     /** The ledger that holds this entry's whole request in its watch budget, while it does. */
     private MessageLedger retainedBy;
 
@@ -155,6 +162,25 @@ final class MessageEntry {
     /** Estimated heap of this entry: two bytes a char of what it keeps, and the overhead. */
     long footprint() {
         return OVERHEAD + 2L * (request.retainedChars() + (key == null ? 0 : key.length()));
+    }
+
+    synchronized void turnDispatched(long nanos) {
+        turnDispatchedNanos = nanos;
+        turnConfirmedNanos = -1;
+    }
+
+    synchronized long turnDispatchedNanos() {
+        return turnDispatchedNanos;
+    }
+
+    synchronized void turnConfirmed(long nanos) {
+        if (turnConfirmedNanos < 0) {
+            turnConfirmedNanos = nanos;
+        }
+    }
+
+    synchronized long turnConfirmedNanos() {
+        return turnConfirmedNanos;
     }
 
     synchronized long takeoverAtNanos() {

@@ -880,4 +880,94 @@ class ClaimCoordinatorTest {
         assertThat(casey.claimantToTell("tars", false)).isEqualTo("tars");
         assertThat(casey.claimantToTell("tars", true)).isEqualTo("tars");
     }
+
+    /**
+     * Found by the protocol simulation (seed 2): a takeover turn's confirm names only its session, and
+     * it ended the claim of the newest message of that session (one this twin claimed as acting
+     * primary meanwhile) instead of the taken-over one, which stayed held; another twin later revoked
+     * and answered it again.
+     */
+    @Test
+    void aTakeoverTurnsConfirmEndsTheTakenOverClaimNotANewerMessageOfItsSession() throws Exception {
+        ClaimCoordinator casey = twin("case");
+        DecideRequest first = discord("2000000001", "is anyone there?");
+        // tars (primary) never decides it: case takes it over after takeover_delay.
+        assertThat(casey.decide(first).reason()).isEqualTo("standby");
+        advance(Duration.ofMillis(2100));
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.request()).isEqualTo(first));
+        // While that turn runs, tars is seen down and a second message comes in the same session.
+        down.add("tars");
+        DecideRequest second = discord("2000000002", "hello?");
+        assertThat(casey.decide(second).respond()).isTrue();
+
+        assertThat(casey.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
+                .isTrue();
+        FileStateStore store = new FileStateStore(state, "twin-primary.json");
+        assertThat(store.readClaim("discord:chan-1:2000000001"))
+                .as("the taken-over message is answered")
+                .isInstanceOf(dev.openclaw.twin.state.ClaimState.Sent.class);
+        assertThat(store.readClaim("discord:chan-1:2000000002"))
+                .as("the second message's own turn has not confirmed yet")
+                .isInstanceOf(dev.openclaw.twin.state.ClaimState.Held.class);
+        assertThat(casey.confirm(id(second), java.util.Optional.empty())).isTrue();
+        assertThat(casey.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
+                .as("another part of the takeover's reply")
+                .isTrue();
+    }
+
+    /**
+     * Found by the protocol simulation (seed 9): a holder whose confirm met a store outage refused
+     * the reply (at most once) and kept its claim; alive and of the same run, nobody revoked it, and
+     * the message was never answered. Now the holder gives the claim up once the store is back.
+     */
+    @Test
+    void aHolderWhoseConfirmMetAStoreOutageGivesTheClaimUpOnceTheStoreIsBack() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atTars = discord("3000000001", "anyone?");
+        DecideRequest atCase = discord("3000000001", "anyone?");
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(casey.decide(atCase).reason()).isEqualTo("claimed-by-other");
+        withStoreGone(() -> {
+            assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+            tars.tick();
+            casey.tick();
+        });
+        assertThat(dispatched).isEmpty();
+        tars.tick(); // the store is back: tars revokes the claim it could not confirm
+        casey.tick();
+        assertThat(dispatched).singleElement().satisfies(t -> {
+            assertThat(t.twin()).isEqualTo("case");
+            assertThat(t.generation()).isEqualTo(2);
+        });
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
+                .as("tars's gateway dropped that reply; a retry is refused")
+                .isFalse();
+        assertThat(casey.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
+                .isTrue();
+    }
+
+    /**
+     * Found by the protocol simulation (seed 177): case claimed a message as acting primary (tars had
+     * lost the store), then lost the store too and said so; tars, the claimant in everyone's view,
+     * answered the message on that word without a claim, and case's confirm (the store back) sent a
+     * second reply. A holder that told its peers it cannot reach the store around a message's decide
+     * does not confirm it.
+     */
+    @Test
+    void aHolderThatToldItsPeersItLostTheStoreAroundTheDecideDoesNotConfirm() throws Exception {
+        ClaimCoordinator casey = twin("case", takeover -> dispatched.add(takeover), Set.of("tars"));
+        DecideRequest atCase = discord("4000000001", "still there?");
+        assertThat(casey.decide(atCase).respond()).isTrue();
+        advance(Duration.ofMillis(1500));
+        agreement("case").told(false); // its /healthz: store unreachable (tars may now answer on it)
+        advance(Duration.ofMillis(1500));
+        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isFalse();
+        assertThat(new FileStateStore(state, "twin-primary.json").readClaim("discord:chan-1:4000000001"))
+                .as("given up")
+                .isInstanceOf(dev.openclaw.twin.state.ClaimState.Revoked.class);
+    }
 }
