@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
             "twins (once between a claim and its confirm), takes the shared store away,",
             "fails a gateway and runs one twin's clock 5 min fast. Ends with a table:",
             "duplicates, unanswered, takeover and decide latency. Exit 0 when no message",
-            "was answered twice or left unanswered (store outages apart).",
+            "was answered twice or left unanswered (messages caught by two faults at once apart).",
             "",
             "With --openclaw it runs the real thing instead: two OpenClaw gateways with",
             "our plugin in one IRC channel on a local ngircd (apt-get install ngircd),",
