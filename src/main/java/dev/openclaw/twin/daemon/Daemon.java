@@ -451,11 +451,18 @@ public final class Daemon implements AutoCloseable {
      * a store outage: whether this twin reaches the store and whom it sees answering routine messages.
      */
     private Map<String, Object> healthz() {
-        boolean reaches = reachesStore();
-        agreement.told(reaches);
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("ok", true);
         body.put("twin", twin);
+        if (lastSnapshot.get() == null) {
+            // Before the first heartbeat this daemon does not know: saying "unreachable" would be
+            // recorded as its word, and keep it (and any peer acting on it) off the first messages.
+            body.put("store", "unknown");
+            body.put("incarnation", incarnation);
+            return body;
+        }
+        boolean reaches = reachesStore();
+        agreement.told(reaches);
         body.put("store", reaches ? "ok" : "unreachable");
         body.put("claimant", claims.claimantToTell(rules.dutyOwner(livenessView()), reaches));
         body.put("incarnation", incarnation);
