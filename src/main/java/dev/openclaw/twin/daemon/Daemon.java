@@ -116,6 +116,14 @@ public final class Daemon implements AutoCloseable {
     private final Optional<AutoRescue> autoRescue;
 
     private final AtomicReference<String> storeProblem = new AtomicReference<>();
+    /**
+     * Whether the last heartbeat wrote ours and read everyone's: what this twin tells peers about the
+     * store. A failed write of twin-primary.json alone (a hostile directory in its place) is a problem
+     * to report, not a store this twin cannot claim in: telling peers "unreachable" for it made this
+     * twin refuse its own confirms.
+     */
+    private volatile boolean heartbeatReachedStore;
+
     private final Map<String, TwinState> lastStates = new HashMap<>();
     /** Heartbeat, probes, pruning: tasks that may block on the store or the network. */
     private final ScheduledExecutorService scheduler = scheduler("twin-daemon-scheduler", 2);
@@ -306,6 +314,7 @@ public final class Daemon implements AutoCloseable {
         FlockView view = snapshot.view(config, now, tracker);
         currentView.set(view);
         Optional<String> problem = writeProblem.or(snapshot::storeProblem);
+        heartbeatReachedStore = problem.isEmpty();
         if (problem.isEmpty()) {
             problem = maintainPrimaryState(snapshot.primaryState(), view, now);
         }
@@ -440,7 +449,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Whether the last heartbeat could write and read the store, and its directory is there now. */
     private boolean reachesStore() {
-        return storeProblem.get() == null
+        return heartbeatReachedStore
                 && lastSnapshot.get() != null
                 && lastSnapshot.get().storeProblem().isEmpty()
                 && store.looksReachable();
