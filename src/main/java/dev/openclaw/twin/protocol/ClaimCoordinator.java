@@ -303,6 +303,10 @@ public final class ClaimCoordinator {
         }
         try {
             if (claimant && claim(entry, routine.claimantReason(), 1)) {
+                // Watched until confirmed: if its confirm meets an outage the claim is released, and
+                // this twin may take it again (the others may have decided it without the store,
+                // unable to count or watch it).
+                entry.watch(Long.MAX_VALUE);
                 return answer(true, routine.claimantReason(), self, start);
             }
             ClaimState state = store.readClaim(entry.key());
@@ -539,8 +543,12 @@ public final class ClaimCoordinator {
             entry.confirmCame();
             round = entry.peersPromised();
             if (isStale(askedAt, STALE_CONFIRM)) {
-                LOG.info("confirm for {} arrived late; giving the message up to the other twins", id);
-                giveUp(entry, entry.heldGeneration());
+                LOG.info("confirm for {} arrived late; releasing the message to whoever takes it over", id);
+                if (entry.watching()) {
+                    release(entry, entry.heldGeneration()); // this twin too, if nobody else does
+                } else {
+                    giveUp(entry, entry.heldGeneration());
+                }
                 send = false;
             } else if (entry.promisedTo() != null) {
                 LOG.info("reply to {} refused: this twin promised to leave it to {}", id, entry.promisedTo());
@@ -685,6 +693,7 @@ public final class ClaimCoordinator {
             if (send) {
                 entry.stopWatching();
             } else {
+                entry.held(0); // not ours any more: watched like any other's claim
                 LOG.info(
                         "reply to {} refused: generation {} was {} by {}",
                         entry.key(),
@@ -700,8 +709,8 @@ public final class ClaimCoordinator {
             metrics.storeUnavailable();
             LOG.warn("reply to {} refused: the shared store is unavailable ({})", entry.key(), e.getMessage());
             if (entry.watching()) {
-                // A takeover of ours (its text is kept): this twin may take it again once the
-                // claim is revoked, like any other (they may have given theirs up the same way).
+                // Its text is kept: this twin may take it again once the claim is revoked, like
+                // any other (they may have given theirs up the same way).
                 release(entry, generation);
             } else {
                 giveUp(entry, generation);
@@ -839,6 +848,9 @@ public final class ClaimCoordinator {
         if (round != null && !(round.isDone() && !round.getNow(false))) {
             return; // answered here on the peers' promises, or it may be: not taken over as well
         }
+        if (entry.heldGeneration() > 0) {
+            return; // ours, its turn under way: nothing to look at in the store
+        }
         ClaimState state = store.readClaim(entry.key());
         switch (state) {
             case ClaimState.Sent s -> {
@@ -953,6 +965,7 @@ public final class ClaimCoordinator {
         if (generation == 0) {
             return;
         }
+        entry.held(0);
         try {
             store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
         } catch (StoreUnavailableException e) {

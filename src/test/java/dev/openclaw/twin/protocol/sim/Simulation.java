@@ -461,6 +461,13 @@ final class Simulation {
             // or paused when their gateways asked), so no twin knew the message.
             return Optional.of("no daemon decided it in time");
         }
+        if (m.decidedBy.stream()
+                .allMatch(twin -> faults.stream()
+                        .anyMatch(f -> f.kind.equals("killed") && f.hits(twin) && f.overlaps(m.at, m.at + HANDLING)))) {
+            // Every twin that knew it was killed before it was answered: a message lives in the
+            // daemons that decided it (and its claim, which has no text); restarted, none can answer it.
+            return Optional.of("every twin that decided it was killed meanwhile");
+        }
         return doubleFault(m);
     }
 
