@@ -439,17 +439,28 @@ public final class Daemon implements AutoCloseable {
         return new FlockView(view.roles(), view.overrides(), view.bothRespondFlag(), offline);
     }
 
-    /** Who is up by heartbeats, direct probes and plugin calls: what twins compare in an outage. */
+    /** Who is up by heartbeats, direct probes and plugin calls. */
     private FlockView livenessView() {
-        FlockView view = currentView.get();
-        if (view == null) {
-            FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
-            view = snapshot.view(config, clock.instant(), tracker);
-        }
+        FlockView view = publishedView();
         if (!view.isOnline(twin) && gatewayEvidence.calling()) {
             java.util.Set<String> offline = new java.util.HashSet<>(view.offline());
             offline.remove(twin);
             view = new FlockView(view.roles(), view.overrides(), view.bothRespondFlag(), offline);
+        }
+        return view;
+    }
+
+    /**
+     * Who is up by what every twin can see alike (heartbeats and direct probes), without this
+     * twin's own plugin calls since its last heartbeat: what twins compare in an outage. A twin
+     * whose own heartbeat says its gateway is down names another claimant here, as its peers do,
+     * even while its plugin's calls make it answer when it can claim.
+     */
+    private FlockView publishedView() {
+        FlockView view = currentView.get();
+        if (view == null) {
+            FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
+            view = snapshot.view(config, clock.instant(), tracker);
         }
         return view;
     }
@@ -478,7 +489,7 @@ public final class Daemon implements AutoCloseable {
             return body;
         }
         body.put("store", reachesStore() ? "ok" : "unreachable");
-        body.put("claimant", rules.dutyOwner(livenessView()));
+        body.put("claimant", rules.dutyOwner(publishedView()));
         body.put("incarnation", incarnation);
         return body;
     }

@@ -483,8 +483,11 @@ final class Simulation {
             // reaches the store is cut off from it (two faults at once)"; "a twin that reaches
             // neither the store nor any peer is silent".
             for (Fault other : faults) {
+                // A twin that restarted during the outage and has not read the store since is as
+                // good as cut off from it: it knows nothing of the flock but what peers say.
+                boolean restartedWithoutStore = other.kind.equals("killed") && outage.overlaps(other.to, other.to);
                 if ((other.kind.equals("killed") || other.kind.equals("paused") || other.kind.equals("cut-off"))
-                        && other.overlaps(from, to)
+                        && (other.overlaps(from, to) || restartedWithoutStore)
                         && (outage.twin == null || !outage.twin.equals(other.twin))) {
                     return Optional.of("store unreachable for " + (outage.twin == null ? "all" : outage.twin)
                             + " while " + other.twin + " was " + other.kind);
@@ -845,7 +848,7 @@ final class Simulation {
                         return; // refused, or no answer before the probe times out
                     }
                     boolean reaches = p.reachesStore();
-                    String claimant = rules.dutyOwner(p.livenessView());
+                    String claimant = rules.dutyOwner(p.publishedView());
                     if (random.nextInt(20) == 0) {
                         return; // the answer is lost on the way back
                     }
@@ -874,12 +877,18 @@ final class Simulation {
             return new FlockView(v.roles(), v.overrides(), v.bothRespondFlag(), offline);
         }
 
-        /** {@code Daemon.livenessView()}. */
-        FlockView livenessView() {
+        /** {@code Daemon.publishedView()}. */
+        FlockView publishedView() {
             FlockView v = currentView;
             if (v == null) {
                 v = FlockSnapshot.read(view, config.twinNames(), false).view(config, twin.wallNow(), tracker);
             }
+            return v;
+        }
+
+        /** {@code Daemon.livenessView()}. */
+        FlockView livenessView() {
+            FlockView v = publishedView();
             if (!v.isOnline(twin.name) && evidence.calling()) {
                 Set<String> offline = new HashSet<>(v.offline());
                 offline.remove(twin.name);
