@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param liveByTwin live round trips per twin, sorted, in ms
  * @param live all twins' live round trips, sorted, in ms
  * @param starting the live ones within {@link #STARTING} of their daemon's start
+ * @param settled the other live ones
  * @param liveInDaemon the time the daemon itself reports for its live decides
  * @param liveTimedOut live decides the plugin gave up on
  * @param paused round trips to a SIGSTOPped daemon (those that timed out included)
@@ -32,6 +33,7 @@ public record DecideRoundTrips(
         Map<String, double[]> liveByTwin,
         double[] live,
         double[] starting,
+        double[] settled,
         double[] liveInDaemon,
         int liveTimedOut,
         double[] paused,
@@ -64,6 +66,7 @@ public record DecideRoundTrips(
         Map<String, List<Double>> liveByTwin = new TreeMap<>();
         List<Double> live = new ArrayList<>();
         List<Double> starting = new ArrayList<>();
+        List<Double> settled = new ArrayList<>();
         List<Double> inDaemon = new ArrayList<>();
         List<Double> paused = new ArrayList<>();
         record Slow(double millis, String text) {}
@@ -83,9 +86,7 @@ public record DecideRoundTrips(
                                 .computeIfAbsent(d.twin(), t -> new ArrayList<>())
                                 .add(millis);
                         inDaemon.add((double) d.daemonMillis());
-                        if (state == DaemonState.STARTING) {
-                            starting.add(millis);
-                        }
+                        (state == DaemonState.STARTING ? starting : settled).add(millis);
                         if (millis > SLOW.toMillis()) {
                             slow.add(new Slow(
                                     millis,
@@ -124,6 +125,7 @@ public record DecideRoundTrips(
                                     .computeIfAbsent(f.twin(), t -> new ArrayList<>())
                                     .add(millis);
                             liveTimedOut++;
+                            (state == DaemonState.STARTING ? starting : settled).add(millis);
                             slow.add(new Slow(
                                     millis,
                                     String.format(
@@ -146,6 +148,7 @@ public record DecideRoundTrips(
                 byTwin,
                 sorted(live),
                 sorted(starting),
+                sorted(settled),
                 sorted(inDaemon),
                 liveTimedOut,
                 sorted(paused),

@@ -322,6 +322,7 @@ public record DemoReport(
                 "  in a daemon's first " + DecideRoundTrips.STARTING.toSeconds() + " s (n=" + decides.starting().length
                         + ") p50 / p99",
                 p50p99(decides.starting()));
+        row(t, "  later (n=" + decides.settled().length + ") p50 / p99", p50p99(decides.settled()));
         row(t, "  inside the daemon p50 / p99", p50p99(decides.liveInDaemon()));
         row(
                 t,

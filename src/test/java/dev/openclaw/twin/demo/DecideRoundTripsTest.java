@@ -51,6 +51,7 @@ class DecideRoundTripsTest {
 
         assertThat(trips.live()).containsExactly(3.0, 80.0);
         assertThat(trips.starting()).containsExactly(80.0);
+        assertThat(trips.settled()).containsExactly(3.0);
         assertThat(trips.slowLive())
                 .singleElement()
                 .asString()
