@@ -122,7 +122,12 @@ public final class DemoCommand implements Callable<Integer> {
             report.problems().stream().limit(20).forEach(p -> context.out().println("  problem: " + p));
             if (keep) {
                 java.nio.file.Files.write(run.directory().resolve("problems.txt"), report.problems());
-                context.out().println("Kept " + run.directory() + " (every problem in problems.txt)");
+                java.nio.file.Files.write(
+                        run.directory().resolve("slow-decides.txt"),
+                        report.decides().slowLive());
+                context.out()
+                        .println("Kept " + run.directory()
+                                + " (every problem in problems.txt, live decides over 50 ms in slow-decides.txt)");
             }
             return report.clean() ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {

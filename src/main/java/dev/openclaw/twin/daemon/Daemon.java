@@ -242,6 +242,8 @@ public final class Daemon implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(
                 tasks.supervise("gateway-probe", this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(tasks.supervise(HEARTBEAT, this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
+        // Before the first decide needs it: a restarted daemon's first decides count as live ones.
+        scheduler.execute(claims::measureStoreClock);
         takeoverScheduler.scheduleWithFixedDelay(
                 tasks.supervise(TAKEOVER, claims::tick),
                 TAKEOVER_TICK.toMillis(),

@@ -3,7 +3,6 @@ package dev.openclaw.twin.demo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,10 +39,11 @@ public record DemoReport(
         int takeovers,
         int refusedAtConfirm,
         Map<String, Integer> reasons,
-        Map<String, double[]> decideMillisByTwin,
-        double[] daemonDecideMillis,
+        DecideRoundTrips decides,
         double[] takeoverMillis,
         double[] revocationMillis,
+        double[] midTurnRestartMillis,
+        int midTurnRestartUnanswered,
         List<Double> failoverMillis,
         List<String> problems) {
 
@@ -80,8 +80,6 @@ public record DemoReport(
                 takeovers = 0,
                 refused = 0;
         Map<String, Integer> reasons = new TreeMap<>();
-        Map<String, List<Double>> decideMillis = new TreeMap<>();
-        List<Double> daemonMillis = new ArrayList<>();
         List<Double> takeoverMillis = new ArrayList<>();
         List<Double> revocationMillis = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -96,8 +94,6 @@ public record DemoReport(
             List<History.Decision> decisions = log.decisions();
             for (History.Decision d : decisions) {
                 reasons.merge(d.reason(), 1, Integer::sum);
-                decideMillis.computeIfAbsent(d.twin(), t -> new ArrayList<>()).add(d.latencyNanos() / 1e6);
-                daemonMillis.add((double) d.daemonMillis());
             }
             takeovers += log.dispatches().size();
             refused += log.refused.size();
@@ -208,8 +204,25 @@ public record DemoReport(
                 }
             }
         }
-        Map<String, double[]> decideArrays = new LinkedHashMap<>();
-        decideMillis.forEach((twin, values) -> decideArrays.put(twin, sorted(values)));
+        // From the restart between a claim and its confirm to the message's first answer (by anyone).
+        List<Double> midTurnMillis = new ArrayList<>();
+        int midTurnUnanswered = 0;
+        Map<Integer, History.Log> byIndex = new java.util.HashMap<>();
+        history.logs().forEach(l -> byIndex.put(l.sent().index(), l));
+        for (History.MidTurnRestart restart : history.midTurnRestarts()) {
+            History.Log log = byIndex.get(restart.index());
+            java.util.OptionalLong answered = log == null
+                    ? java.util.OptionalLong.empty()
+                    : log.answers().stream()
+                            .mapToLong(History.Answer::atNanos)
+                            .filter(at -> at >= restart.atNanos())
+                            .min();
+            if (answered.isPresent()) {
+                midTurnMillis.add((answered.getAsLong() - restart.atNanos()) / 1e6);
+            } else {
+                midTurnUnanswered++;
+            }
+        }
         return new DemoReport(
                 messages,
                 routine,
@@ -233,10 +246,11 @@ public record DemoReport(
                 takeovers,
                 refused,
                 reasons,
-                decideArrays,
-                sorted(daemonMillis),
+                DecideRoundTrips.of(history),
                 sorted(takeoverMillis),
                 sorted(revocationMillis),
+                sorted(midTurnMillis),
+                midTurnUnanswered,
                 List.copyOf(failoverMillis),
                 List.copyOf(problems));
     }
@@ -290,14 +304,37 @@ public record DemoReport(
                 t,
                 "takeover from a holder gone down: p50 / p99",
                 ms(percentile(revocationMillis, 50)) + " / " + ms(percentile(revocationMillis, 99)));
-        decideMillisByTwin.forEach((twin, values) -> row(
-                t,
-                "decide round trip " + twin + " p50 / p99",
-                ms(percentile(values, 50)) + " / " + ms(percentile(values, 99))));
+        if (midTurnRestartMillis.length > 0 || midTurnRestartUnanswered > 0) {
+            row(
+                    t,
+                    "takeover after a restart mid-turn (n=" + midTurnRestartMillis.length + ") p50 / p99",
+                    p50p99(midTurnRestartMillis)
+                            + (midTurnRestartUnanswered > 0 ? " (" + midTurnRestartUnanswered + " unanswered)" : ""));
+        }
         row(
                 t,
-                "decide inside the daemon p50 / p99",
-                ms(percentile(daemonDecideMillis, 50)) + " / " + ms(percentile(daemonDecideMillis, 99)));
+                "decide round trip, live daemons (n=" + decides.live().length + ") p50 / p99",
+                p50p99(decides.live())
+                        + (decides.liveTimedOut() > 0 ? " (" + decides.liveTimedOut() + " timed out)" : ""));
+        decides.liveByTwin().forEach((twin, values) -> row(t, "  " + twin + " p50 / p99", p50p99(values)));
+        row(
+                t,
+                "  in a daemon's first " + DecideRoundTrips.STARTING.toSeconds() + " s (n=" + decides.starting().length
+                        + ") p50 / p99",
+                p50p99(decides.starting()));
+        row(t, "  later (n=" + decides.settled().length + ") p50 / p99", p50p99(decides.settled()));
+        row(t, "  inside the daemon p50 / p99", p50p99(decides.liveInDaemon()));
+        row(
+                t,
+                "decide round trip to a SIGSTOPped daemon (n=" + decides.paused().length + ", apart) p50 / p99",
+                p50p99(decides.paused())
+                        + (decides.pausedTimedOut() > 0 ? " (" + decides.pausedTimedOut() + " timed out)" : ""));
+        if (decides.killed() + decides.refused() > 0) {
+            row(
+                    t,
+                    "decides to a daemon being killed / not listening yet",
+                    decides.killed() + " / " + decides.refused());
+        }
         if (!failoverMillis.isEmpty()) {
             double[] f = sorted(failoverMillis);
             row(
@@ -306,6 +343,10 @@ public record DemoReport(
                     ms(percentile(f, 50)) + " / " + ms(f[f.length - 1]));
         }
         return t.toString();
+    }
+
+    private static String p50p99(double[] sorted) {
+        return ms(percentile(sorted, 50)) + " / " + ms(percentile(sorted, 99));
     }
 
     private static void row(StringBuilder t, String what, Object value) {

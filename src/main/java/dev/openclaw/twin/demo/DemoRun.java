@@ -71,6 +71,7 @@ public final class DemoRun implements AutoCloseable {
         flock = new LocalFlock(
                 dir, twins, LocalFlock.Timings.DEMO, gateways.gatewayPorts(), gateways.takeoverUrl(), skews);
         gateways.attach(flock);
+        flock.recordStartsIn(history);
         say("starting " + twins.size() + " daemons (" + String.join(", ", twins) + ") on " + flock.stateDir());
         flock.startAll();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

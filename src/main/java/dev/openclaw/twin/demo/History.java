@@ -17,7 +17,18 @@ public final class History {
     /** One message of the stream. */
     public record Sent(int index, String kind, String text, long atNanos) {}
 
-    public record Decision(String twin, boolean respond, String reason, long latencyNanos, long daemonMillis) {}
+    /** A decide answered: asked at {@code askedAtNanos}, answered {@code latencyNanos} later. */
+    public record Decision(
+            String twin, boolean respond, String reason, long latencyNanos, long daemonMillis, long askedAtNanos) {}
+
+    /** A decide the gateway got no answer to: it timed out (the plugin's limit), or the connection failed. */
+    public record FailedDecide(String twin, long askedAtNanos, boolean timedOut) {}
+
+    /** A daemon process started (the first time, or again after a fault killed it). */
+    public record Start(String twin, long atNanos) {}
+
+    /** A twin's daemon was restarted between its claim of message {@code index} and its confirm. */
+    public record MidTurnRestart(int index, String twin, long atNanos) {}
 
     public record Dispatch(String twin, int generation, long atNanos) {}
 
@@ -31,7 +42,7 @@ public final class History {
     public static final class Log {
         private final Sent sent;
         final List<Decision> decisions = new CopyOnWriteArrayList<>();
-        final List<String> failedDecides = new CopyOnWriteArrayList<>();
+        final List<FailedDecide> failedDecides = new CopyOnWriteArrayList<>();
         final List<Dispatch> dispatches = new CopyOnWriteArrayList<>();
         final List<Answer> answers = new CopyOnWriteArrayList<>();
         final List<String> refused = new CopyOnWriteArrayList<>();
@@ -48,6 +59,10 @@ public final class History {
             return List.copyOf(decisions);
         }
 
+        public List<FailedDecide> failedDecides() {
+            return List.copyOf(failedDecides);
+        }
+
         public List<Dispatch> dispatches() {
             return List.copyOf(dispatches);
         }
@@ -59,6 +74,8 @@ public final class History {
 
     private final Map<Integer, Log> logs = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<Start> starts = new CopyOnWriteArrayList<>();
+    private final List<MidTurnRestart> midTurnRestarts = new CopyOnWriteArrayList<>();
     private final Consumer<String> narrator;
 
     /** @param narrator told of each event as it happens (the demo prints it; the harness ignores it) */
@@ -75,8 +92,16 @@ public final class History {
         logs.get(index).decisions.add(decision);
     }
 
-    void decideFailed(int index, String twin) {
-        logs.get(index).failedDecides.add(twin);
+    void decideFailed(int index, FailedDecide failed) {
+        logs.get(index).failedDecides.add(failed);
+    }
+
+    void started(Start start) {
+        starts.add(start);
+    }
+
+    void restartedMidTurn(MidTurnRestart restart) {
+        midTurnRestarts.add(restart);
     }
 
     void dispatched(int index, Dispatch dispatch) {
@@ -122,5 +147,13 @@ public final class History {
 
     public List<Fault> faults() {
         return List.copyOf(faults);
+    }
+
+    public List<Start> starts() {
+        return List.copyOf(starts);
+    }
+
+    public List<MidTurnRestart> midTurnRestarts() {
+        return List.copyOf(midTurnRestarts);
     }
 }

@@ -168,10 +168,17 @@ public final class SimulatedGateways implements AutoCloseable {
             body.put("sessionKey", "agent:main:" + channel + ":group:#flock");
             long start = System.nanoTime();
             inFlight.incrementAndGet();
-            post(twin, "/v1/decide", body, DECIDE_TIMEOUT).whenComplete((answer, failure) -> {
+            exchange(twin, "/v1/decide", body, DECIDE_TIMEOUT).whenComplete((reply, failure) -> {
                 try {
+                    JsonNode answer = reply == null ? null : reply.answer();
                     if (answer == null) {
-                        history.decideFailed(index, twin);
+                        history.decideFailed(
+                                index,
+                                new History.FailedDecide(
+                                        twin,
+                                        start,
+                                        reply != null
+                                                && reply.failure() instanceof java.net.http.HttpTimeoutException));
                         return;
                     }
                     boolean respond = answer.get("respond").asBoolean();
@@ -182,13 +189,14 @@ public final class SimulatedGateways implements AutoCloseable {
                                     respond,
                                     answer.get("reason").asString(),
                                     System.nanoTime() - start,
-                                    answer.get("elapsedMs").asLong()));
+                                    answer.get("elapsedMs").asLong(),
+                                    start));
                     if (respond) {
                         Duration pause = pauseNextResponder.getAndSet(null);
                         if (pause != null && flock != null) {
                             pauseFor(twin, pause);
                         } else if (flock != null && restartNextResponder.getAndSet(false)) {
-                            restart(twin);
+                            restart(index, twin);
                         }
                         generateThenConfirm(index, twin, localId, "inline");
                     }
@@ -199,9 +207,10 @@ public final class SimulatedGateways implements AutoCloseable {
         }
     }
 
-    private void restart(String twin) {
+    private void restart(int index, String twin) {
         History.Fault fault = new History.Fault("restart between claim and confirm", twin, System.nanoTime(), 0);
         history.fault(fault);
+        history.restartedMidTurn(new History.MidTurnRestart(index, twin, fault.startNanos()));
         Thread.ofVirtual().start(() -> {
             try {
                 flock.kill(twin);
@@ -286,11 +295,19 @@ public final class SimulatedGateways implements AutoCloseable {
                 + clockSkews.getOrDefault(twin, Duration.ZERO).toMillis();
     }
 
+    /** What a request to a daemon came to: its JSON answer, or null and why not (null if it was an HTTP error). */
+    private record Reply(JsonNode answer, Throwable failure) {}
+
     private java.util.concurrent.CompletableFuture<JsonNode> post(
+            String twin, String path, Map<String, Object> body, Duration timeout) {
+        return exchange(twin, path, body, timeout).thenApply(Reply::answer);
+    }
+
+    private java.util.concurrent.CompletableFuture<Reply> exchange(
             String twin, String path, Map<String, Object> body, Duration timeout) {
         LocalFlock f = flock;
         if (f == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return java.util.concurrent.CompletableFuture.completedFuture(new Reply(null, null));
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.daemonPort(twin) + path))
                 .timeout(timeout)
@@ -310,15 +327,15 @@ public final class SimulatedGateways implements AutoCloseable {
                 if (lost && index != null) {
                     lostReplies.add(index);
                 }
-                return null;
+                return new Reply(null, cause);
             }
             if (response.statusCode() != 200) {
                 String text = response.body();
                 rejected.add(path + " to " + twin + ": HTTP " + response.statusCode() + " "
                         + text.substring(0, Math.min(200, text.length())));
-                return null;
+                return new Reply(null, null);
             }
-            return JSON.readTree(response.body());
+            return new Reply(JSON.readTree(response.body()), null);
         });
     }
 

@@ -229,6 +229,19 @@ public final class ClaimCoordinator {
         return startedOnStoreClock;
     }
 
+    /**
+     * Measures the store's clock now (a write and a read in the store), so that a daemon's first
+     * decide of a message without a global id does not: one measured at start-up is the same
+     * measurement, only earlier. Without the store, the first decide that needs it measures it.
+     */
+    public void measureStoreClock() {
+        try {
+            storeNow();
+        } catch (StoreUnavailableException e) {
+            // measured later, by the first decide that needs it
+        }
+    }
+
     /** The store's clock now, from one measurement of its offset from our monotonic clock. */
     private Instant storeNow() throws StoreUnavailableException {
         if (startedOnStoreClock == null) {
