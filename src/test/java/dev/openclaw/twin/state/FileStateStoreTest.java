@@ -7,10 +7,14 @@ import dev.openclaw.twin.files.ExclusiveCreate;
 import dev.openclaw.twin.files.ShareFiles;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +35,25 @@ class FileStateStoreTest extends StateStoreConformance {
         Files.writeString(dir.resolve("twin/heartbeats/" + twin + ".json"), "{\"twin\": \"" + twin + "\", \"seq\":");
     }
 
+    /** Every file's modification time (the share's stamp, all the file store dates by) moved back. */
+    @Override
+    void passTime(StateStore store, Duration by) throws Exception {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path file : all.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                    .toList()) {
+                Files.setLastModifiedTime(
+                        file,
+                        FileTime.from(
+                                Files.getLastModifiedTime(file).toInstant().minus(by)));
+            }
+        }
+    }
+
+    @Override
+    boolean watches() {
+        return false;
+    }
+
     /** Claims made by hard-linking a finished file into place (local disks, NFS). */
     @Nested
     class OverHardLinks extends StateStoreConformance {
@@ -42,6 +65,16 @@ class FileStateStoreTest extends StateStoreConformance {
         @Override
         void corruptHeartbeat(StateStore store, String twin) throws Exception {
             FileStateStoreTest.this.corruptHeartbeat(store, twin);
+        }
+
+        @Override
+        void passTime(StateStore store, Duration by) throws Exception {
+            FileStateStoreTest.this.passTime(store, by);
+        }
+
+        @Override
+        boolean watches() {
+            return false;
         }
     }
 
@@ -56,6 +89,16 @@ class FileStateStoreTest extends StateStoreConformance {
         @Override
         void corruptHeartbeat(StateStore store, String twin) throws Exception {
             FileStateStoreTest.this.corruptHeartbeat(store, twin);
+        }
+
+        @Override
+        void passTime(StateStore store, Duration by) throws Exception {
+            FileStateStoreTest.this.passTime(store, by);
+        }
+
+        @Override
+        boolean watches() {
+            return false;
         }
     }
 

@@ -774,7 +774,7 @@ final class Simulation {
             } catch (StoreUnavailableException e) {
                 writeProblem = e.getMessage();
             }
-            FlockSnapshot snapshot = FlockSnapshot.read(view, config.twinNames(), false);
+            FlockSnapshot snapshot = FlockSnapshot.read(view, config.twinNames());
             lastSnapshot = snapshot;
             snapshot.heartbeats().values().forEach(tracker::observe);
             tracker.observeDirectProbe(twin.name, true);
@@ -831,7 +831,7 @@ final class Simulation {
         FlockView livenessView() {
             FlockView v = currentView;
             if (v == null) {
-                v = FlockSnapshot.read(view, config.twinNames(), false).view(config, twin.wallNow(), tracker);
+                v = FlockSnapshot.read(view, config.twinNames()).view(config, twin.wallNow(), tracker);
             }
             if (!v.isOnline(twin.name) && evidence.calling()) {
                 Set<String> offline = new HashSet<>(v.offline());
