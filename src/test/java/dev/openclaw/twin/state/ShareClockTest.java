@@ -66,4 +66,20 @@ class ShareClockTest {
         assertThat(clock.now()).isEqualTo(SHARE.plus(ShareClock.REMEASURE));
         assertThat(probed).isEqualTo(3);
     }
+
+    @Test
+    void aHostThatSleptMeasuresAgainAtOnce() {
+        probes.add(Optional.of(SHARE));
+        assertThat(clock.now()).isEqualTo(SHARE);
+        // An hour of sleep: the monotonic clock stood still, the wall clock and the share's went on.
+        reader.advance(Duration.ofHours(1));
+        probes.add(Optional.of(SHARE.plus(Duration.ofHours(1))));
+        assertThat(clock.now()).isEqualTo(SHARE.plus(Duration.ofHours(1)));
+        assertThat(probed).isEqualTo(2);
+        // Small wobble between the two clocks (NTP slewing) is no reason to probe.
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        reader.advance(Duration.ofSeconds(6));
+        assertThat(clock.now()).isEqualTo(SHARE.plus(Duration.ofHours(1)).plusSeconds(5));
+        assertThat(probed).isEqualTo(2);
+    }
 }
