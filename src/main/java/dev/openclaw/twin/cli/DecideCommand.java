@@ -97,7 +97,7 @@ public final class DecideCommand implements Callable<Integer> {
      */
     private FlockView currentView(TwinsConfig loaded) {
         Instant now = context.clock().instant();
-        FlockSnapshot snapshot = FlockSnapshot.read(SharedStore.open(loaded), loaded.twinNames(), true);
+        FlockSnapshot snapshot = FlockSnapshot.read(SharedStore.open(loaded), loaded.twinNames());
         if (snapshot.storeProblem().isPresent()) {
             context.err()
                     .println("twin: shared store unreadable, assuming every twin up and no overrides: "
@@ -105,7 +105,7 @@ public final class DecideCommand implements Callable<Integer> {
             Rotation rotation = new Rotation(loaded.coordination());
             return FlockView.allOnline(rotation.rolesOn(rotation.dateAt(now), Overrides.NONE));
         }
-        return snapshot.view(loaded, now, new StoreClockJudge(snapshot, now, Liveness.of(loaded)));
+        return snapshot.view(loaded, now, new StoreClockJudge(snapshot, Liveness.of(loaded)));
     }
 
     private static String describe(Decision d, FlockView view) {

@@ -66,8 +66,8 @@ public final class StatusCommand implements Callable<Integer> {
 
     private FlockStatus read(TwinsConfig loaded, StateStore store) {
         Instant now = context.clock().instant();
-        FlockSnapshot snapshot = FlockSnapshot.read(store, loaded.twinNames(), true);
-        return FlockStatus.of(loaded, now, snapshot, new StoreClockJudge(snapshot, now, Liveness.of(loaded)));
+        FlockSnapshot snapshot = FlockSnapshot.read(store, loaded.twinNames());
+        return FlockStatus.of(loaded, now, snapshot, new StoreClockJudge(snapshot, Liveness.of(loaded)));
     }
 
     private void print(TwinsConfig loaded, FlockStatus status) {

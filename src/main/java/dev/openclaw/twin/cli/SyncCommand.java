@@ -1,7 +1,7 @@
 package dev.openclaw.twin.cli;
 
 import dev.openclaw.twin.config.TwinsConfig;
-import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.sync.FolderSync;
 import dev.openclaw.twin.sync.SyncReport;
 import java.io.IOException;
@@ -66,7 +66,8 @@ public final class SyncCommand implements Callable<Integer> {
                 .path()
                 .orElseThrow(() -> new TwinException(ExitCodes.BAD_CONFIG, "sync: needs shared_storage.path"));
         Path workspace = context.environment().expandHome(loaded.twin(self).openclawPath());
-        StateStore state = SharedStore.open(loaded);
+        // Syncing copies files into the share: its lock reads the share's clock (a file store's own).
+        FileStateStore state = new FileStateStore(store, loaded.sharedStorage().stateFile());
         List<SyncReport> reports = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (TwinsConfig.SyncFolder folder : loaded.sync().folders()) {

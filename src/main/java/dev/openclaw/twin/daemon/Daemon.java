@@ -131,6 +131,8 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService scheduler = scheduler("twin-daemon-scheduler", 2);
     /** The takeover watcher alone, so a slow probe or store read elsewhere cannot delay a takeover. */
     private final ScheduledExecutorService takeoverScheduler = scheduler("twin-takeover-watcher", 1);
+    /** Its loop: every {@link #TAKEOVER_TICK}, and at once when the store reports a change. */
+    private final WakeableLoop takeoverLoop;
     /** Every other executor this daemon starts (HTTP client, dispatch, alerts, rescue): closed with it. */
     private final List<ExecutorService> executors = new ArrayList<>();
 
@@ -189,6 +191,7 @@ public final class Daemon implements AutoCloseable {
                 tracker::restartedSince,
                 agreement,
                 new HttpPeerPromises(client, config, twin, PROMISE_TIMEOUT));
+        this.takeoverLoop = new WakeableLoop(TAKEOVER_TICK, tasks.supervise(TAKEOVER, claims::tick));
         this.alerts = alerts(config, twin, clock, client);
         this.autoRescue =
                 config.rescue().auto() ? Optional.of(autoRescue(config, twin, store, clock, client)) : Optional.empty();
@@ -242,13 +245,8 @@ public final class Daemon implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(
                 tasks.supervise("gateway-probe", this::probeGateway), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(tasks.supervise(HEARTBEAT, this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
-        // Before the first decide needs it: a restarted daemon's first decides count as live ones.
-        scheduler.execute(claims::measureStoreClock);
-        takeoverScheduler.scheduleWithFixedDelay(
-                tasks.supervise(TAKEOVER, claims::tick),
-                TAKEOVER_TICK.toMillis(),
-                TAKEOVER_TICK.toMillis(),
-                TimeUnit.MILLISECONDS);
+        store.onChange(takeoverLoop::wake);
+        takeoverScheduler.execute(takeoverLoop);
         scheduler.scheduleWithFixedDelay(tasks.supervise("prune", this::prune), 10, 10 * 60, TimeUnit.SECONDS);
         DaemonSync sync = new DaemonSync(config, twin, clock, alerts::syncConflict);
         if (sync.enabled()) {
@@ -314,7 +312,7 @@ public final class Daemon implements AutoCloseable {
      */
     private void beat() {
         Optional<String> writeProblem = publish(Heartbeat.RUNNING);
-        FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
+        FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames());
         lastSnapshot.set(snapshot);
         snapshot.heartbeats().values().forEach(tracker::observe);
         // We are running whatever the store shows (it may be read-only or stale).
@@ -461,7 +459,7 @@ public final class Daemon implements AutoCloseable {
     private FlockView publishedView() {
         FlockView view = currentView.get();
         if (view == null) {
-            FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames(), false);
+            FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames());
             view = snapshot.view(config, clock.instant(), tracker);
         }
         return view;
@@ -508,7 +506,7 @@ public final class Daemon implements AutoCloseable {
     private void prune() {
         claims.prune();
         try {
-            int pruned = store.pruneClaims(clock.instant().minus(CLAIM_RETENTION));
+            int pruned = store.pruneOlderThan(CLAIM_RETENTION);
             if (pruned > 0) {
                 LOG.info("pruned {} claims older than {}", pruned, CLAIM_RETENTION);
             }
@@ -579,8 +577,8 @@ public final class Daemon implements AutoCloseable {
 
     /** The flock as this daemon sees it, for {@code /v1/status}. */
     public FlockStatus status() {
-        FlockSnapshot snapshot = Optional.ofNullable(lastSnapshot.get())
-                .orElseGet(() -> FlockSnapshot.read(store, config.twinNames(), false));
+        FlockSnapshot snapshot =
+                Optional.ofNullable(lastSnapshot.get()).orElseGet(() -> FlockSnapshot.read(store, config.twinNames()));
         // A failed write leaves the store readable but is a problem all the same.
         String problem = storeProblem.get();
         if (problem != null && snapshot.storeProblem().isEmpty()) {
@@ -627,6 +625,7 @@ public final class Daemon implements AutoCloseable {
         }
         // Let a beat in progress finish its write (an interrupt would abort it half-way), but do not
         // wait long for a slow probe: the final heartbeat should go out at once.
+        takeoverLoop.stop();
         stop(List.of(scheduler, takeoverScheduler), Duration.ofMillis(500));
         if (previous == Lifecycle.STARTED) {
             // HTTP first: a peer's direct probe must not vouch for us once we say we stopped.

@@ -1,6 +1,6 @@
 package dev.openclaw.twin.doctor;
 
-import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,17 +8,18 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * This host's clock against the share's (the time the file server stamps on a probe file). Liveness
- * never compares the two, but the rotation's day boundary and claim ages read this host's clock.
+ * This host's clock against the share's (the time the file server stamps on a probe file): a file
+ * share's own check, no part of the store interface. Liveness and claim ages never compare the two,
+ * but the rotation's day boundary reads this host's clock.
  */
 public final class StoreClockCheck implements Check {
 
     static final Duration TOLERANCE = Duration.ofSeconds(2);
 
-    private final StateStore store;
+    private final FileStateStore store;
     private final Clock clock;
 
-    public StoreClockCheck(StateStore store, Clock clock) {
+    public StoreClockCheck(FileStateStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
@@ -33,7 +34,7 @@ public final class StoreClockCheck implements Check {
         Instant before = clock.instant();
         Optional<Instant> storeNow;
         try {
-            storeNow = store.storeNow();
+            storeNow = store.shareClockNow();
         } catch (StoreUnavailableException e) {
             return CheckResult.warning(name(), "cannot tell: " + e.getMessage(), "see the share check");
         }
@@ -51,8 +52,7 @@ public final class StoreClockCheck implements Check {
         if (offset.abs().compareTo(TOLERANCE) > 0) {
             return CheckResult.warning(
                     name,
-                    detail + " (more than " + TOLERANCE.toSeconds()
-                            + " s): the day's primary and claim ages read clocks",
+                    detail + " (more than " + TOLERANCE.toSeconds() + " s): the day's primary reads clocks",
                     "keep both clocks in sync with NTP (timedatectl set-ntp true; timedatectl timesync-status)");
         }
         return CheckResult.ok(name, detail);

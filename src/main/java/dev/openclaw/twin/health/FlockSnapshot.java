@@ -24,38 +24,37 @@ import java.util.Set;
  * Everything read from the shared store at one moment, with what was wrong with it. Reading never
  * throws: an unreachable store is a snapshot whose {@link #storeProblem()} is set.
  *
- * @param changedAt when the store stamped each heartbeat file (its own clock)
- * @param storeNow the store's clock now, if it could be read
+ * @param heartbeatAges how long ago each heartbeat changed, by the store's own time
  */
 public record FlockSnapshot(
         Map<String, Heartbeat> heartbeats,
-        Map<String, Instant> changedAt,
-        Optional<Instant> storeNow,
+        Map<String, Duration> heartbeatAges,
         Overrides overrides,
         Optional<PrimaryState> primaryState,
         List<String> problems,
         Optional<String> storeProblem) {
 
-    /** A twin's clock this far from the store's is reported. */
+    /** Two twins' clocks this far apart are reported. */
     public static final Duration MAX_SKEW = Duration.ofSeconds(60);
 
     public FlockSnapshot {
         heartbeats = Map.copyOf(heartbeats);
-        changedAt = Map.copyOf(changedAt);
+        heartbeatAges = Map.copyOf(heartbeatAges);
         problems = List.copyOf(problems);
     }
 
-    public static FlockSnapshot read(StateStore store, List<String> twins, boolean withStoreClock) {
+    public static FlockSnapshot read(StateStore store, List<String> twins) {
         Map<String, Heartbeat> heartbeats = new LinkedHashMap<>();
-        Map<String, Instant> changedAt = new LinkedHashMap<>();
+        Map<String, Duration> ages = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         try {
+            Map<String, Duration> allAges = store.heartbeatAges();
             for (Map.Entry<String, StoreRead<Heartbeat>> e :
                     store.readHeartbeats().entrySet()) {
                 switch (e.getValue()) {
                     case StoreRead.Present<Heartbeat> p -> {
                         heartbeats.put(e.getKey(), p.value());
-                        store.heartbeatChangedAt(e.getKey()).ifPresent(t -> changedAt.put(e.getKey(), t));
+                        Optional.ofNullable(allAges.get(e.getKey())).ifPresent(age -> ages.put(e.getKey(), age));
                     }
                     case StoreRead.Corrupt<Heartbeat> c -> problems.add(c.problem());
                     case StoreRead.Absent<Heartbeat> a -> {}
@@ -81,27 +80,11 @@ public record FlockSnapshot(
                 }
                 case StoreRead.Absent<PrimaryState> a -> Optional.empty();
             };
-            Optional<Instant> now = withStoreClock ? store.storeNow() : Optional.empty();
-            for (Heartbeat hb : heartbeats.values()) {
-                Instant stamped = changedAt.get(hb.twin());
-                if (stamped != null && hb.writtenAt() != null) {
-                    Duration skew = Duration.between(stamped, hb.writtenAt());
-                    if (skew.abs().compareTo(MAX_SKEW) > 0) {
-                        problems.add("clock skew: " + hb.twin() + "'s clock is " + describe(skew.abs())
-                                + (skew.isNegative() ? " behind" : " ahead of") + " the shared store's");
-                    }
-                }
-            }
-            return new FlockSnapshot(heartbeats, changedAt, now, overrides, primary, problems, Optional.empty());
+            problems.addAll(skews(heartbeats, ages));
+            return new FlockSnapshot(heartbeats, ages, overrides, primary, problems, Optional.empty());
         } catch (StoreUnavailableException e) {
             return new FlockSnapshot(
-                    Map.of(),
-                    Map.of(),
-                    Optional.empty(),
-                    Overrides.NONE,
-                    Optional.empty(),
-                    List.of(),
-                    Optional.of(e.getMessage()));
+                    Map.of(), Map.of(), Overrides.NONE, Optional.empty(), List.of(), Optional.of(e.getMessage()));
         }
     }
 
@@ -109,7 +92,7 @@ public record FlockSnapshot(
     public FlockSnapshot withProblem(String problem) {
         List<String> all = new ArrayList<>(problems);
         all.add(problem);
-        return new FlockSnapshot(heartbeats, changedAt, storeNow, overrides, primaryState, all, storeProblem);
+        return new FlockSnapshot(heartbeats, heartbeatAges, overrides, primaryState, all, storeProblem);
     }
 
     /**
@@ -137,6 +120,36 @@ public record FlockSnapshot(
             }
         }
         return new FlockView(roles, active, bothByHand, down);
+    }
+
+    /**
+     * Pairs of twins whose clocks differ by more than {@link #MAX_SKEW}. A heartbeat's {@code
+     * writtenAt} plus its age (the store's) is its writer's clock at one moment common to all, so
+     * two twins are compared without the store having a clock of its own; the rotation's day
+     * boundary is what needs them to agree.
+     */
+    private static List<String> skews(Map<String, Heartbeat> heartbeats, Map<String, Duration> ages) {
+        Map<String, Instant> clockNow = new LinkedHashMap<>();
+        for (Heartbeat hb : heartbeats.values()) {
+            Duration age = ages.get(hb.twin());
+            if (age != null && hb.writtenAt() != null) {
+                clockNow.put(hb.twin(), hb.writtenAt().plus(age));
+            }
+        }
+        List<String> skews = new ArrayList<>();
+        List<String> names = new ArrayList<>(clockNow.keySet());
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = i + 1; j < names.size(); j++) {
+                Duration apart = Duration.between(clockNow.get(names.get(j)), clockNow.get(names.get(i)));
+                if (apart.abs().compareTo(MAX_SKEW) > 0) {
+                    String ahead = apart.isNegative() ? names.get(j) : names.get(i);
+                    String behind = apart.isNegative() ? names.get(i) : names.get(j);
+                    skews.add("clock skew: " + ahead + "'s clock is " + describe(apart.abs()) + " ahead of " + behind
+                            + "'s");
+                }
+            }
+        }
+        return skews;
     }
 
     private static String describe(Duration d) {

@@ -88,7 +88,6 @@ public final class ClaimCoordinator {
     private final PeerPromises promises;
     private final GivenPromises given = new GivenPromises(WATCH_LIMIT);
     private final long createdNanos;
-    private volatile Instant startedOnStoreClock;
 
     public ClaimCoordinator(
             TwinsConfig config,
@@ -199,21 +198,25 @@ public final class ClaimCoordinator {
 
     /**
      * The occurrence of {@code base} this message is, from this daemon's count, checked against the
-     * claims in the store. A claim stored well before now (by the store's clock) belongs to an
-     * earlier message this daemon never saw (it was down, or its gateway missed it): the count skips
-     * past it. On first sight since start, claims stored before the start are earlier messages too.
+     * claims in the store. A claim stored well before now (older than {@link #HEAL_AGE} by the
+     * store's own ages) belongs to an earlier message this daemon never saw (it was down, or its
+     * gateway missed it): the count skips past it. On first sight since start, claims stored before
+     * the start are earlier messages too.
      */
     private int occurrence(String base, int counted) {
         try {
-            Instant threshold = storeNow().minus(HEAL_AGE);
-            if (counted < 0 && startedOnStoreClock().isAfter(threshold)) {
-                threshold = startedOnStoreClock();
+            Duration earlier = HEAL_AGE;
+            if (counted < 0) {
+                // Older than this daemon's run (a second more, for the store's timestamp granularity).
+                Duration running =
+                        Duration.ofNanos(nanoTime.getAsLong() - createdNanos).plusSeconds(1);
+                earlier = running.compareTo(earlier) < 0 ? running : earlier;
             }
             // Occurrences below the store's mark were answered long ago (their claims are pruned).
             int occurrence = Math.max(Math.max(counted, 0), store.repeatsPrunedBelow(base));
             while (true) {
-                Optional<Instant> stored = store.claimStoredAt(ClaimKeys.contentKey(base, occurrence));
-                if (stored.isEmpty() || !stored.get().isBefore(threshold)) {
+                Optional<Duration> age = store.claimAge(ClaimKeys.contentKey(base, occurrence));
+                if (age.isEmpty() || age.get().compareTo(earlier) <= 0) {
                     return occurrence;
                 }
                 occurrence++;
@@ -221,35 +224,6 @@ public final class ClaimCoordinator {
         } catch (StoreUnavailableException e) {
             throw new UncheckedStoreException(e);
         }
-    }
-
-    /** This daemon's start on the store's clock (a second early, for the store's timestamp granularity). */
-    private Instant startedOnStoreClock() throws StoreUnavailableException {
-        storeNow();
-        return startedOnStoreClock;
-    }
-
-    /**
-     * Measures the store's clock now (a write and a read in the store), so that a daemon's first
-     * decide of a message without a global id does not: one measured at start-up is the same
-     * measurement, only earlier. Without the store, the first decide that needs it measures it.
-     */
-    public void measureStoreClock() {
-        try {
-            storeNow();
-        } catch (StoreUnavailableException e) {
-            // measured later, by the first decide that needs it
-        }
-    }
-
-    /** The store's clock now, from one measurement of its offset from our monotonic clock. */
-    private Instant storeNow() throws StoreUnavailableException {
-        if (startedOnStoreClock == null) {
-            Instant measured = store.storeNow().orElse(clock.instant());
-            startedOnStoreClock =
-                    measured.minusNanos(nanoTime.getAsLong() - createdNanos).minusSeconds(1);
-        }
-        return startedOnStoreClock.plusSeconds(1).plusNanos(nanoTime.getAsLong() - createdNanos);
     }
 
     private DecideAnswer decideFirst(MessageEntry entry, long start) {

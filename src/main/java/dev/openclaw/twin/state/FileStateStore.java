@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -71,17 +73,31 @@ public final class FileStateStore implements StateStore {
 
     private final boolean probeExclusive;
 
+    /** The share's clock, for ages: its stamps are the only times in this store. */
+    private final ShareClock shareClock;
+
     public FileStateStore(Path root, String stateFileName) {
         this(root, stateFileName, null);
     }
 
     /** @param exclusive how claims are created, or null to find out by probing the share */
     FileStateStore(Path root, String stateFileName, ExclusiveCreate exclusive) {
+        this(root, stateFileName, exclusive, Clock.systemUTC(), System::nanoTime);
+    }
+
+    /**
+     * @param readerClock this host's clock, for ages only where the share's clock cannot be read (a
+     *     share this host cannot write)
+     * @param nanoTime this host's monotonic clock, to carry one reading of the share's clock forward
+     */
+    FileStateStore(
+            Path root, String stateFileName, ExclusiveCreate exclusive, Clock readerClock, LongSupplier nanoTime) {
         this.root = root;
         this.files = new ShareFiles(root);
         this.stateFileName = stateFileName;
         this.exclusive = exclusive;
         this.probeExclusive = exclusive == null;
+        this.shareClock = new ShareClock(this::readShareClock, readerClock, nanoTime);
     }
 
     @Override
@@ -131,22 +147,43 @@ public final class FileStateStore implements StateStore {
         return result;
     }
 
+    /** The age of each heartbeat file's modification stamp (a file, not a link or directory). */
     @Override
-    public Optional<Instant> heartbeatChangedAt(String twin) throws StoreUnavailableException {
+    public Map<String, Duration> heartbeatAges() throws StoreUnavailableException {
+        requireRoot();
+        List<ShareFiles.Entry> entries;
         try {
-            return files.modified(heartbeatFile(twin));
+            entries = files.list(HEARTBEATS);
         } catch (IOException e) {
-            throw unavailable("cannot read " + HEARTBEATS, e);
+            throw unavailable("cannot list " + HEARTBEATS, e);
         }
+        Map<String, Duration> ages = new TreeMap<>();
+        Instant now = null;
+        for (ShareFiles.Entry entry : entries) {
+            String name = entry.name();
+            if (entry.kind() != ShareFiles.Kind.FILE || !name.endsWith(HEARTBEAT_SUFFIX)) {
+                continue;
+            }
+            String twin = name.substring(0, name.length() - HEARTBEAT_SUFFIX.length());
+            if (ShareRecords.TWIN_NAME.matcher(twin).matches()) {
+                now = now == null ? shareClock.now() : now;
+                ages.put(twin, ageAt(entry.modified(), now));
+            }
+        }
+        return ages;
     }
 
     /**
-     * Touches a probe file and reads back its modification time: the file server's clock, the same
-     * one that stamped the heartbeats, so ages computed from the two ignore every twin's clock.
+     * Now on the share's clock: the modification time the file server stamps on a probe file, the
+     * same clock that stamped the heartbeats and claims; empty if the share cannot be written. For
+     * {@code twin doctor}'s comparison of clocks; ages read it through {@link ShareClock}.
      */
-    @Override
-    public Optional<Instant> storeNow() throws StoreUnavailableException {
+    public Optional<Instant> shareClockNow() throws StoreUnavailableException {
         requireRoot();
+        return readShareClock();
+    }
+
+    private Optional<Instant> readShareClock() {
         String probe = "twin/.clock-" + ProcessHandle.current().pid() + "."
                 + Thread.currentThread().threadId() + "." + System.nanoTime();
         try {
@@ -155,8 +192,14 @@ public final class FileStateStore implements StateStore {
             files.delete(probe);
             return now;
         } catch (IOException e) {
-            return Optional.empty(); // a read-only store: the caller falls back to its own clock
+            return Optional.empty(); // a read-only store: ages fall back to this host's clock
         }
+    }
+
+    /** How long before {@code now} {@code stamp} was; a stamp in the future (clock stepped back) is new. */
+    private static Duration ageAt(Instant stamp, Instant now) {
+        Duration age = Duration.between(stamp, now);
+        return age.isNegative() ? Duration.ZERO : age;
     }
 
     // ---- twin-primary.json and overrides ------------------------------------------------------
@@ -279,13 +322,18 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
-    public Optional<Instant> claimStoredAt(String key) throws StoreUnavailableException {
+    public Optional<Duration> claimAge(String key) throws StoreUnavailableException {
         requireRoot();
+        Optional<Instant> stored;
         try {
-            return files.modified(claimFile(key, 1));
+            stored = files.modified(claimFile(key, 1));
         } catch (IOException e) {
             throw unavailable("cannot read " + claimFile(key, 1), e);
         }
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(ageAt(stored.get(), shareClock.now()));
     }
 
     @Override
@@ -314,13 +362,14 @@ public final class FileStateStore implements StateStore {
     }
 
     /**
-     * Deletes every file of each key whose newest file is older than {@code before}, and temporary
-     * files left that long. Only names it knows are touched: shards are two hex digits, files are a
-     * claim's; links are never entered or deleted, anything else is left alone.
+     * Deletes every file of each key whose newest file is older than {@code retention} by the share's
+     * clock, and temporary files left that long. Only names it knows are touched: shards are two hex
+     * digits, files are a claim's; links are never entered or deleted, anything else is left alone.
      */
     @Override
-    public int pruneClaims(Instant before) throws StoreUnavailableException {
+    public int pruneOlderThan(Duration retention) throws StoreUnavailableException {
         requireRoot();
+        Instant before = shareClock.now().minus(retention);
         List<ShareFiles.Entry> shards;
         try {
             shards = files.list(CLAIMS);

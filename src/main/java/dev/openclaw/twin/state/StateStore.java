@@ -1,6 +1,7 @@
 package dev.openclaw.twin.state;
 
 import dev.openclaw.twin.coordination.Overrides;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,13 @@ import java.util.Optional;
  * The flock's shared state. Small on purpose: a file directory implements it today, etcd later,
  * and the same conformance tests run against both. Reads report missing or corrupt entries instead
  * of failing; a store that cannot be reached at all throws {@link StoreUnavailableException}.
+ *
+ * <p>Time comes out of a store only as ages ("this changed so long ago"), never as a clock to read:
+ * a file server stamps modification times, a consensus store knows when it last revised a key or
+ * how long a lease has left, and neither shares a clock with the twins. Incarnations travel in the
+ * records ({@link Claim#incarnation()}, {@link Heartbeat#incarnation()}); retention is an age too
+ * ({@link #pruneOlderThan}). A store that can watch its keys calls the listeners of {@link
+ * #onChange} when they change, so a takeover need not wait for the next tick.
  */
 public interface StateStore {
 
@@ -19,13 +27,12 @@ public interface StateStore {
     Map<String, StoreRead<Heartbeat>> readHeartbeats() throws StoreUnavailableException;
 
     /**
-     * When the store last saw each twin's heartbeat change, on the store's own clock (e.g. a file
-     * server's modification time), or empty when the store keeps no such time.
+     * How long ago the store saw each twin's heartbeat change, by the store's own time (a file
+     * server's modification stamp against its stamp on a probe; a consensus store's revision time):
+     * no twin's clock is involved. A twin whose heartbeat is missing is absent; so is one whose age
+     * the store cannot tell.
      */
-    Optional<Instant> heartbeatChangedAt(String twin) throws StoreUnavailableException;
-
-    /** Now on the store's clock, comparable with {@link #heartbeatChangedAt}; empty if unknown. */
-    Optional<Instant> storeNow() throws StoreUnavailableException;
+    Map<String, Duration> heartbeatAges() throws StoreUnavailableException;
 
     StoreRead<PrimaryState> readPrimaryState() throws StoreUnavailableException;
 
@@ -69,16 +76,20 @@ public interface StateStore {
      */
     ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException;
 
-    /** When generation 1 of {@code key} was stored, on the store's clock; empty if unclaimed. */
-    Optional<Instant> claimStoredAt(String key) throws StoreUnavailableException;
+    /**
+     * How long ago generation 1 of {@code key} was stored, by the store's own time; empty if the key
+     * is unclaimed (or pruned).
+     */
+    Optional<Duration> claimAge(String key) throws StoreUnavailableException;
 
     /**
-     * Deletes claims last written before {@code before}; returns how many keys went. Pruning a
-     * content key ({@code <base>#<n>}) first raises the base's repeat mark to {@code n + 1}, so a
-     * twin that counts the base afresh (restarted, or its count forgotten) starts past every
-     * occurrence whose claim is gone (see {@link #repeatsPrunedBelow}).
+     * Deletes every claim whose newest generation or end was written more than {@code retention}
+     * ago, by the store's own time; returns how many keys went. Pruning a content key ({@code
+     * <base>#<n>}) first raises the base's repeat mark to {@code n + 1}, so a twin that counts the
+     * base afresh (restarted, or its count forgotten) starts past every occurrence whose claim is
+     * gone (see {@link #repeatsPrunedBelow}).
      */
-    int pruneClaims(Instant before) throws StoreUnavailableException;
+    int pruneOlderThan(Duration retention) throws StoreUnavailableException;
 
     /**
      * The repeat mark of a content base: every occurrence below it was claimed long ago and its
@@ -94,6 +105,14 @@ public interface StateStore {
     default boolean looksReachable() {
         return true;
     }
+
+    /**
+     * Registers {@code listener} to be called (on a thread of the store's, briefly: it should only
+     * wake a loop) whenever a claim or heartbeat may have changed. A hint, never the only way news
+     * arrives: callers still look on their own schedule. Stores that cannot watch (a file
+     * directory) never call it.
+     */
+    default void onChange(Runnable listener) {}
 
     /** Where the store lives, for messages. */
     String describe();

@@ -3,7 +3,7 @@ package dev.openclaw.twin.sync;
 import dev.openclaw.twin.state.Claim;
 import dev.openclaw.twin.state.ClaimEnd;
 import dev.openclaw.twin.state.ClaimState;
-import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,11 +16,13 @@ import java.util.Optional;
  * check-then-delete).
  *
  * <p>The lock is a sequence of generations, each its own claim key {@code sync-lock:<folder>:<slot>:<n>}
- * (its own key so the store dates each one: {@link StateStore#claimStoredAt}). Acquiring creates
+ * (its own key so the store ages each one: {@link FileStateStore#claimAge}). Acquiring creates
  * generation n + 1 when generation n has ended, or after ending it when its holder has held it for
- * longer than {@link #LEASE}, both times measured on one clock, the store's. Both the end and the
+ * longer than {@link #LEASE} by the store's age of it. Both the end and the
  * create are exclusive, so of two twins that race, one gets the lock. Releasing ends one's own
- * generation. Generations are grouped in slots of the store's clock (one {@link #LEASE} long) so
+ * generation. Generations are grouped in slots of the share's clock (one {@link #LEASE} long; a file
+ * share's clock, read by a probe: syncing folders is a file share's feature, and a lock on a
+ * consensus store would be a lease of its own) so
  * that finding the newest reads a few claims, not the folder's whole history, and old slots are
  * pruned with the other claims; a lock taken in the previous slot is looked at too, and a twin
  * whose create lands after its slot ended gives the lock back (so a twin never holds a lock in a
@@ -46,12 +48,12 @@ final class FolderLock {
         record Busy(String holder) implements Acquired {}
     }
 
-    private final StateStore store;
+    private final FileStateStore store;
     private final String folder;
     private final String twin;
     private final Clock clock;
 
-    FolderLock(StateStore store, String folder, String twin, Clock clock) {
+    FolderLock(FileStateStore store, String folder, String twin, Clock clock) {
         this.store = store;
         this.folder = folder;
         this.twin = twin;
@@ -141,10 +143,9 @@ final class FolderLock {
      */
     private Optional<Acquired.Busy> endIfStale(Newest newest) throws StoreUnavailableException {
         String key = key(newest.slot(), newest.number());
-        Optional<Instant> stored = store.claimStoredAt(key);
-        Instant now = storeNow();
+        Optional<Duration> age = store.claimAge(key);
         boolean leftHere = newest.state() instanceof ClaimState.Held h && leftByThisTwin(h.claim());
-        if (!leftHere && stored.isPresent() && stored.get().plus(LEASE).isAfter(now)) {
+        if (!leftHere && age.isPresent() && age.get().compareTo(LEASE) < 0) {
             return Optional.of(new Acquired.Busy(describe(newest.state())));
         }
         ClaimEnd mine = new ClaimEnd(ClaimEnd.REVOKED, twin, clock.instant());
@@ -203,7 +204,7 @@ final class FolderLock {
     }
 
     private Instant storeNow() throws StoreUnavailableException {
-        return store.storeNow()
+        return store.shareClockNow()
                 .orElseThrow(() -> new StoreUnavailableException(
                         "cannot tell the time on the store " + store.describe() + " (read-only?)", null));
     }

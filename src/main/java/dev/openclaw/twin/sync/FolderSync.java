@@ -1,7 +1,7 @@
 package dev.openclaw.twin.sync;
 
 import dev.openclaw.twin.config.TwinsConfig;
-import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ public final class FolderSync {
     private final Path local;
     private final Path storeRoot;
     private final SharedFolder shared;
-    private final StateStore store;
+    private final FileStateStore store;
     private final FolderLock lock;
     private final FileRules rules;
     private final long maxFileSize;
@@ -90,7 +90,7 @@ public final class FolderSync {
             TwinsConfig.SyncFolder folder,
             Path local,
             Path storeRoot,
-            StateStore store,
+            FileStateStore store,
             long maxFileSize,
             Clock clock,
             Progress progress,
@@ -192,7 +192,7 @@ public final class FolderSync {
     /** Takes the folder's lock, or says who holds it. */
     private FolderLock.Acquired.Held lock() throws IOException {
         try {
-            Optional<String> legacy = shared.legacyLockHolder(twin, store.storeNow());
+            Optional<String> legacy = shared.legacyLockHolder(twin, store.shareClockNow());
             if (legacy.isPresent()) {
                 throw new SyncException(
                         "another twin is syncing " + folder.shared() + " (" + legacy.get()
@@ -208,7 +208,7 @@ public final class FolderSync {
             // A twin still on the previous version knows only its lock file: hold that too.
             boolean legacyTaken;
             try {
-                legacyTaken = shared.takeLegacyLock(twin, clock.instant(), store.storeNow());
+                legacyTaken = shared.takeLegacyLock(twin, clock.instant(), store.shareClockNow());
             } catch (IOException | RuntimeException e) {
                 lock.release(held);
                 throw e;

@@ -38,9 +38,8 @@ class StatusPageTest {
         Files.writeString(share.resolve("twin/overrides.json"), """
                 {"both":true,"by":"ann\\u0007\\u001b[2J"}""");
         FileStateStore store = new FileStateStore(share, "twin-primary.json");
-        FlockSnapshot snapshot = FlockSnapshot.read(store, CONFIG.twinNames(), false);
-        FlockStatus status =
-                FlockStatus.of(CONFIG, NOON, snapshot, new StoreClockJudge(snapshot, NOON, Liveness.of(CONFIG)));
+        FlockSnapshot snapshot = FlockSnapshot.read(store, CONFIG.twinNames());
+        FlockStatus status = FlockStatus.of(CONFIG, NOON, snapshot, new StoreClockJudge(snapshot, Liveness.of(CONFIG)));
 
         String page = StatusPage.render(status, "tars", NOON);
         assertThat(page)

@@ -131,8 +131,8 @@ class GatewayEvidenceTest {
             tracker.observe(new Heartbeat("tars", seq, 2, "a", "v", T0, T0, Heartbeat.RUNNING, UNREACHABLE, "s"));
             advance(Duration.ofMillis(300));
         }
-        FlockSnapshot snapshot = new FlockSnapshot(
-                Map.of(), Map.of(), Optional.empty(), Overrides.NONE, Optional.empty(), List.of(), Optional.empty());
+        FlockSnapshot snapshot =
+                new FlockSnapshot(Map.of(), Map.of(), Overrides.NONE, Optional.empty(), List.of(), Optional.empty());
         Instant odd = Instant.parse("2026-03-01T12:00:00Z");
         assertThat(snapshot.view(config, odd, tracker).offline()).containsExactly("tars");
         FlockStatus status = FlockStatus.of(config, odd, snapshot, tracker);

@@ -107,10 +107,10 @@ class FlockAlertsTest {
                 "tars",
                 List.of(
                         "twin-primary.json: not valid JSON (line 1)",
-                        "clock skew: case's clock is 95 s ahead of the shared store's"),
+                        "clock skew: case's clock is 95 s ahead of tars's"),
                 true,
                 ok));
-        observe(status("tars", List.of("clock skew: case's clock is 95 s ahead of the shared store's"), true, ok));
+        observe(status("tars", List.of("clock skew: case's clock is 95 s ahead of tars's"), true, ok));
         observe(status("tars", List.of(), true, ok));
 
         assertThat(log())

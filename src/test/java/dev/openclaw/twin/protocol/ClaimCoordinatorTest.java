@@ -734,7 +734,7 @@ class ClaimCoordinatorTest {
                 Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(old));
             }
         }
-        assertThat(store.pruneClaims(Instant.now().minusSeconds(60))).isEqualTo(3);
+        assertThat(store.pruneOlderThan(Duration.ofSeconds(60))).isEqualTo(3);
         assertThat(store.repeatsPrunedBelow(
                         ClaimKeys.contentBase(irc("x", "good morning").message())))
                 .isEqualTo(3);

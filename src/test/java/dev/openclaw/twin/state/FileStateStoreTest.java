@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openclaw.twin.files.ExclusiveCreate;
 import dev.openclaw.twin.files.ShareFiles;
+import dev.openclaw.twin.testing.MutableClock;
+import dev.openclaw.twin.testing.ReadOnlyDirectory;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +38,25 @@ class FileStateStoreTest extends StateStoreConformance {
         Files.writeString(dir.resolve("twin/heartbeats/" + twin + ".json"), "{\"twin\": \"" + twin + "\", \"seq\":");
     }
 
+    /** Every file's modification time (the share's stamp, all the file store dates by) moved back. */
+    @Override
+    void passTime(StateStore store, Duration by) throws Exception {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path file : all.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                    .toList()) {
+                Files.setLastModifiedTime(
+                        file,
+                        FileTime.from(
+                                Files.getLastModifiedTime(file).toInstant().minus(by)));
+            }
+        }
+    }
+
+    @Override
+    boolean watches() {
+        return false;
+    }
+
     /** Claims made by hard-linking a finished file into place (local disks, NFS). */
     @Nested
     class OverHardLinks extends StateStoreConformance {
@@ -42,6 +68,16 @@ class FileStateStoreTest extends StateStoreConformance {
         @Override
         void corruptHeartbeat(StateStore store, String twin) throws Exception {
             FileStateStoreTest.this.corruptHeartbeat(store, twin);
+        }
+
+        @Override
+        void passTime(StateStore store, Duration by) throws Exception {
+            FileStateStoreTest.this.passTime(store, by);
+        }
+
+        @Override
+        boolean watches() {
+            return false;
         }
     }
 
@@ -56,6 +92,16 @@ class FileStateStoreTest extends StateStoreConformance {
         @Override
         void corruptHeartbeat(StateStore store, String twin) throws Exception {
             FileStateStoreTest.this.corruptHeartbeat(store, twin);
+        }
+
+        @Override
+        void passTime(StateStore store, Duration by) throws Exception {
+            FileStateStoreTest.this.passTime(store, by);
+        }
+
+        @Override
+        boolean watches() {
+            return false;
         }
     }
 
@@ -189,5 +235,42 @@ class FileStateStoreTest extends StateStoreConformance {
         assertThatThrownBy(() -> files.write("twin/heartbeats/tars.json", new byte[1]))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
         assertThat(share).doesNotExist();
+    }
+
+    // ---- ages on injected clocks ----
+
+    @Test
+    void agesAreTheSharesOwnAndOneProbeServesARunOfThem() throws Exception {
+        // This host's wall clock is a day off: ages must not see it.
+        MutableClock reader = new MutableClock(Instant.now().plus(Duration.ofDays(1)));
+        AtomicLong nanos = new AtomicLong();
+        FileStateStore store = new FileStateStore(dir, "twin-primary.json", null, reader, nanos::get);
+        store.writeHeartbeat(heartbeat("tars", 1));
+        store.createClaim(claim("k", "tars", 1));
+        passTime(store, Duration.ofMinutes(5));
+
+        assertThat(store.heartbeatAges().get("tars")).isBetween(Duration.ofMinutes(5), Duration.ofMinutes(6));
+        // 20 s later by this host's monotonic clock (no time at all for the share): the same probe,
+        // carried forward, so 20 s older; a new probe would have found the claim barely older.
+        nanos.addAndGet(Duration.ofSeconds(20).toNanos());
+        reader.advance(Duration.ofSeconds(20));
+        assertThat(store.claimAge("k"))
+                .hasValueSatisfying(age -> assertThat(age)
+                        .isBetween(
+                                Duration.ofMinutes(5).plusSeconds(20),
+                                Duration.ofMinutes(6).plusSeconds(20)));
+    }
+
+    @Test
+    void aShareWhoseClockWasNeverReadIsAgedByThisHostsClock() throws Exception {
+        new FileStateStore(dir, "twin-primary.json").writeHeartbeat(heartbeat("tars", 1));
+        Instant stamped = Files.getLastModifiedTime(dir.resolve("twin/heartbeats/tars.json"))
+                .toInstant();
+        MutableClock reader = new MutableClock(stamped.plus(Duration.ofMinutes(3)));
+        FileStateStore store = new FileStateStore(dir, "twin-primary.json", null, reader, () -> 0L);
+        try (ReadOnlyDirectory readOnly = ReadOnlyDirectory.of(dir)) {
+            assertThat(store.heartbeatAges()).containsEntry("tars", Duration.ofMinutes(3));
+            assertThat(store.shareClockNow()).isEmpty();
+        }
     }
 }

@@ -44,7 +44,7 @@ class RepeatMarksTest {
 
         ageEverything(dir.resolve("twin/claims"), now.minusSeconds(3600));
         store.createClaim(new Claim(BASE + "#3", "tars", "primary", now, 1, "run")); // recent: kept
-        assertThat(store.pruneClaims(now.minusSeconds(60))).isEqualTo(5);
+        assertThat(store.pruneOlderThan(Duration.ofSeconds(60))).isEqualTo(5);
         assertThat(store.repeatsPrunedBelow(BASE)).isEqualTo(3);
         assertThat(store.readClaim(BASE + "#3")).isInstanceOf(ClaimState.Held.class);
         try (Stream<Path> marks = Files.list(dir.resolve("twin/repeats"))) {
@@ -54,7 +54,7 @@ class RepeatMarksTest {
         // The mark never goes down: pruning an older occurrence again (re-created) leaves it.
         store.createClaim(new Claim(BASE + "#1", "case", "primary", now, 1, "run"));
         ageEverything(dir.resolve("twin/claims"), now.minusSeconds(3600));
-        store.pruneClaims(now.minusSeconds(60));
+        store.pruneOlderThan(Duration.ofSeconds(60));
         assertThat(store.repeatsPrunedBelow(BASE)).isEqualTo(4);
     }
 
@@ -64,7 +64,7 @@ class RepeatMarksTest {
         Instant now = Instant.now();
         store.createClaim(new Claim(BASE + "#7", "tars", "primary", now, 1, "run"));
         ageEverything(dir.resolve("twin/claims"), now.minusSeconds(3600));
-        store.pruneClaims(now.minusSeconds(60));
+        store.pruneOlderThan(Duration.ofSeconds(60));
         assertThat(store.repeatsPrunedBelow(BASE)).isEqualTo(8);
 
         Path mark;
@@ -80,7 +80,7 @@ class RepeatMarksTest {
 
         Files.setLastModifiedTime(
                 mark, FileTime.from(now.minus(FileStateStore.REPEAT_MARK_KEEP).minus(Duration.ofHours(2))));
-        store.pruneClaims(now.minusSeconds(60));
+        store.pruneOlderThan(Duration.ofSeconds(60));
         assertThat(mark).doesNotExist();
     }
 }

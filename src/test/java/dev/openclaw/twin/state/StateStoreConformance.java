@@ -3,10 +3,12 @@ package dev.openclaw.twin.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openclaw.twin.coordination.Overrides;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +25,15 @@ abstract class StateStoreConformance {
 
     /** Makes {@code twin}'s heartbeat unreadable garbage, as a crash or a bad hand edit would. */
     abstract void corruptHeartbeat(StateStore store, String twin) throws Exception;
+
+    /** Makes everything in the store look written {@code by} earlier, as time passing would. */
+    abstract void passTime(StateStore store, Duration by) throws Exception;
+
+    /** Whether the store calls {@link StateStore#onChange} listeners (a file directory cannot). */
+    abstract boolean watches();
+
+    /** Ages are the store's own: within this of the truth (a file server stamps whole seconds, some two). */
+    static final Duration AGE_SLACK = Duration.ofSeconds(30);
 
     static Heartbeat heartbeat(String twin, long seq) {
         return new Heartbeat(twin, seq, 42, "host", "1.0", T0, T0.plusSeconds(seq), Heartbeat.RUNNING, null);
@@ -159,15 +170,97 @@ abstract class StateStoreConformance {
         }
     }
 
+    // ---- ages, retention, incarnations, change notification ----
+
     @Test
-    void oldClaimsArePrunedWholeAndRecentOnesKept() throws Exception {
+    void aClaimsAgeIsTheStoresAndAnUnclaimedKeyHasNone() throws Exception {
+        StateStore store = store();
+        assertThat(store.claimAge("k")).isEmpty();
+        store.createClaim(claim("k", "tars", 1));
+        assertThat(store.claimAge("k"))
+                .hasValueSatisfying(age -> assertThat(age).isLessThan(AGE_SLACK));
+
+        passTime(store, Duration.ofHours(2));
+        // Its claimedAt (the holder's clock, T0 in 2026-03) plays no part.
+        assertThat(store.claimAge("k"))
+                .hasValueSatisfying(age -> assertThat(age)
+                        .isBetween(Duration.ofHours(2), Duration.ofHours(2).plus(AGE_SLACK)));
+        // A later generation does not make the key younger: the age is generation 1's.
+        store.endClaim("k", 1, new ClaimEnd(ClaimEnd.REVOKED, "case", T0));
+        store.createClaim(claim("k", "case", 2));
+        assertThat(store.claimAge("k"))
+                .hasValueSatisfying(age -> assertThat(age).isGreaterThanOrEqualTo(Duration.ofHours(2)));
+    }
+
+    @Test
+    void aHeartbeatsAgeIsHowLongAgoItLastChanged() throws Exception {
+        StateStore store = store();
+        assertThat(store.heartbeatAges()).isEmpty();
+        store.writeHeartbeat(heartbeat("tars", 1));
+        store.writeHeartbeat(heartbeat("case", 1));
+        passTime(store, Duration.ofMinutes(10));
+        store.writeHeartbeat(heartbeat("tars", 2));
+
+        Map<String, Duration> ages = store.heartbeatAges();
+        assertThat(ages).containsOnlyKeys("tars", "case");
+        assertThat(ages.get("tars")).isLessThan(AGE_SLACK);
+        assertThat(ages.get("case"))
+                .isBetween(Duration.ofMinutes(10), Duration.ofMinutes(10).plus(AGE_SLACK));
+    }
+
+    @Test
+    void pruningKeepsWhatIsYoungerThanTheRetentionAndDropsOlderKeysWhole() throws Exception {
         StateStore store = store();
         store.createClaim(claim("old", "tars", 1));
         store.endClaim("old", 1, new ClaimEnd(ClaimEnd.SENT, "tars", T0));
+        store.createClaim(claim("content:abc#4", "tars", 1));
+        passTime(store, Duration.ofHours(2));
         store.createClaim(claim("recent", "tars", 1));
-        assertThat(store.pruneClaims(Instant.now().minusSeconds(3600))).isZero();
-        assertThat(store.pruneClaims(Instant.now().plusSeconds(3600))).isEqualTo(2);
+        // An old key whose newest generation is recent is recent.
+        store.createClaim(claim("retried", "tars", 1));
+        passTime(store, Duration.ofHours(2));
+        store.endClaim("retried", 1, new ClaimEnd(ClaimEnd.REVOKED, "case", T0));
+        store.createClaim(claim("retried", "case", 2));
+
+        assertThat(store.pruneOlderThan(Duration.ofDays(1))).isZero();
+        assertThat(store.pruneOlderThan(Duration.ofHours(3))).isEqualTo(2);
         assertThat(store.readClaim("old")).isEqualTo(new ClaimState.Unclaimed());
+        assertThat(store.claimAge("old")).isEmpty();
+        assertThat(store.readClaim("recent")).isInstanceOf(ClaimState.Held.class);
+        assertThat(store.readClaim("retried")).isEqualTo(new ClaimState.Held(claim("retried", "case", 2)));
+        // The pruned content key's base counts on past it.
+        assertThat(store.repeatsPrunedBelow("content:abc")).isEqualTo(5);
         assertThat(store.createClaim(claim("old", "case", 1))).isTrue();
+    }
+
+    @Test
+    void incarnationsAreKeptInClaimsAndHeartbeats() throws Exception {
+        StateStore store = store();
+        Claim claim = new Claim("k", "tars", "primary", T0, 1, "run-7");
+        store.createClaim(claim);
+        assertThat(store.readClaim("k")).isEqualTo(new ClaimState.Held(claim));
+        Heartbeat beat = new Heartbeat("tars", 3, 42, "host", "1.0", T0, T0, Heartbeat.RUNNING, null, "run-7");
+        store.writeHeartbeat(beat);
+        assertThat(store.readHeartbeats().get("tars").present()).contains(beat);
+        // Records of a version before incarnations read back without one.
+        store.createClaim(claim("old-version", "tars", 1));
+        assertThat(((ClaimState.Held) store.readClaim("old-version")).claim().incarnation())
+                .isNull();
+    }
+
+    @Test
+    void aStoreThatWatchesTellsItsListenersOfChangesAndOneThatCannotNeverCalls() throws Exception {
+        StateStore store = store();
+        AtomicInteger calls = new AtomicInteger();
+        store.onChange(calls::incrementAndGet);
+        store.createClaim(claim("k", "tars", 1));
+        store.endClaim("k", 1, new ClaimEnd(ClaimEnd.SENT, "tars", T0));
+        store.writeHeartbeat(heartbeat("tars", 1));
+        if (watches()) {
+            org.awaitility.Awaitility.await()
+                    .untilAsserted(() -> assertThat(calls).hasPositiveValue());
+        } else {
+            assertThat(calls).hasValue(0);
+        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openclaw.twin.state.Claim;
 import dev.openclaw.twin.state.FileStateStore;
-import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -179,8 +178,8 @@ class FolderLockTest {
     @Test
     void thisTwinsOwnLockFromAProcessThatEndedIsTakenOverAtOnce() throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
-        StateStore state = new FileStateStore(store, "twin-primary.json");
-        long slot = Math.floorDiv(state.storeNow().orElseThrow().toEpochMilli(), FolderLock.LEASE.toMillis());
+        FileStateStore state = new FileStateStore(store, "twin-primary.json");
+        long slot = Math.floorDiv(state.shareClockNow().orElseThrow().toEpochMilli(), FolderLock.LEASE.toMillis());
         // A pid that is not running: the sync that took it was killed.
         assertThat(state.createClaim(new Claim(
                         "sync-lock:knowledge:" + slot + ":1",

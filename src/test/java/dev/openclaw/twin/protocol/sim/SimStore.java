@@ -9,6 +9,7 @@ import dev.openclaw.twin.state.PrimaryState;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreRead;
 import dev.openclaw.twin.state.StoreUnavailableException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,9 +23,10 @@ import java.util.function.Supplier;
 
 /**
  * The shared store in memory, for the simulation: creates and ends are atomic (the simulation is
- * single-threaded, so every call is), times are the store's own clock (true simulated time), and
+ * single-threaded, so every call is), ages are by the store's own clock (true simulated time), and
  * each twin reaches it through {@link #forTwin}, which fails while the store is cut off from that
- * twin (its mount lost, or a partition), as a file store does: every call throws.
+ * twin (its mount lost, or a partition), as a file store does: every call throws. Ages are
+ * measured on the store's clock; like a file store it cannot watch, so {@code onChange} is a no-op.
  */
 final class SimStore {
 
@@ -81,6 +83,12 @@ final class SimStore {
         return end.sent() ? new ClaimState.Sent(claim, end) : new ClaimState.Revoked(claim, end);
     }
 
+    /** How long ago {@code at} was, by the store's clock (the simulation's true time). */
+    private Duration age(Instant at) {
+        Duration age = Duration.between(at, storeClock.get());
+        return age.isNegative() ? Duration.ZERO : age;
+    }
+
     /** The store as {@code twin} reaches it. */
     StateStore forTwin(String twin) {
         return new View(twin);
@@ -115,15 +123,11 @@ final class SimStore {
         }
 
         @Override
-        public Optional<Instant> heartbeatChangedAt(String name) throws StoreUnavailableException {
+        public Map<String, Duration> heartbeatAges() throws StoreUnavailableException {
             reach();
-            return Optional.ofNullable(heartbeatChangedAt.get(name));
-        }
-
-        @Override
-        public Optional<Instant> storeNow() throws StoreUnavailableException {
-            reach();
-            return Optional.of(storeClock.get());
+            Map<String, Duration> ages = new TreeMap<>();
+            heartbeatChangedAt.forEach((name, at) -> ages.put(name, age(at)));
+            return ages;
         }
 
         @Override
@@ -200,14 +204,15 @@ final class SimStore {
         }
 
         @Override
-        public Optional<Instant> claimStoredAt(String key) throws StoreUnavailableException {
+        public Optional<Duration> claimAge(String key) throws StoreUnavailableException {
             reach();
-            return Optional.ofNullable(storedAt.get(key));
+            return Optional.ofNullable(storedAt.get(key)).map(SimStore.this::age);
         }
 
         @Override
-        public int pruneClaims(Instant before) throws StoreUnavailableException {
+        public int pruneOlderThan(Duration retention) throws StoreUnavailableException {
             reach();
+            Instant before = storeClock.get().minus(retention);
             int pruned = 0;
             for (Iterator<Map.Entry<String, Instant>> it =
                             lastWritten.entrySet().iterator();

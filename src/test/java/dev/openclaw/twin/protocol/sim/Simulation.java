@@ -825,7 +825,7 @@ final class Simulation {
             } catch (StoreUnavailableException e) {
                 writeProblem = e.getMessage();
             }
-            FlockSnapshot snapshot = FlockSnapshot.read(view, config.twinNames(), false);
+            FlockSnapshot snapshot = FlockSnapshot.read(view, config.twinNames());
             lastSnapshot = snapshot;
             snapshot.heartbeats().values().forEach(tracker::observe);
             tracker.observeDirectProbe(twin.name, true);
@@ -881,7 +881,7 @@ final class Simulation {
         FlockView publishedView() {
             FlockView v = currentView;
             if (v == null) {
-                v = FlockSnapshot.read(view, config.twinNames(), false).view(config, twin.wallNow(), tracker);
+                v = FlockSnapshot.read(view, config.twinNames()).view(config, twin.wallNow(), tracker);
             }
             return v;
         }
