@@ -241,6 +241,45 @@ class DaemonHttpApiTest {
                 .isEqualTo(200);
     }
 
+    /** {@code POST /v1/promise} is a peer's word: checked field by field, and never given while this twin reaches the store. */
+    @Test
+    void aPromiseIsRefusedWhileTheStoreIsReachableAndItsRequestIsValidated() throws Exception {
+        start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/healthz").json().path("store").asString().equals("ok"));
+        Response refused = postJson(
+                "/v1/promise", "{\"twin\":\"case\",\"identity\":\"discord:c1:m1\",\"global\":true,\"decidedAgoMs\":5}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(200);
+        assertThat(refused.json().path("promised").asBoolean()).isFalse();
+        assertThat(refused.json().path("twin").asString()).isEqualTo("tars");
+        assertThat(refused.json().path("reason").asString()).contains("reaches the store");
+
+        assertThat(postJson("/v1/promise", "{\"twin\":\"mallory\",\"identity\":\"x\",\"decidedAgoMs\":5}")
+                        .json()
+                        .path("error")
+                        .asString())
+                .contains("another twin of this flock");
+        assertThat(postJson("/v1/promise", "{\"twin\":\"tars\",\"identity\":\"x\",\"decidedAgoMs\":5}")
+                        .status())
+                .as("itself")
+                .isEqualTo(400);
+        assertThat(postJson(
+                                "/v1/promise",
+                                "{\"twin\":\"case\",\"identity\":\"" + "x".repeat(5000) + "\",\"decidedAgoMs\":5}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(postJson("/v1/promise", "{\"twin\":\"case\",\"identity\":\"x\",\"decidedAgoMs\":-1}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(postJson("/v1/promise", "{\"twin\":\"case\",\"identity\":\"x\",\"decidedAgoMs\":\"soon\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(postJson(
+                                "/v1/promise",
+                                "{\"twin\":\"case\",\"identity\":\"x\",\"global\":\"yes\",\"decidedAgoMs\":1}")
+                        .status())
+                .isEqualTo(400);
+    }
+
     @Test
     void headIsAnsweredWhereverGetIs() throws Exception {
         start();
