@@ -59,7 +59,29 @@ public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Claims are kept this long in the store: long after any retry of their message. */
-    static final Duration CLAIM_RETENTION = Duration.ofHours(24);
+    public static final Duration CLAIM_RETENTION = Duration.ofHours(24);
+
+    private final Duration claimRetention;
+    /**
+     * The shortest claim retention that is safe for {@code config}'s timings: a claim must outlive
+     * every step of its message, or a watcher finds it gone and claims the message again. The longest
+     * a live message's claim goes without a new file is a confirm's staleness bound (a holder's
+     * confirm later than that is refused), or its holder going down ({@code offline_after}) and then
+     * every other twin's takeover delay; twice that, for a slow store. Production keeps a day: a
+     * duty's slot and a repeated phrase's count are judged by their claims for that long (repeat
+     * marks cover the phrase after pruning; nothing covers a duty asked again), and a user has no
+     * reason to trade that for disk space, so this is no configuration key but a test hook ({@code
+     * twin daemon --claim-retention}, hidden) that lets a run of seconds see pruning.
+     */
+    public static Duration minimumClaimRetention(TwinsConfig config) {
+        Duration takeovers = config.coordination()
+                .takeoverDelay()
+                .multipliedBy(config.twinNames().size());
+        Duration holderGone = config.coordination().offlineThreshold().plus(takeovers);
+        Duration confirm = Duration.ofSeconds(3);
+        return (holderGone.compareTo(confirm) > 0 ? holderGone : confirm).multipliedBy(2);
+    }
+
     /** Takeover deadlines are a few seconds: watched messages are looked at ten times a second. */
     static final Duration TAKEOVER_TICK = Duration.ofMillis(100);
     /** How long a peer has to answer {@code /v1/promise}: on a LAN, milliseconds; a paused peer never does. */
@@ -145,6 +167,28 @@ public final class Daemon implements AutoCloseable {
             LongSupplier nanoTime,
             String version,
             int port) {
+        this(config, twin, store, clock, nanoTime, version, port, CLAIM_RETENTION);
+    }
+
+    /**
+     * @param claimRetention how long claims stay in the store: {@link #CLAIM_RETENTION}, shorter only
+     *     in tests (at least {@link #minimumClaimRetention})
+     */
+    public Daemon(
+            TwinsConfig config,
+            String twin,
+            StateStore store,
+            Clock clock,
+            LongSupplier nanoTime,
+            String version,
+            int port,
+            Duration claimRetention) {
+        Duration minimum = minimumClaimRetention(config);
+        if (claimRetention.compareTo(minimum) < 0) {
+            throw new IllegalArgumentException(
+                    "claim retention " + claimRetention + " is below " + minimum + " for this flock's timings");
+        }
+        this.claimRetention = claimRetention;
         this.config = config;
         this.twin = twin;
         this.store = store;
@@ -247,7 +291,11 @@ public final class Daemon implements AutoCloseable {
                 TAKEOVER_TICK.toMillis(),
                 TAKEOVER_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(tasks.supervise("prune", this::prune), 10, 10 * 60, TimeUnit.SECONDS);
+        // Every 10 minutes, or five times per retention if that is shorter (tests): pruned claims
+        // outlive the retention by a fifth at most.
+        long pruneEvery = Math.min(Duration.ofMinutes(10).toMillis(), claimRetention.toMillis() / 5);
+        scheduler.scheduleWithFixedDelay(
+                tasks.supervise("prune", this::prune), Math.min(10_000, pruneEvery), pruneEvery, TimeUnit.MILLISECONDS);
         DaemonSync sync = new DaemonSync(config, twin, clock, alerts::syncConflict);
         if (sync.enabled()) {
             long every = config.sync().interval().toMillis();
@@ -491,13 +539,20 @@ public final class Daemon implements AutoCloseable {
         };
     }
 
-    /** Forgets old decisions; deletes claims older than a day from the store. */
+    /** Forgets old decisions; deletes claims older than the retention (a day) from the store. */
     private void prune() {
         claims.prune();
         try {
-            int pruned = store.pruneClaims(clock.instant().minus(CLAIM_RETENTION));
+            // The age of a claim on the clock that stamped its files, the store's: by this twin's
+            // clock, a twin minutes fast would prune claims still in use under a short retention
+            // (and a day fast, under the default). Unknown (a read-only store): not this round.
+            Optional<Instant> storeNow = store.storeNow();
+            if (storeNow.isEmpty()) {
+                return;
+            }
+            int pruned = store.pruneClaims(storeNow.get().minus(claimRetention));
             if (pruned > 0) {
-                LOG.info("pruned {} claims older than {}", pruned, CLAIM_RETENTION);
+                LOG.info("pruned {} claims older than {}", pruned, claimRetention);
             }
         } catch (StoreUnavailableException e) {
             metrics.storeError();

@@ -12,8 +12,10 @@ import java.util.TreeMap;
 /**
  * The checker: what happened to each message against what the rules allow. A routine message must
  * be answered exactly once; "both", machine-specific and named messages at least once, by the
- * twins they ask for; a message from a twin never. Messages sent while the shared store was
- * unreachable, for every twin or for one, are held to the same rules; only those caught by two
+ * twins they ask for; a message from a twin never. Identical repeats of a text are routine messages
+ * like any other (also shown on a row of their own). Messages sent while the shared store was
+ * unreachable, for every twin or for one (its mount lost, or the share read-only for it), are held
+ * to the same rules; only those caught by two
  * faults at once (the store unreachable and, in the same window, a twin killed, paused or restarted)
  * are counted apart, with their duplicates and unanswered, since no twin can decide them safely.
  */
@@ -45,6 +47,7 @@ public record DemoReport(
         double[] takeoverMillis,
         double[] revocationMillis,
         List<Double> failoverMillis,
+        List<String> skippedFaults,
         List<String> problems) {
 
     private static final Set<String> ROUTINE =
@@ -85,12 +88,10 @@ public record DemoReport(
         List<Double> takeoverMillis = new ArrayList<>();
         List<Double> revocationMillis = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        List<History.Fault> outages = history.faults().stream()
-                .filter(f -> f.kind().startsWith("store"))
-                .toList();
-        List<History.Fault> otherFaults = history.faults().stream()
-                .filter(f -> !f.kind().startsWith("store"))
-                .toList();
+        List<History.Fault> outages =
+                history.faults().stream().filter(History.Fault::storeProblem).toList();
+        List<History.Fault> otherFaults =
+                history.faults().stream().filter(f -> !f.storeProblem()).toList();
         for (History.Log log : history.logs()) {
             messages++;
             List<History.Decision> decisions = log.decisions();
@@ -147,27 +148,32 @@ public record DemoReport(
                     fromTwin++;
                     problems.add(label + ": a twin answered another twin");
                 }
-            } else if (isRoutine && log.sent().kind().equals("repeat")) {
-                // The same text from the same sender seconds apart, on a channel without global
-                // ids: told apart only by counting repeats, which twins can get out of step on
-                // under faults (README: the limits). Reported apart, never hidden.
-                repeats++;
-                if (answers == 1) {
-                    repeatsOnce++;
-                } else if (answers == 0) {
-                    repeatsUnanswered++;
-                } else {
-                    repeatsDuplicated++;
-                }
             } else if (isRoutine) {
+                // The same text from the same sender seconds apart, on a channel without global
+                // ids, is told apart only by counting repeats: held to the same rule as any routine
+                // message (README: the limits say a twin out of step is slower, never silent or
+                // twice), and shown as well on a row of its own.
+                boolean repeat = log.sent().kind().equals("repeat");
                 routine++;
+                if (repeat) {
+                    repeats++;
+                }
                 if (answers == 1) {
                     once++;
+                    if (repeat) {
+                        repeatsOnce++;
+                    }
                 } else if (answers == 0) {
                     unanswered++;
+                    if (repeat) {
+                        repeatsUnanswered++;
+                    }
                     problems.add(label + ": unanswered; decisions " + decisions);
                 } else {
                     duplicates++;
+                    if (repeat) {
+                        repeatsDuplicated++;
+                    }
                     problems.add(label + ": answered " + answers + " times " + log.answers() + "; decisions "
                             + decisions + "; dispatches " + log.dispatches());
                 }
@@ -238,6 +244,7 @@ public record DemoReport(
                 sorted(takeoverMillis),
                 sorted(revocationMillis),
                 List.copyOf(failoverMillis),
+                history.skipped(),
                 List.copyOf(problems));
     }
 
@@ -265,7 +272,7 @@ public record DemoReport(
         row(t, "  unanswered", unanswered);
         row(
                 t,
-                "identical repeats seconds apart (apart)",
+                "  of those identical repeats seconds apart",
                 repeats + " (once " + repeatsAnsweredOnce + ", duplicated " + repeatsDuplicated + ", unanswered "
                         + repeatsUnanswered + ")");
         row(t, "both / machine-specific / named answered", multiAnswered);
@@ -298,6 +305,7 @@ public record DemoReport(
                 t,
                 "decide inside the daemon p50 / p99",
                 ms(percentile(daemonDecideMillis, 50)) + " / " + ms(percentile(daemonDecideMillis, 99)));
+        skippedFaults.forEach(why -> row(t, "fault skipped", why));
         if (!failoverMillis.isEmpty()) {
             double[] f = sorted(failoverMillis);
             row(
