@@ -67,7 +67,7 @@ public final class Daemon implements AutoCloseable {
      * every step of its message, or a watcher finds it gone and claims the message again. The longest
      * a live message's claim goes without a new file is a confirm's staleness bound (a holder's
      * confirm later than that is refused), or its holder going down ({@code offline_after}) and then
-     * every other twin's takeover delay; twice that, for a slow store. Production keeps a day: a
+     * a takeover delay per twin (the last in the order waits longest); twice that, for a slow store. Production keeps a day: a
      * duty's slot and a repeated phrase's count are judged by their claims for that long (repeat
      * marks cover the phrase after pruning; nothing covers a duty asked again), and a user has no
      * reason to trade that for disk space, so this is no configuration key but a test hook ({@code

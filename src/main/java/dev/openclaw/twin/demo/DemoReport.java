@@ -47,6 +47,7 @@ public record DemoReport(
         double[] takeoverMillis,
         double[] revocationMillis,
         List<Double> failoverMillis,
+        Map<String, Integer> faultsInjected,
         List<String> skippedFaults,
         List<String> problems) {
 
@@ -142,7 +143,7 @@ public record DemoReport(
                 continue;
             }
             String label = "#" + log.sent().index() + " (" + log.sent().kind() + ") '"
-                    + log.sent().text() + "'";
+                    + log.sent().text() + "'" + faultsAround(history, sent);
             if (isFromTwin) {
                 if (answers > 0) {
                     fromTwin++;
@@ -244,8 +245,28 @@ public record DemoReport(
                 sorted(takeoverMillis),
                 sorted(revocationMillis),
                 List.copyOf(failoverMillis),
+                faultCounts(history),
                 history.skipped(),
                 List.copyOf(problems));
+    }
+
+    /** The faults in force around {@code sent} (from a store fault's lead to a second after), for a problem's label. */
+    private static String faultsAround(History history, long sent) {
+        List<String> around = history.faults().stream()
+                .filter(f -> sent >= f.startNanos() - OUTAGE_LEAD.toNanos()
+                        && (f.endNanos() == 0 || sent <= f.endNanos() + OUTAGE_TAIL.toNanos()))
+                .map(f -> f.kind() + (f.twin() == null ? "" : " " + f.twin()))
+                .toList();
+        return around.isEmpty() ? " [no fault]" : " " + around;
+    }
+
+    /** How often each kind of fault was injected, in the order they first were. */
+    private static Map<String, Integer> faultCounts(History history) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        history.faults().stream()
+                .sorted(java.util.Comparator.comparingLong(History.Fault::startNanos))
+                .forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
+        return counts;
     }
 
     private static double[] sorted(List<Double> values) {
@@ -305,6 +326,7 @@ public record DemoReport(
                 t,
                 "decide inside the daemon p50 / p99",
                 ms(percentile(daemonDecideMillis, 50)) + " / " + ms(percentile(daemonDecideMillis, 99)));
+        faultsInjected.forEach((kind, count) -> row(t, "fault: " + kind, count));
         skippedFaults.forEach(why -> row(t, "fault skipped", why));
         if (!failoverMillis.isEmpty()) {
             double[] f = sorted(failoverMillis);

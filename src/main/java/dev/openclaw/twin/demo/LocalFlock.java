@@ -98,7 +98,8 @@ public final class LocalFlock implements AutoCloseable {
         }
     }
 
-    private Path mountPoint(String twin) {
+    /** Where {@code twin}'s daemon reaches the share. */
+    Path mountPoint(String twin) {
         return dir.resolve("mount-" + twin);
     }
 
