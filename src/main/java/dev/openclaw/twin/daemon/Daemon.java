@@ -62,6 +62,8 @@ public final class Daemon implements AutoCloseable {
     public static final Duration CLAIM_RETENTION = Duration.ofHours(24);
 
     private final Duration claimRetention;
+    /** Whether a prune runs now (the next one waits for it). */
+    private final java.util.concurrent.atomic.AtomicBoolean pruning = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * The shortest claim retention that is safe for {@code config}'s timings: a claim must outlive
      * every step of its message, or a watcher finds it gone and claims the message again. The longest
@@ -291,11 +293,27 @@ public final class Daemon implements AutoCloseable {
                 TAKEOVER_TICK.toMillis(),
                 TAKEOVER_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
-        // Every 10 minutes, or five times per retention if that is shorter (tests): pruned claims
-        // outlive the retention by a fifth at most.
-        long pruneEvery = Math.min(Duration.ofMinutes(10).toMillis(), claimRetention.toMillis() / 5);
+        // Every 10 minutes, or twice per retention if that is shorter (tests): pruned claims outlive
+        // the retention by half of it at most. On a virtual thread, one at a time: a prune of many
+        // claims (a mark written for each content key) must not hold up a heartbeat or a probe.
+        long pruneEvery = Math.min(Duration.ofMinutes(10).toMillis(), claimRetention.toMillis() / 2);
+        Runnable prune = tasks.supervise("prune", this::prune);
+        ExecutorService pruner = virtualExecutor(); // closed with the daemon
         scheduler.scheduleWithFixedDelay(
-                tasks.supervise("prune", this::prune), Math.min(10_000, pruneEvery), pruneEvery, TimeUnit.MILLISECONDS);
+                () -> {
+                    if (pruning.compareAndSet(false, true)) {
+                        pruner.execute(() -> {
+                            try {
+                                prune.run();
+                            } finally {
+                                pruning.set(false);
+                            }
+                        });
+                    }
+                },
+                Math.min(10_000, pruneEvery),
+                pruneEvery,
+                TimeUnit.MILLISECONDS);
         DaemonSync sync = new DaemonSync(config, twin, clock, alerts::syncConflict);
         if (sync.enabled()) {
             long every = config.sync().interval().toMillis();
