@@ -225,16 +225,28 @@ public final class ClaimCoordinator {
 
     /** This daemon's start on the store's clock (a second early, for the store's timestamp granularity). */
     private Instant startedOnStoreClock() throws StoreUnavailableException {
-        storeNow();
-        return startedOnStoreClock;
+        Instant now = storeNow();
+        Instant started = startedOnStoreClock;
+        return started != null
+                ? started
+                : now.minusNanos(nanoTime.getAsLong() - createdNanos).minusSeconds(1);
     }
 
-    /** The store's clock now, from one measurement of its offset from our monotonic clock. */
+    /**
+     * The store's clock now, from one measurement of its offset from our monotonic clock. A store
+     * that cannot tell (read-only, full) gets our clock for now and is measured again next time:
+     * kept, a clock minutes fast would make every claim look older than the message, and each
+     * repeat would be numbered past the one its peers claimed.
+     */
     private Instant storeNow() throws StoreUnavailableException {
         if (startedOnStoreClock == null) {
-            Instant measured = store.storeNow().orElse(clock.instant());
-            startedOnStoreClock =
-                    measured.minusNanos(nanoTime.getAsLong() - createdNanos).minusSeconds(1);
+            Optional<Instant> measured = store.storeNow();
+            if (measured.isEmpty()) {
+                return clock.instant();
+            }
+            startedOnStoreClock = measured.get()
+                    .minusNanos(nanoTime.getAsLong() - createdNanos)
+                    .minusSeconds(1);
         }
         return startedOnStoreClock.plusSeconds(1).plusNanos(nanoTime.getAsLong() - createdNanos);
     }
