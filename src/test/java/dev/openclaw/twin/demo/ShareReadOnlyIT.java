@@ -95,6 +95,10 @@ class ShareReadOnlyIT {
             String other = primary.equals("tars") ? "case" : "tars";
 
             flock.shareReadOnly(primary);
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .alias("it tells its peers it cannot reach the store")
+                    .until(() -> healthz(flock.daemonPort(primary)).contains("\"store\":\"unreachable\""));
             for (int i = 0; i < MESSAGES; i++) {
                 gateways.send(i, "routine", "human!~h@127.0.0.1", "question number " + i + " for the flock");
                 Thread.sleep(250); // the traffic's pace, not a wait for anything to settle
@@ -117,6 +121,17 @@ class ShareReadOnlyIT {
                     .contains("Read-only file system");
         }
         assertThat(mountsUnder(dir)).isEmpty();
+    }
+
+    private static String healthz(int port) throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(
+                            java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+        }
     }
 
     private static void assumeBindMounts(LocalFlock flock) {
