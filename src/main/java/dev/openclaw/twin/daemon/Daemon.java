@@ -293,10 +293,9 @@ public final class Daemon implements AutoCloseable {
                 TAKEOVER_TICK.toMillis(),
                 TAKEOVER_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
-        // Every 10 minutes, or twice per retention if that is shorter (tests): pruned claims outlive
-        // the retention by half of it at most. On a virtual thread, one at a time: a prune of many
-        // claims (a mark written for each content key) must not hold up a heartbeat or a probe.
-        long pruneEvery = Math.min(Duration.ofMinutes(10).toMillis(), claimRetention.toMillis() / 2);
+        // Pruned claims outlive the retention by half of it at most. On a virtual thread, one at a
+        // time: a prune of many claims (a mark for each content key) must not hold up a heartbeat.
+        long pruneEvery = pruneEvery().toMillis();
         Runnable prune = tasks.supervise("prune", this::prune);
         ExecutorService pruner = virtualExecutor(); // closed with the daemon
         scheduler.scheduleWithFixedDelay(
@@ -557,6 +556,12 @@ public final class Daemon implements AutoCloseable {
         };
     }
 
+    /** How often claims are pruned: every 10 minutes, or twice per retention if that is shorter (tests). */
+    private Duration pruneEvery() {
+        Duration half = claimRetention.dividedBy(2);
+        return half.compareTo(Duration.ofMinutes(10)) < 0 ? half : Duration.ofMinutes(10);
+    }
+
     /** Forgets old decisions; deletes claims older than the retention (a day) from the store. */
     private void prune() {
         claims.prune();
@@ -566,6 +571,20 @@ public final class Daemon implements AutoCloseable {
             // (and a day fast, under the default). Unknown (a read-only store): not this round.
             Optional<Instant> storeNow = store.storeNow();
             if (storeNow.isEmpty()) {
+                return;
+            }
+            // One twin prunes per round (a duty claimed in the store): two pruning the same content
+            // keys at once can leave the lower of two repeat marks (read, compare, write), and a twin
+            // counting a text afresh from it would number an occurrence whose claim is gone again.
+            String round =
+                    Long.toString(storeNow.get().toEpochMilli() / pruneEvery().toMillis());
+            if (!store.createClaim(new dev.openclaw.twin.state.Claim(
+                    dev.openclaw.twin.protocol.ClaimKeys.dutyKey("prune-claims", round),
+                    twin,
+                    "duty",
+                    clock.instant(),
+                    1,
+                    incarnation))) {
                 return;
             }
             int pruned = store.pruneClaims(storeNow.get().minus(claimRetention));
