@@ -42,6 +42,13 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--clock-skew", hidden = true, paramLabel = "DURATION")
     Duration clockSkew = Duration.ZERO;
 
+    /**
+     * Test hook: delete claims older than this (default a day), so that a fault-injection run of
+     * seconds sees claims pruned under repeated texts. Refused below what the flock's timings need.
+     */
+    @Option(names = "--claim-retention", hidden = true, paramLabel = "DURATION")
+    Duration claimRetention = Daemon.CLAIM_RETENTION;
+
     public DaemonCommand(CliContext context) {
         this.context = context;
     }
@@ -52,6 +59,12 @@ public final class DaemonCommand implements Callable<Integer> {
         loaded.warnings().forEach(w -> context.err().println("warning: " + w));
         String name = twin != null ? ConfigOption.requireTwin(loaded, twin) : twinOfThisHost(loaded);
         Clock clock = Clock.offset(context.clock(), clockSkew);
+        if (claimRetention.compareTo(Daemon.minimumClaimRetention(loaded)) < 0) {
+            throw new TwinException(
+                    ExitCodes.USAGE,
+                    "--claim-retention " + claimRetention + " is below " + Daemon.minimumClaimRetention(loaded)
+                            + " for this flock's timings");
+        }
         Daemon daemon;
         try {
             daemon = new Daemon(
@@ -61,7 +74,8 @@ public final class DaemonCommand implements Callable<Integer> {
                     clock,
                     System::nanoTime,
                     VersionCommand.version(),
-                    port != null ? port : loaded.daemon().port());
+                    port != null ? port : loaded.daemon().port(),
+                    claimRetention);
         } catch (Daemon.StartFailure e) {
             // One line with the fix (a port in use, a bind address not of this host), no stack trace.
             throw new TwinException(ExitCodes.FAILED, e.getMessage());

@@ -59,7 +59,31 @@ public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Claims are kept this long in the store: long after any retry of their message. */
-    static final Duration CLAIM_RETENTION = Duration.ofHours(24);
+    public static final Duration CLAIM_RETENTION = Duration.ofHours(24);
+
+    private final Duration claimRetention;
+    /** Whether a prune runs now (the next one waits for it). */
+    private final java.util.concurrent.atomic.AtomicBoolean pruning = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * The shortest claim retention that is safe for {@code config}'s timings: a claim must outlive
+     * every step of its message, or a watcher finds it gone and claims the message again. The longest
+     * a live message's claim goes without a new file is a confirm's staleness bound (a holder's
+     * confirm later than that is refused), or its holder going down ({@code offline_after}) and then
+     * a takeover delay per twin (the last in the order waits longest); twice that, for a slow store. Production keeps a day: a
+     * duty's slot and a repeated phrase's count are judged by their claims for that long (repeat
+     * marks cover the phrase after pruning; nothing covers a duty asked again), and a user has no
+     * reason to trade that for disk space, so this is no configuration key but a test hook ({@code
+     * twin daemon --claim-retention}, hidden) that lets a run of seconds see pruning.
+     */
+    public static Duration minimumClaimRetention(TwinsConfig config) {
+        Duration takeovers = config.coordination()
+                .takeoverDelay()
+                .multipliedBy(config.twinNames().size());
+        Duration holderGone = config.coordination().offlineThreshold().plus(takeovers);
+        Duration confirm = Duration.ofSeconds(3);
+        return (holderGone.compareTo(confirm) > 0 ? holderGone : confirm).multipliedBy(2);
+    }
+
     /** Takeover deadlines are a few seconds: watched messages are looked at ten times a second. */
     static final Duration TAKEOVER_TICK = Duration.ofMillis(100);
     /** How long a peer has to answer {@code /v1/promise}: on a LAN, milliseconds; a paused peer never does. */
@@ -147,6 +171,28 @@ public final class Daemon implements AutoCloseable {
             LongSupplier nanoTime,
             String version,
             int port) {
+        this(config, twin, store, clock, nanoTime, version, port, CLAIM_RETENTION);
+    }
+
+    /**
+     * @param claimRetention how long claims stay in the store: {@link #CLAIM_RETENTION}, shorter only
+     *     in tests (at least {@link #minimumClaimRetention})
+     */
+    public Daemon(
+            TwinsConfig config,
+            String twin,
+            StateStore store,
+            Clock clock,
+            LongSupplier nanoTime,
+            String version,
+            int port,
+            Duration claimRetention) {
+        Duration minimum = minimumClaimRetention(config);
+        if (claimRetention.compareTo(minimum) < 0) {
+            throw new IllegalArgumentException(
+                    "claim retention " + claimRetention + " is below " + minimum + " for this flock's timings");
+        }
+        this.claimRetention = claimRetention;
         this.config = config;
         this.twin = twin;
         this.store = store;
@@ -247,7 +293,26 @@ public final class Daemon implements AutoCloseable {
         scheduler.scheduleAtFixedRate(tasks.supervise(HEARTBEAT, this::beat), 0, beatMillis, TimeUnit.MILLISECONDS);
         store.onChange(takeoverLoop::wake);
         takeoverScheduler.execute(takeoverLoop);
-        scheduler.scheduleWithFixedDelay(tasks.supervise("prune", this::prune), 10, 10 * 60, TimeUnit.SECONDS);
+        // Pruned claims outlive the retention by half of it at most. On a virtual thread, one at a
+        // time: a prune of many claims (a mark for each content key) must not hold up a heartbeat.
+        long pruneEvery = pruneEvery().toMillis();
+        Runnable prune = tasks.supervise("prune", this::prune);
+        ExecutorService pruner = virtualExecutor(); // closed with the daemon
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    if (pruning.compareAndSet(false, true)) {
+                        pruner.execute(() -> {
+                            try {
+                                prune.run();
+                            } finally {
+                                pruning.set(false);
+                            }
+                        });
+                    }
+                },
+                Math.min(10_000, pruneEvery),
+                pruneEvery,
+                TimeUnit.MILLISECONDS);
         DaemonSync sync = new DaemonSync(config, twin, clock, alerts::syncConflict);
         if (sync.enabled()) {
             long every = config.sync().interval().toMillis();
@@ -502,13 +567,34 @@ public final class Daemon implements AutoCloseable {
         };
     }
 
-    /** Forgets old decisions; deletes claims older than a day from the store. */
+    /** How often claims are pruned: every 10 minutes, or twice per retention if that is shorter (tests). */
+    private Duration pruneEvery() {
+        Duration half = claimRetention.dividedBy(2);
+        return half.compareTo(Duration.ofMinutes(10)) < 0 ? half : Duration.ofMinutes(10);
+    }
+
+    /** Forgets old decisions; deletes claims older than the retention (a day) from the store. */
     private void prune() {
         claims.prune();
         try {
-            int pruned = store.pruneOlderThan(CLAIM_RETENTION);
+            // Claims' ages are the store's own, so a twin minutes (or a day) fast prunes nothing
+            // still in use. One twin prunes per round (a duty claimed in the store): two pruning the
+            // same content keys at once can leave the lower of two repeat marks (read, compare,
+            // write), and a twin counting a text afresh from it would number an occurrence whose
+            // claim is gone again. Rounds by this twin's clock: a skewed twin may prune beside another.
+            String round = Long.toString(clock.millis() / pruneEvery().toMillis());
+            if (!store.createClaim(new dev.openclaw.twin.state.Claim(
+                    dev.openclaw.twin.protocol.ClaimKeys.dutyKey("prune-claims", round),
+                    twin,
+                    "duty",
+                    clock.instant(),
+                    1,
+                    incarnation))) {
+                return;
+            }
+            int pruned = store.pruneOlderThan(claimRetention);
             if (pruned > 0) {
-                LOG.info("pruned {} claims older than {}", pruned, CLAIM_RETENTION);
+                LOG.info("pruned {} claims older than {}", pruned, claimRetention);
             }
         } catch (StoreUnavailableException e) {
             metrics.storeError();

@@ -3,6 +3,7 @@ package dev.openclaw.twin.demo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,8 +12,10 @@ import java.util.TreeMap;
 /**
  * The checker: what happened to each message against what the rules allow. A routine message must
  * be answered exactly once; "both", machine-specific and named messages at least once, by the
- * twins they ask for; a message from a twin never. Messages sent while the shared store was
- * unreachable, for every twin or for one, are held to the same rules; only those caught by two
+ * twins they ask for; a message from a twin never. Identical repeats of a text are routine messages
+ * like any other (also shown on a row of their own). Messages sent while the shared store was
+ * unreachable, for every twin or for one (its mount lost, or the share read-only for it), are held
+ * to the same rules; only those caught by two
  * faults at once (the store unreachable and, in the same window, a twin killed, paused or restarted)
  * are counted apart, with their duplicates and unanswered, since no twin can decide them safely.
  */
@@ -45,6 +48,8 @@ public record DemoReport(
         double[] midTurnRestartMillis,
         int midTurnRestartUnanswered,
         List<Double> failoverMillis,
+        Map<String, Integer> faultsInjected,
+        List<String> skippedFaults,
         List<String> problems) {
 
     private static final Set<String> ROUTINE =
@@ -83,12 +88,10 @@ public record DemoReport(
         List<Double> takeoverMillis = new ArrayList<>();
         List<Double> revocationMillis = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        List<History.Fault> outages = history.faults().stream()
-                .filter(f -> f.kind().startsWith("store"))
-                .toList();
-        List<History.Fault> otherFaults = history.faults().stream()
-                .filter(f -> !f.kind().startsWith("store"))
-                .toList();
+        List<History.Fault> outages =
+                history.faults().stream().filter(History.Fault::storeProblem).toList();
+        List<History.Fault> otherFaults =
+                history.faults().stream().filter(f -> !f.storeProblem()).toList();
         for (History.Log log : history.logs()) {
             messages++;
             List<History.Decision> decisions = log.decisions();
@@ -137,33 +140,38 @@ public record DemoReport(
                 continue;
             }
             String label = "#" + log.sent().index() + " (" + log.sent().kind() + ") '"
-                    + log.sent().text() + "'";
+                    + log.sent().text() + "'" + faultsAround(history, sent);
             if (isFromTwin) {
                 if (answers > 0) {
                     fromTwin++;
                     problems.add(label + ": a twin answered another twin");
                 }
-            } else if (isRoutine && log.sent().kind().equals("repeat")) {
-                // The same text from the same sender seconds apart, on a channel without global
-                // ids: told apart only by counting repeats, which twins can get out of step on
-                // under faults (README: the limits). Reported apart, never hidden.
-                repeats++;
-                if (answers == 1) {
-                    repeatsOnce++;
-                } else if (answers == 0) {
-                    repeatsUnanswered++;
-                } else {
-                    repeatsDuplicated++;
-                }
             } else if (isRoutine) {
+                // The same text from the same sender seconds apart, on a channel without global
+                // ids, is told apart only by counting repeats: held to the same rule as any routine
+                // message (README: the limits say a twin out of step is slower, never silent or
+                // twice), and shown as well on a row of its own.
+                boolean repeat = log.sent().kind().equals("repeat");
                 routine++;
+                if (repeat) {
+                    repeats++;
+                }
                 if (answers == 1) {
                     once++;
+                    if (repeat) {
+                        repeatsOnce++;
+                    }
                 } else if (answers == 0) {
                     unanswered++;
+                    if (repeat) {
+                        repeatsUnanswered++;
+                    }
                     problems.add(label + ": unanswered; decisions " + decisions);
                 } else {
                     duplicates++;
+                    if (repeat) {
+                        repeatsDuplicated++;
+                    }
                     problems.add(label + ": answered " + answers + " times " + log.answers() + "; decisions "
                             + decisions + "; dispatches " + log.dispatches());
                 }
@@ -252,7 +260,28 @@ public record DemoReport(
                 sorted(midTurnMillis),
                 midTurnUnanswered,
                 List.copyOf(failoverMillis),
+                faultCounts(history),
+                history.skipped(),
                 List.copyOf(problems));
+    }
+
+    /** The faults in force around {@code sent} (from a store fault's lead to a second after), for a problem's label. */
+    private static String faultsAround(History history, long sent) {
+        List<String> around = history.faults().stream()
+                .filter(f -> sent >= f.startNanos() - OUTAGE_LEAD.toNanos()
+                        && (f.endNanos() == 0 || sent <= f.endNanos() + OUTAGE_TAIL.toNanos()))
+                .map(f -> f.kind() + (f.twin() == null ? "" : " " + f.twin()))
+                .toList();
+        return around.isEmpty() ? " [no fault]" : " " + around;
+    }
+
+    /** How often each kind of fault was injected, in the order they first were. */
+    private static Map<String, Integer> faultCounts(History history) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        history.faults().stream()
+                .sorted(java.util.Comparator.comparingLong(History.Fault::startNanos))
+                .forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
+        return counts;
     }
 
     private static double[] sorted(List<Double> values) {
@@ -279,7 +308,7 @@ public record DemoReport(
         row(t, "  unanswered", unanswered);
         row(
                 t,
-                "identical repeats seconds apart (apart)",
+                "  of those identical repeats seconds apart",
                 repeats + " (once " + repeatsAnsweredOnce + ", duplicated " + repeatsDuplicated + ", unanswered "
                         + repeatsUnanswered + ")");
         row(t, "both / machine-specific / named answered", multiAnswered);
@@ -335,6 +364,8 @@ public record DemoReport(
                     "decides to a daemon being killed / not listening yet",
                     decides.killed() + " / " + decides.refused());
         }
+        faultsInjected.forEach((kind, count) -> row(t, "fault: " + kind, count));
+        skippedFaults.forEach(why -> row(t, "fault skipped", why));
         if (!failoverMillis.isEmpty()) {
             double[] f = sorted(failoverMillis);
             row(

@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 public final class DemoRun implements AutoCloseable {
 
     private static final List<String> NAMES = List.of("tars", "case", "kipp", "plex", "cooper");
+    /** The shortest the demo's timings allow ({@code Daemon.minimumClaimRetention}); a day in production. */
+    static final Duration HARNESS_CLAIM_RETENTION = Duration.ofSeconds(10);
 
     /**
      * @param rate messages per second
@@ -72,6 +74,10 @@ public final class DemoRun implements AutoCloseable {
                 dir, twins, LocalFlock.Timings.DEMO, gateways.gatewayPorts(), gateways.takeoverUrl(), skews);
         gateways.attach(flock);
         flock.recordStartsIn(history);
+        if (options.faults()) {
+            // Claims pruned within the run, under repeated texts (the nemesis's repeat bursts).
+            flock.claimRetention(HARNESS_CLAIM_RETENTION);
+        }
         say("starting " + twins.size() + " daemons (" + String.join(", ", twins) + ") on " + flock.stateDir());
         flock.startAll();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -87,7 +93,9 @@ public final class DemoRun implements AutoCloseable {
             nemesis = new Nemesis(flock, gateways, history, options.seed());
             nemesisThread = Thread.ofPlatform().name("demo-nemesis").daemon().start(nemesis);
         }
-        MessageStream stream = new MessageStream(twins, new Random(options.seed()), options.rate());
+        Nemesis faults = nemesis;
+        MessageStream stream = new MessageStream(
+                twins, new Random(options.seed()), options.rate(), () -> faults != null && faults.repeatsOften());
         long start = System.nanoTime();
         for (int i = 0; i < options.messages(); i++) {
             long due = start + (long) (i * 1e9 / options.rate());
@@ -180,22 +188,29 @@ public final class DemoRun implements AutoCloseable {
         /** A person says the same short thing again, but not within seconds. */
         private static final double REPEAT_GAP_SECONDS = 3;
 
-        private final List<String> repeatable = new ArrayList<>(List.of("hi", "thanks!", "ok"));
+        private final List<String> repeatable = new ArrayList<>(List.of("hi", "thanks!", "ok", "lol", "+1", "nice"));
         private final Map<String, Double> lastSaid = new java.util.HashMap<>();
         private final double rate;
+        private final java.util.function.BooleanSupplier repeatsOften;
         private int n;
 
         MessageStream(List<String> twins, Random random, double rate) {
+            this(twins, random, rate, () -> false);
+        }
+
+        /** @param repeatsOften while true, a repeatable text is said whenever its gap allows */
+        MessageStream(List<String> twins, Random random, double rate, java.util.function.BooleanSupplier repeatsOften) {
             this.twins = twins;
             this.random = random;
             this.rate = rate;
+            this.repeatsOften = repeatsOften;
         }
 
         Next next() {
             n++;
             int roll = random.nextInt(100);
             String twin = twins.get(random.nextInt(twins.size()));
-            if (roll < 70) {
+            if (roll < 70 && !(roll < 30 && repeatsOften.getAsBoolean())) {
                 return new Next("routine", HUMAN, "question " + n + ": what is " + n + " squared?");
             } else if (roll < 76) {
                 String text = repeatable.get(random.nextInt(repeatable.size()));

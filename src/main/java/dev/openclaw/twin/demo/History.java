@@ -36,7 +36,14 @@ public final class History {
     public record Answer(String twin, String via, long atNanos) {}
 
     /** An injected fault and when it was in force ({@code endNanos} 0 while it still is). */
-    public record Fault(String kind, String twin, long startNanos, long endNanos) {}
+    public record Fault(String kind, String twin, long startNanos, long endNanos) {
+        static final String SHARE_READ_ONLY = "share read-only for one twin";
+
+        /** Whether it takes the store from some twin (all, or one: its mount lost, or read-only). */
+        public boolean storeProblem() {
+            return kind.startsWith("store") || kind.equals(SHARE_READ_ONLY);
+        }
+    }
 
     /** Everything about one message. */
     public static final class Log {
@@ -76,6 +83,7 @@ public final class History {
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Start> starts = new CopyOnWriteArrayList<>();
     private final List<MidTurnRestart> midTurnRestarts = new CopyOnWriteArrayList<>();
+    private final List<String> skipped = new CopyOnWriteArrayList<>();
     private final Consumer<String> narrator;
 
     /** @param narrator told of each event as it happens (the demo prints it; the harness ignores it) */
@@ -143,6 +151,18 @@ public final class History {
         List<Log> all = new ArrayList<>(logs.values());
         all.sort((a, b) -> Integer.compare(a.sent().index(), b.sent().index()));
         return all;
+    }
+
+    /** A fault this machine cannot inject, and why: said once, in the report. */
+    void skipped(String why) {
+        if (!skipped.contains(why)) {
+            skipped.add(why);
+            narrator.accept("      !! skipped: " + why);
+        }
+    }
+
+    public List<String> skipped() {
+        return List.copyOf(skipped);
     }
 
     public List<Fault> faults() {

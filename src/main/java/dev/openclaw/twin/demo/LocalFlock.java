@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LocalFlock implements AutoCloseable {
 
     private static final JsonMapper JSON = new JsonMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalFlock.class);
 
     /** Timings of the flock; short, so that faults show within seconds. */
     public record Timings(Duration heartbeat, int offlineAfterSeconds, Duration takeoverDelay) {
@@ -45,6 +47,12 @@ public final class LocalFlock implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private volatile History history;
+    /** The twins whose mount point now leads to a read-only bind mount of the share. */
+    private final java.util.Set<String> readOnly = ConcurrentHashMap.newKeySet();
+    /** Why read-only bind mounts cannot be made here (null: they can), once probed. */
+    private volatile Optional<String> bindMountsRefused;
+
+    private volatile Duration claimRetention;
 
     /**
      * @param gatewayPorts where each twin's (simulated) gateway answers {@code /readyz}
@@ -91,7 +99,8 @@ public final class LocalFlock implements AutoCloseable {
         }
     }
 
-    private Path mountPoint(String twin) {
+    /** Where {@code twin}'s daemon reaches the share. */
+    Path mountPoint(String twin) {
         return dir.resolve("mount-" + twin);
     }
 
@@ -106,6 +115,130 @@ public final class LocalFlock implements AutoCloseable {
 
     public void remount(String twin) throws IOException {
         Files.createSymbolicLink(mountPoint(twin), state);
+    }
+
+    /**
+     * Why this machine cannot make read-only bind mounts (not root, no {@code mount}, a container
+     * without the capability), or empty if it can. Probed once, on a scratch directory.
+     */
+    public synchronized Optional<String> readOnlyMountsRefused() {
+        if (bindMountsRefused == null) {
+            Path source = dir.resolve("probe-source");
+            Path target = dir.resolve("probe-target");
+            try {
+                Files.createDirectories(source);
+                Files.createDirectories(target);
+                bindReadOnly(source, target);
+                unbind(target);
+                bindMountsRefused = Optional.empty();
+            } catch (IOException e) {
+                bindMountsRefused = Optional.of(e.getMessage());
+            } finally {
+                try {
+                    Files.deleteIfExists(target);
+                    Files.deleteIfExists(source);
+                } catch (IOException e) {
+                    // left in the flock's directory, deleted with it
+                }
+            }
+        }
+        return bindMountsRefused;
+    }
+
+    /**
+     * {@code twin}'s mount point leads to a read-only bind mount of the share until {@link
+     * #shareWritable}: it reads everything and can write nothing (EROFS), the others keep writing. The
+     * mount point is switched by renaming a symlink over it, atomically: replacing it by an empty
+     * directory and then mounting would show the daemon, for a moment, an empty writable store.
+     */
+    public synchronized void shareReadOnly(String twin) throws IOException {
+        if (readOnly.contains(twin)) {
+            return;
+        }
+        Path target = readOnlyMount(twin);
+        Files.createDirectories(target);
+        bindReadOnly(state, target);
+        readOnly.add(twin);
+        pointMountAt(twin, target);
+    }
+
+    /** Undoes {@link #shareReadOnly}: the mount point leads to the share again, and the bind mount goes. */
+    public synchronized void shareWritable(String twin) throws IOException {
+        if (!readOnly.contains(twin)) {
+            return;
+        }
+        pointMountAt(twin, state);
+        unbind(readOnlyMount(twin));
+        readOnly.remove(twin);
+        Files.deleteIfExists(readOnlyMount(twin));
+    }
+
+    private Path readOnlyMount(String twin) {
+        return dir.resolve("read-only-" + twin);
+    }
+
+    private void pointMountAt(String twin, Path target) throws IOException {
+        Path next = dir.resolve("mount-" + twin + ".next");
+        Files.deleteIfExists(next);
+        Files.createSymbolicLink(next, target);
+        Files.move(next, mountPoint(twin), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A read-only bind mount of {@code source} on {@code target}: bind, then remount read-only. */
+    private static void bindReadOnly(Path source, Path target) throws IOException {
+        mount(List.of("mount", "--bind", source.toString(), target.toString()));
+        try {
+            mount(List.of("mount", "-o", "remount,ro,bind", target.toString()));
+        } catch (IOException e) {
+            unbind(target);
+            throw e;
+        }
+    }
+
+    /** Unmounts {@code target}; lazily if a process still has a file open in it. */
+    private static void unbind(Path target) throws IOException {
+        try {
+            mount(List.of("umount", target.toString()));
+        } catch (IOException busy) {
+            mount(List.of("umount", "-l", target.toString()));
+        }
+    }
+
+    private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Runs {@code mount}/{@code umount} with an argument vector (never a shell string), bounded. */
+    private static void mount(List<String> command) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException(command.getFirst() + " cannot run: " + e.getMessage(), e);
+        }
+        try {
+            if (!p.waitFor(MOUNT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not finish within " + MOUNT_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(String.join(" ", command) + " interrupted", e);
+        }
+        if (p.exitValue() != 0) {
+            String output =
+                    new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): "
+                    + output.substring(0, Math.min(200, output.length())));
+        }
+    }
+
+    /**
+     * Daemons started from now on (on this build) delete claims older than {@code retention}, and
+     * prune that often: a test hook (the hidden {@code --claim-retention} daemon option), so that a
+     * run of seconds sees claims pruned under repeated texts.
+     */
+    public void claimRetention(Duration retention) {
+        this.claimRetention = retention;
     }
 
     private String yaml(Timings timings, Map<String, Integer> gatewayPorts, String takeoverDispatch, Path share) {
@@ -219,6 +352,10 @@ public final class LocalFlock implements AutoCloseable {
         if (skew != null) {
             command.addAll(List.of("--clock-skew", skew.toString()));
         }
+        Duration retention = claimRetention;
+        if (retention != null && !classPaths.containsKey(twin)) {
+            command.addAll(List.of("--claim-retention", retention.toString()));
+        }
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
@@ -228,6 +365,19 @@ public final class LocalFlock implements AutoCloseable {
         History h = history;
         if (h != null) {
             h.started(new History.Start(twin, System.nanoTime()));
+        }
+    }
+
+    /** SIGTERM: the daemon stops cleanly (a "stopped" heartbeat), as a service manager stops it. */
+    public void stop(String twin) throws InterruptedException {
+        Process p = processes.remove(twin);
+        if (p != null) {
+            signal(p, "CONT");
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -339,6 +489,7 @@ public final class LocalFlock implements AutoCloseable {
         }
     }
 
+    /** Kills every daemon, then takes down every bind mount this flock made (none is left behind). */
     @Override
     public void close() {
         for (String twin : List.copyOf(processes.keySet())) {
@@ -346,6 +497,13 @@ public final class LocalFlock implements AutoCloseable {
                 kill(twin);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        for (String twin : List.copyOf(readOnly)) {
+            try {
+                shareWritable(twin);
+            } catch (IOException e) {
+                LOG.warn("could not unmount {}: {}", readOnlyMount(twin), e.getMessage());
             }
         }
         http.close();

@@ -11,17 +11,21 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Injects one fault at a time into a running flock, in turn: SIGKILL the acting primary (and
- * restart it), take the acting primary's own mount of the share away (the others keep theirs),
- * SIGSTOP a twin, restart (SIGKILL + start) a twin between its claim and its confirm, SIGSTOP a twin
- * between its claim and its confirm, take the shared store away from every twin, fail a twin's
- * gateway's /readyz (while it keeps calling decide). Waits for the flock to be whole again between faults. The
- * pauses here are the faults' durations (the schedule), not waits for a condition.
+ * restart it), make the share read-only for the acting primary (the others keep writing), take the
+ * acting primary's own mount of the share away (the others keep theirs), send repeated texts often
+ * while claims are pruned and restart (SIGTERM + start) the acting primary meanwhile, SIGSTOP a
+ * twin, restart (SIGKILL + start) a twin between its claim and its confirm, SIGSTOP a twin between
+ * its claim and its confirm, take the shared store away from every twin, fail a twin's gateway's
+ * /readyz (while it keeps calling decide). Waits for the flock to be whole again between faults.
+ * The pauses here are the faults' durations (the schedule), not waits for a condition.
  */
 final class Nemesis implements Runnable {
 
     private static final Duration GAP = Duration.ofSeconds(2);
     private static final Duration FAULT = Duration.ofSeconds(3);
     private static final Duration STORE_OUTAGE = Duration.ofSeconds(2);
+    /** Long enough for a burst's first repeats to be pruned (the harness keeps claims 10 s). */
+    private static final Duration REPEAT_BURST = Duration.ofSeconds(12);
 
     private final LocalFlock flock;
     private final SimulatedGateways gateways;
@@ -29,6 +33,7 @@ final class Nemesis implements Runnable {
     private final Random random;
     private final List<Double> failoverMillis = new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
+    private volatile boolean repeatsOften;
 
     Nemesis(LocalFlock flock, SimulatedGateways gateways, History history, long seed) {
         this.flock = flock;
@@ -45,6 +50,11 @@ final class Nemesis implements Runnable {
         stopped = true;
     }
 
+    /** Whether the message stream should repeat its short texts as often as it may now. */
+    boolean repeatsOften() {
+        return repeatsOften;
+    }
+
     @Override
     public void run() {
         try {
@@ -54,13 +64,15 @@ final class Nemesis implements Runnable {
                 if (stopped) {
                     return;
                 }
-                switch (round % 7) {
+                switch (round % 9) {
                     case 0 -> killActingPrimary();
-                    case 1 -> mountLost();
-                    case 2 -> pauseTwin();
-                    case 3 -> gateways.restartNextResponderBeforeConfirm();
-                    case 4 -> gateways.pauseNextResponderBeforeConfirm(FAULT);
-                    case 5 -> storeOutage();
+                    case 1 -> shareReadOnly();
+                    case 2 -> mountLost();
+                    case 3 -> restartAmidPrunedRepeats();
+                    case 4 -> pauseTwin();
+                    case 5 -> gateways.restartNextResponderBeforeConfirm();
+                    case 6 -> gateways.pauseNextResponderBeforeConfirm(FAULT);
+                    case 7 -> storeOutage();
                     default -> failGateway();
                 }
             }
@@ -144,6 +156,58 @@ final class Nemesis implements Runnable {
         pause(STORE_OUTAGE);
         flock.remount(victim);
         history.faultEnded(fault, System.nanoTime());
+    }
+
+    /**
+     * The share turns read-only for the acting primary (a NAS export or a mount remounted
+     * read-only after an error): it reads everything, every write fails with EROFS, the other twins
+     * keep writing. Skipped, and said so once, where this machine cannot bind-mount.
+     */
+    private void shareReadOnly() throws IOException {
+        java.util.Optional<String> refused = flock.readOnlyMountsRefused();
+        if (refused.isPresent()) {
+            history.skipped(History.Fault.SHARE_READ_ONLY + ": cannot bind-mount here (" + refused.get() + ")");
+            return;
+        }
+        String victim = actingPrimary(null);
+        if (victim == null) {
+            return;
+        }
+        History.Fault fault = new History.Fault(History.Fault.SHARE_READ_ONLY, victim, System.nanoTime(), 0);
+        history.fault(fault);
+        flock.shareReadOnly(victim);
+        try {
+            pause(FAULT);
+        } finally {
+            flock.shareWritable(victim);
+            history.faultEnded(fault, System.nanoTime());
+        }
+    }
+
+    /**
+     * Repeated texts (same sender, same words, no global ids) come as often as the stream allows
+     * while the daemons prune claims every few seconds, and the acting primary's daemon restarts
+     * (SIGTERM + start) half-way: it must number each repeat as its peers do, from the repeat marks
+     * the pruning left, although it forgot its counts and the earlier repeats' claims are gone.
+     */
+    private void restartAmidPrunedRepeats() throws IOException, InterruptedException {
+        String victim = actingPrimary(null);
+        if (victim == null) {
+            return;
+        }
+        History.Fault fault =
+                new History.Fault("restart amid repeated texts, claims pruned", victim, System.nanoTime(), 0);
+        history.fault(fault);
+        repeatsOften = true;
+        try {
+            pause(REPEAT_BURST.dividedBy(2));
+            flock.stop(victim);
+            flock.start(victim);
+            pause(REPEAT_BURST.dividedBy(2));
+        } finally {
+            repeatsOften = false;
+            history.faultEnded(fault, System.nanoTime());
+        }
     }
 
     private void failGateway() {

@@ -425,28 +425,31 @@ public final class FileStateStore implements StateStore {
      * Before a content key's claims go, raises its base's mark past it. Read, compare, write: two
      * twins pruning at once may leave the lower of two marks, which only ever concerns occurrences
      * whose claims were still there a moment ago, so the claims left in the store cover the rest.
+     *
+     * @return false if the mark could not be raised: the claims are kept until it can (a share that
+     *     deletes but cannot write, e.g. a full disk, would otherwise lose the count with them)
      */
-    private void keepRepeatMark(String firstGeneration) {
+    private boolean keepRepeatMark(String firstGeneration) {
         try {
             if (!(readRecord(firstGeneration, CLAIM_LIMIT, ShareRecords::claim)
                     instanceof StoreRead.Present<Claim> p)) {
-                return;
+                return true;
             }
             String key = p.value().key();
             int hash = key.lastIndexOf('#');
             if (!key.startsWith("content:")
                     || hash < 0
                     || !key.substring(hash + 1).matches("[0-9]{1,9}")) {
-                return;
+                return true;
             }
             String base = key.substring(0, hash);
             int next = Integer.parseInt(key.substring(hash + 1)) + 1;
             if (next > repeatsPrunedBelow(base) && next <= ShareRecords.MAX_REPEAT_MARK) {
                 writeRecord(repeatMarkFile(base), new RepeatMark(base, next), REPEAT_MARK_LIMIT);
             }
+            return true;
         } catch (StoreUnavailableException e) {
-            // The claims are kept this round (the prune fails on them too) or the mark is lost:
-            // the twins that still count this base agree by their counts.
+            return false;
         }
     }
 
@@ -496,8 +499,7 @@ public final class FileStateStore implements StateStore {
         }
         int pruned = 0;
         for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
-            if (newest.get(e.getKey()).isBefore(before)) {
-                keepRepeatMark(dir + "/" + e.getKey() + ".json");
+            if (newest.get(e.getKey()).isBefore(before) && keepRepeatMark(dir + "/" + e.getKey() + ".json")) {
                 for (String file : e.getValue()) {
                     files.delete(dir + "/" + file);
                 }

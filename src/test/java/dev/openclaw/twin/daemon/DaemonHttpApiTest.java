@@ -245,7 +245,8 @@ class DaemonHttpApiTest {
     @Test
     void aPromiseIsRefusedWhileTheStoreIsReachableAndItsRequestIsValidated() throws Exception {
         start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> get("/healthz").json().path("store").asString().equals("ok"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get("/healthz").json().path("store").asString().equals("ok"));
         Response refused = postJson(
                 "/v1/promise", "{\"twin\":\"case\",\"identity\":\"discord:c1:m1\",\"global\":true,\"decidedAgoMs\":5}");
         assertThat(refused.status()).as(refused.body()).isEqualTo(200);

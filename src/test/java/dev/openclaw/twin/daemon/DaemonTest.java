@@ -297,4 +297,28 @@ class DaemonTest {
                 .contains("twin_confirms_total{send=\"false\"} 1.0")
                 .contains("twin_duties_total{kind=\"heartbeat\",run=\"true\"} 1.0");
     }
+
+    @Test
+    void aClaimRetentionShorterThanTheFlocksTimingsAllowIsRefused() {
+        TwinsConfig config = TestConfigs.parse("""
+                twins:
+                  tars: {hostname: 10.0.0.1}
+                  case: {hostname: 10.0.0.2}
+                  kipp: {hostname: 10.0.0.3}
+                shared_storage: {type: local, path: %s}
+                coordination:
+                  rotation: round-robin
+                  order: [tars, case, kipp]
+                  offline_after_seconds: 2
+                  takeover_delay_seconds: 1
+                monitoring: {heartbeat_interval: 300ms}
+                """.formatted(state));
+        // offline_after plus a takeover delay per twin, twice: the demo's timings give 10 s.
+        assertThat(Daemon.minimumClaimRetention(config)).isEqualTo(Duration.ofSeconds(10));
+        FileStateStore store = new FileStateStore(state, "twin-primary.json");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        new Daemon(config, "tars", store, clock, System::nanoTime, "test", 0, Duration.ofSeconds(9)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT10S");
+    }
 }

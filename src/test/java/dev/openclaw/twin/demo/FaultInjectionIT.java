@@ -20,7 +20,7 @@ class FaultInjectionIT {
 
     @Test
     void noRoutineMessageIsAnsweredTwiceOrDroppedUnderFaults() throws Exception {
-        int messages = Integer.getInteger("faults.messages", 400);
+        int messages = Integer.getInteger("faults.messages", 600);
         DemoRun.Options options = new DemoRun.Options(
                 3, messages, 20, 7, true, Duration.ofMillis(50), Duration.ofMillis(150), false, false);
         try (DemoRun run = new DemoRun(options, System.out::println)) {

@@ -1075,4 +1075,33 @@ class ClaimCoordinatorTest {
                 .as("given up")
                 .isInstanceOf(dev.openclaw.twin.state.ClaimState.Revoked.class);
     }
+
+    @Test
+    void aStoreClockNotMeasurableAtFirstIsMeasuredAgainOnceTheShareTakesWrites() throws Exception {
+        clock.set(Instant.now().plus(Duration.ofMinutes(5))); // this twin's clock is 5 min fast
+        // The share takes no writes (read-only, full; here a file where twin/ goes): no probe file,
+        // so the store cannot tell its clock.
+        Path blocked = Files.writeString(state.resolve("twin"), "in the way");
+        ClaimCoordinator tars = twin("tars");
+        tars.decide(irc("local:t:1", "good morning all"));
+        Files.delete(blocked);
+
+        // A peer claims the first "hi" (the store stamps it now, by its own clock).
+        DecideRequest hi = irc("local:t:2", "hi");
+        new FileStateStore(state, "twin-primary.json")
+                .createClaim(new dev.openclaw.twin.state.Claim(
+                        ClaimKeys.contentKey(ClaimKeys.contentBase(hi.message()), 0),
+                        "case",
+                        "acting-primary",
+                        clock.instant(),
+                        1,
+                        "case-run"));
+
+        DecideAnswer answer = tars.decide(hi);
+        assertThat(answer.reason())
+                .as("numbered as its peer did; by its own clock the claim looked older than its start, "
+                        + "and it took the next number and answered too")
+                .isEqualTo(dev.openclaw.twin.coordination.Reason.CLAIMED_BY_OTHER.code());
+        assertThat(answer.respond()).isFalse();
+    }
 }

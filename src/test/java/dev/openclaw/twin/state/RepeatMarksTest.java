@@ -83,4 +83,28 @@ class RepeatMarksTest {
         store.pruneOlderThan(Duration.ofSeconds(60));
         assertThat(mark).doesNotExist();
     }
+
+    @Test
+    void aContentKeyWhoseMarkCannotBeRaisedKeepsItsClaims() throws Exception {
+        FileStateStore store = store();
+        Instant now = Instant.now();
+        store.createClaim(new Claim(BASE + "#0", "tars", "primary", now, 1, "run"));
+        store.createClaim(new Claim("discord:chan:123", "tars", "primary", now, 1, "run"));
+        ageEverything(dir.resolve("twin/claims"), now.minusSeconds(3600));
+        // A share that deletes but cannot write the mark (here: a file where its directory goes).
+        Files.writeString(dir.resolve("twin/repeats"), "in the way");
+
+        try {
+            store.pruneClaims(now.minusSeconds(60));
+        } catch (StoreUnavailableException e) {
+            // the marks' directory cannot be listed either: reported, after the claims were seen to
+        }
+
+        assertThat(store.readClaim(BASE + "#0"))
+                .as("kept: pruned without its mark, the repeat would be numbered 0 again")
+                .isInstanceOf(ClaimState.Held.class);
+        assertThat(store.readClaim("discord:chan:123"))
+                .as("a key with global ids needs no mark")
+                .isInstanceOf(ClaimState.Unclaimed.class);
+    }
 }
