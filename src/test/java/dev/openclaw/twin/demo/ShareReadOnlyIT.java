@@ -55,7 +55,6 @@ class ShareReadOnlyIT {
                     .as("a claim it cannot write is a store it cannot reach, not a claim lost to a peer")
                     .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("Read-only file system");
-            assertThat(readOnly.storeNow()).as("no clock to prune by").isEmpty();
             assertThat(writable.createClaim(new Claim("discord:c:2", "case", "primary", now, 1, "run")))
                     .as("the other twin keeps writing")
                     .isTrue();

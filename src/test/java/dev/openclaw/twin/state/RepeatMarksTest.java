@@ -95,7 +95,7 @@ class RepeatMarksTest {
         Files.writeString(dir.resolve("twin/repeats"), "in the way");
 
         try {
-            store.pruneClaims(now.minusSeconds(60));
+            store.pruneOlderThan(java.time.Duration.ofSeconds(60));
         } catch (StoreUnavailableException e) {
             // the marks' directory cannot be listed either: reported, after the claims were seen to
         }
