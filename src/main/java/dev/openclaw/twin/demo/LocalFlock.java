@@ -23,7 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * A flock of real {@code twin daemon} processes on this machine, over one temporary shared
  * directory: started, killed (SIGKILL), paused (SIGSTOP/SIGCONT) and restarted like the real
  * thing. Each daemon runs in its own JVM, started with the Java and class path of this one
- * (or another build's, see {@link #classPath}).
+ * (or another build's, see {@link #classPath}). With a {@link CloudFolder}, there is no shared
+ * directory: each twin has its own copy of a cloud-synced folder ({@code type: cloud}), synced both
+ * ways by {@link CloudFolderSync} with a lag of seconds.
  */
 public final class LocalFlock implements AutoCloseable {
 
@@ -34,7 +36,17 @@ public final class LocalFlock implements AutoCloseable {
         public static final Timings DEMO = new Timings(Duration.ofMillis(300), 2, Duration.ofSeconds(1));
     }
 
+    /**
+     * Each twin its own copy of the folder, synced with the service's copy every {@code interval}
+     * (a change reaches the others within two intervals and a round's copying); {@code syncLag} is
+     * what the config says of it ({@code shared_storage.sync_lag}).
+     */
+    public record CloudFolder(Duration interval, Duration syncLag) {
+        public static final CloudFolder DEMO = new CloudFolder(Duration.ofMillis(1000), Duration.ofSeconds(3));
+    }
+
     private final Path dir;
+    private final java.util.Optional<CloudFolder> cloud;
     private final Path state;
     private final Path config;
     private final List<String> twins;
@@ -44,6 +56,8 @@ public final class LocalFlock implements AutoCloseable {
     private final Map<String, String> classPaths = new ConcurrentHashMap<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    /** Present on a cloud folder: the service syncing the twins' copies. */
+    private final java.util.Optional<CloudFolderSync> cloudSync;
 
     /**
      * @param gatewayPorts where each twin's (simulated) gateway answers {@code /readyz}
@@ -72,10 +86,36 @@ public final class LocalFlock implements AutoCloseable {
             String takeoverDispatch,
             Map<String, Duration> clockSkews)
             throws IOException {
+        this(dir, twins, timings, gatewayPorts, takeoverDispatch, clockSkews, java.util.Optional.empty());
+    }
+
+    /** @param cloud a cloud-synced folder instead of one shared directory */
+    public LocalFlock(
+            Path dir,
+            List<String> twins,
+            Timings timings,
+            Map<String, Integer> gatewayPorts,
+            URI takeoverUrl,
+            Map<String, Duration> clockSkews,
+            java.util.Optional<CloudFolder> cloud)
+            throws IOException {
+        this(dir, twins, timings, gatewayPorts, "{type: webhook, url: \"" + takeoverUrl + "\"}", clockSkews, cloud);
+    }
+
+    private LocalFlock(
+            Path dir,
+            List<String> twins,
+            Timings timings,
+            Map<String, Integer> gatewayPorts,
+            String takeoverDispatch,
+            Map<String, Duration> clockSkews,
+            java.util.Optional<CloudFolder> cloud)
+            throws IOException {
         this.dir = dir;
+        this.cloud = cloud;
         this.twins = List.copyOf(twins);
         this.clockSkews = Map.copyOf(clockSkews);
-        this.state = Files.createDirectories(dir.resolve("shared"));
+        this.state = Files.createDirectories(dir.resolve(cloud.isPresent() ? "cloud-service" : "shared"));
         List<Integer> ports = freePorts(twins.size());
         for (int i = 0; i < twins.size(); i++) {
             daemonPorts.put(twins.get(i), ports.get(i));
@@ -83,28 +123,56 @@ public final class LocalFlock implements AutoCloseable {
         this.config = dir.resolve("twins.yaml");
         Files.writeString(config, yaml(timings, gatewayPorts, takeoverDispatch, state));
         // Each daemon reaches the share through its own mount point (a symlink), as twins on separate
-        // machines do: one twin's mount can be lost while the others keep theirs.
+        // machines do: one twin's mount can be lost while the others keep theirs. On a cloud folder,
+        // its own copy of the folder instead.
         for (String twin : twins) {
-            Files.createSymbolicLink(mountPoint(twin), state);
+            if (cloud.isPresent()) {
+                Files.createDirectories(mountPoint(twin));
+            } else {
+                Files.createSymbolicLink(mountPoint(twin), state);
+            }
             Files.writeString(twinConfig(twin), yaml(timings, gatewayPorts, takeoverDispatch, mountPoint(twin)));
         }
+        this.cloudSync = cloud.map(c ->
+                new CloudFolderSync(state, twins.stream().map(this::mountPoint).toList(), c.interval()));
+        cloudSync.ifPresent(CloudFolderSync::start);
     }
 
     private Path mountPoint(String twin) {
-        return dir.resolve("mount-" + twin);
+        return dir.resolve((cloud.isPresent() ? "folder-" : "mount-") + twin);
+    }
+
+    private Path unmounted(String twin) {
+        return dir.resolve("folder-" + twin + "-unavailable");
+    }
+
+    /** Whether the twins have their own copies of a cloud-synced folder. */
+    public boolean cloudFolder() {
+        return cloud.isPresent();
     }
 
     private Path twinConfig(String twin) {
         return dir.resolve("twins-" + twin + ".yaml");
     }
 
-    /** {@code twin}'s mount of the share goes away (the others keep theirs) until {@link #remount}. */
+    /**
+     * {@code twin}'s mount of the share goes away (the others keep theirs) until {@link #remount};
+     * on a cloud folder, its copy of the folder (moved aside, as a service that evicts it does).
+     */
     public void unmount(String twin) throws IOException {
-        Files.delete(mountPoint(twin));
+        if (cloud.isPresent()) {
+            Files.move(mountPoint(twin), unmounted(twin));
+        } else {
+            Files.delete(mountPoint(twin));
+        }
     }
 
     public void remount(String twin) throws IOException {
-        Files.createSymbolicLink(mountPoint(twin), state);
+        if (cloud.isPresent()) {
+            Files.move(unmounted(twin), mountPoint(twin));
+        } else {
+            Files.createSymbolicLink(mountPoint(twin), state);
+        }
     }
 
     private String yaml(Timings timings, Map<String, Integer> gatewayPorts, String takeoverDispatch, Path share) {
@@ -121,7 +189,15 @@ public final class LocalFlock implements AutoCloseable {
                     .append(daemonPorts.get(twin))
                     .append('\n');
         }
-        y.append("shared_storage: {type: local, path: \"").append(share).append("\"}\n");
+        if (cloud.isPresent()) {
+            y.append("shared_storage: {type: cloud, path: \"")
+                    .append(share)
+                    .append("\", sync_lag: ")
+                    .append(cloud.get().syncLag().toMillis())
+                    .append("ms}\n");
+        } else {
+            y.append("shared_storage: {type: local, path: \"").append(share).append("\"}\n");
+        }
         y.append("coordination:\n");
         if (twins.size() == 2) {
             y.append("  rotation: daily\n  odd_primary: ")
@@ -263,13 +339,39 @@ public final class LocalFlock implements AutoCloseable {
         }
     }
 
-    /** The share goes away (unmounted) until {@link #restoreStore()}. */
+    /** The share goes away (unmounted) until {@link #restoreStore()}; on a cloud folder, every twin's copy. */
     public void removeStore() throws IOException {
-        Files.move(state, dir.resolve("shared-unmounted"));
+        if (cloud.isPresent()) {
+            for (String twin : twins) {
+                unmount(twin);
+            }
+        } else {
+            Files.move(state, dir.resolve("shared-unmounted"));
+        }
     }
 
     public void restoreStore() throws IOException {
-        Files.move(dir.resolve("shared-unmounted"), state);
+        if (cloud.isPresent()) {
+            for (String twin : twins) {
+                remount(twin);
+            }
+        } else {
+            Files.move(dir.resolve("shared-unmounted"), state);
+        }
+    }
+
+    /** Puts back every mount or copy a fault took away (before the directory is deleted). */
+    public void restoreAll() throws IOException {
+        if (Files.exists(dir.resolve("shared-unmounted"))) {
+            Files.move(dir.resolve("shared-unmounted"), state);
+        }
+        for (String twin : twins) {
+            if (cloud.isPresent() && Files.exists(unmounted(twin))) {
+                Files.move(unmounted(twin), mountPoint(twin));
+            } else if (cloud.isEmpty() && !Files.exists(mountPoint(twin), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(mountPoint(twin), state);
+            }
+        }
     }
 
     /** {@code GET /v1/status} of a twin's daemon, or null if it does not answer. */
@@ -329,6 +431,7 @@ public final class LocalFlock implements AutoCloseable {
 
     @Override
     public void close() {
+        cloudSync.ifPresent(CloudFolderSync::close);
         for (String twin : List.copyOf(processes.keySet())) {
             try {
                 kill(twin);
