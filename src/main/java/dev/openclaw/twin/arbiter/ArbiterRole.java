@@ -36,6 +36,8 @@ import java.util.function.Supplier;
  */
 public final class ArbiterRole {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArbiterRole.class);
+
     /**
      * What one peer last said: the arbiter it names (empty: it did not say, an older version), when
      * the probe was sent, and when (on our clock, late rather than early) it last arbitrated.
@@ -51,12 +53,20 @@ public final class ArbiterRole {
     private final Duration fresh;
     private final Duration settle;
     private final Duration startupGrace;
-    private final long startedNanos;
+    /** Since when this twin's view of its peers can be trusted: its start, or its waking from a pause. */
+    private volatile long trustedSinceNanos;
+    /** When it last looked at its role: a gap longer than {@code fresh} means it was paused (or starved). */
+    private volatile long lastLookNanos;
+
     private final Map<String, Report> reports = new ConcurrentHashMap<>();
     /** When this twin last arbitrated (monotonic); its start counts, for a previous run's sake. */
     private volatile long arbitratedAtNanos;
 
     private volatile boolean flockSeen;
+    /** What the last look found, to log each change once. */
+    private boolean wasServing;
+
+    private String lastArbiter;
 
     /**
      * @param order the day's order, the primary first
@@ -65,9 +75,10 @@ public final class ArbiterRole {
      * @param reachesStore whether this twin reaches its own copy
      * @param fresh how old (since it was asked for) a peer's answer may be and still count
      * @param settle the folder's sync lag: how long after a peer last arbitrated this twin may start
-     * @param startupGrace how long after this twin's start a peer it has never seen counts as up (its
-     *     heartbeat may not have synced here yet): two twins starting together must not each take
-     *     the other for absent and both arbitrate
+     * @param startupGrace how long after this twin's start, or its waking from a pause, a peer that
+     *     looks down still counts as up (never seen: its heartbeat may not have synced here yet; seen
+     *     down: by a view that stood still while this twin was paused), so that two twins starting
+     *     together, or one waking into a flock that moved on, do not each arbitrate alone
      */
     public ArbiterRole(
             String self,
@@ -88,8 +99,9 @@ public final class ArbiterRole {
         this.fresh = fresh;
         this.settle = settle;
         this.startupGrace = startupGrace;
-        this.startedNanos = nanoTime.getAsLong();
-        this.arbitratedAtNanos = startedNanos;
+        this.trustedSinceNanos = nanoTime.getAsLong();
+        this.lastLookNanos = trustedSinceNanos;
+        this.arbitratedAtNanos = trustedSinceNanos;
     }
 
     public String self() {
@@ -115,7 +127,26 @@ public final class ArbiterRole {
     /** The flock has been read once (heartbeats): before that every peer would look unknown, not up. */
     public void flockSeen() {
         flockSeen = true;
-        serving(); // keeps the agreement's start current between requests
+        look();
+        String arbiter = arbiter();
+        boolean serving = serving();
+        synchronized (this) {
+            if (!arbiter.equals(lastArbiter)) {
+                LOG.info("arbiter of claims by {}'s view: {} (was {})", self, arbiter, lastArbiter);
+                lastArbiter = arbiter;
+            }
+            if (serving != wasServing) {
+                if (serving) {
+                    LOG.info("{} arbitrates claims now", self);
+                } else {
+                    LOG.info(
+                            "{} no longer arbitrates claims: {}",
+                            self,
+                            whyNotServing().orElse("?"));
+                }
+                wasServing = serving;
+            }
+        }
     }
 
     /** The arbiter by this twin's view: what it asks, and what it names to peers. */
@@ -135,7 +166,7 @@ public final class ArbiterRole {
 
     /** Whether this twin arbitrates claims now (see the class comment). */
     public synchronized boolean serving() {
-        long now = nanoTime.getAsLong();
+        long now = look();
         if (!agreed(now) || now < settledAt()) {
             return false;
         }
@@ -189,8 +220,21 @@ public final class ArbiterRole {
 
     private boolean up(String twin) {
         TwinState state = daemonState.apply(twin);
-        return state.isUp()
-                || (state == TwinState.NEVER_SEEN && nanoTime.getAsLong() - startedNanos < startupGrace.toNanos());
+        if (state.isUp()) {
+            return true;
+        }
+        // Stopped on purpose is down for good; never seen or offline only once the view is trusted.
+        return state != TwinState.STOPPED && nanoTime.getAsLong() - trustedSinceNanos < startupGrace.toNanos();
+    }
+
+    /** Now; notices a pause (a gap since the last look longer than {@code fresh}) and distrusts the view for a while. */
+    private long look() {
+        long now = nanoTime.getAsLong();
+        if (now - lastLookNanos > fresh.toNanos()) {
+            trustedSinceNanos = now;
+        }
+        lastLookNanos = now;
+        return now;
     }
 
     private boolean names(String peer, String arbiter, long now) {

@@ -289,7 +289,8 @@ public final class Daemon implements AutoCloseable {
                 TAKEOVER_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(tasks.supervise("prune", this::prune), 10, 10 * 60, TimeUnit.SECONDS);
-        DaemonSync sync = new DaemonSync(config, twin, clock, alerts::syncConflict);
+        DaemonSync sync =
+                new DaemonSync(config, twin, clock, alerts::syncConflict, arbitrated.map(StateStore.class::cast));
         if (sync.enabled()) {
             long every = config.sync().interval().toMillis();
             Runnable syncAll = tasks.supervise("sync", sync::syncAll);
@@ -527,6 +528,7 @@ public final class Daemon implements AutoCloseable {
         arbiter.ifPresent(role -> {
             body.put("arbiter", role.arbiter());
             body.put("arbitratedMillisAgo", role.arbitratedAgo().toMillis());
+            body.put("arbitrating", role.arbiter().equals(twin) && role.serving());
         });
         return body;
     }

@@ -391,8 +391,40 @@ public final class LocalFlock implements AutoCloseable {
         }
     }
 
-    /** Whether every running daemon sees every running twin online. */
+    /**
+     * Whether every running daemon sees every running twin online; on a cloud folder, also whether
+     * a running twin arbitrates claims ({@code /healthz} says so), since until one does nobody can claim.
+     */
     public boolean allOnline() {
+        return everyoneSeesEveryoneOnline() && (cloud.isEmpty() || arbitrating());
+    }
+
+    private boolean arbitrating() {
+        for (String twin : twins) {
+            if (!running(twin)) {
+                continue;
+            }
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemonPorts.get(twin) + "/healthz"))
+                                .timeout(Duration.ofSeconds(1))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode body = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+                if (body != null && body.path("arbitrating").asBoolean(false)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not answering: not arbitrating
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean everyoneSeesEveryoneOnline() {
         for (String viewer : twins) {
             if (!running(viewer)) {
                 continue;

@@ -560,6 +560,15 @@ public final class ClaimCoordinator {
                         end.twin());
             }
             return send;
+        } catch (ArbiterUnavailableException e) {
+            // A cloud folder's arbiter cannot end the claim now: the gateway drops this reply and the
+            // claim is revoked once an arbiter answers. Unlike a lost store or a gateway that gave up,
+            // nothing is wrong with this twin: it may take the message again (with the next
+            // generation) if it watches it, as may the others; the end marker keeps it to one reply.
+            metrics.storeUnavailable();
+            LOG.warn("reply to {} refused: no arbiter of claims answers ({})", entry.key(), e.getMessage());
+            revoke(entry, generation);
+            return false;
         } catch (StoreUnavailableException e) {
             // Whether it was revoked cannot be known: at most once wins. The gateway drops this
             // reply, so the claim is given up (once the store is back) for another twin to answer:
@@ -836,6 +845,11 @@ public final class ClaimCoordinator {
      */
     private void giveUp(MessageEntry entry, int generation) {
         entry.giveUp();
+        revoke(entry, generation);
+    }
+
+    /** Revokes our claim of {@code generation} now, or once the store is back. */
+    private void revoke(MessageEntry entry, int generation) {
         if (generation == 0) {
             return;
         }

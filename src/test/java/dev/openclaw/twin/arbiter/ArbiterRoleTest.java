@@ -55,6 +55,16 @@ class ArbiterRoleTest {
         nanos.addAndGet(d.toNanos());
     }
 
+    /** Time passes beyond the start-up grace, each role looking at its role every second (its heartbeat). */
+    private void passGrace(ArbiterRole... roles) {
+        for (long s = 0; s <= GRACE.toSeconds(); s++) {
+            advance(Duration.ofSeconds(1));
+            for (ArbiterRole role : roles) {
+                role.flockSeen();
+            }
+        }
+    }
+
     /** Both peers answer a probe sent now, naming {@code arbiter}, having arbitrated {@code ago}. */
     private void bothName(String arbiter, Optional<Duration> ago) {
         tars.answered("case", Optional.of(arbiter), nanos.get(), ago);
@@ -63,16 +73,18 @@ class ArbiterRoleTest {
 
     @Test
     void theArbiterIsTheFirstTwinOfTheOrderWhoseDaemonIsUpAndReachesItsFolder() {
+        ArbiterRole kase = role("case");
+        passGrace(tars, kase);
         assertThat(tars.arbiter()).isEqualTo("tars");
-        assertThat(role("case").arbiter()).isEqualTo("tars");
+        assertThat(kase.arbiter()).isEqualTo("tars");
 
         states.put("tars", TwinState.OFFLINE);
-        assertThat(role("case").arbiter()).isEqualTo("case");
+        assertThat(kase.arbiter()).isEqualTo("case");
         states.put("tars", TwinState.STALE); // not yet offline: still the arbiter
-        assertThat(role("case").arbiter()).isEqualTo("tars");
+        assertThat(kase.arbiter()).isEqualTo("tars");
 
         withoutStore.add("tars");
-        assertThat(role("case").arbiter()).as("tars said it lost its copy").isEqualTo("case");
+        assertThat(kase.arbiter()).as("tars said it lost its copy").isEqualTo("case");
         reachesStore.set(false);
         assertThat(tars.arbiter()).as("tars's own copy is gone").isEqualTo("case");
     }
@@ -124,6 +136,7 @@ class ArbiterRoleTest {
 
     @Test
     void aPeerThatIsDownNeedNotAgree() {
+        passGrace(tars);
         states.put("kipp", TwinState.OFFLINE);
         tars.answered("case", Optional.of("tars"), nanos.get(), LONG_AGO);
         assertThat(tars.serving()).isTrue();
@@ -155,6 +168,22 @@ class ArbiterRoleTest {
     }
 
     @Test
+    void aPeerThatWokeFromAPauseDoesNotArbitrateOnItsStandingStillView() {
+        // case is second in line: it would arbitrate if tars were down.
+        ArbiterRole kase = role("case");
+        passGrace(kase);
+        advance(Duration.ofSeconds(10)); // SIGSTOP of case; on waking its view shows tars and kipp offline
+        states.put("tars", TwinState.OFFLINE);
+        states.put("kipp", TwinState.OFFLINE);
+        assertThat(kase.serving())
+                .as("woken: the peers it saw last count as up until they answer")
+                .isFalse();
+        assertThat(kase.arbiter()).isEqualTo("tars");
+        passGrace(kase);
+        assertThat(kase.arbiter()).as("still down after the grace: truly gone").isEqualTo("case");
+    }
+
+    @Test
     void beforeTheFlockIsReadNothingIsArbitrated() {
         ArbiterRole fresh = role("tars");
         states.put("case", TwinState.NEVER_SEEN);
@@ -165,7 +194,7 @@ class ArbiterRoleTest {
         assertThat(role("case").arbiter())
                 .as("case does not take tars for absent either")
                 .isEqualTo("tars");
-        advance(GRACE);
+        passGrace(fresh);
         assertThat(fresh.serving()).as("no peer seen since: alone").isTrue();
     }
 
