@@ -65,6 +65,8 @@ public final class Daemon implements AutoCloseable {
     static final Duration CLAIM_RETENTION = Duration.ofHours(24);
     /** Takeover deadlines are a few seconds: watched messages are looked at ten times a second. */
     static final Duration TAKEOVER_TICK = Duration.ofMillis(100);
+    /** How long a peer has to answer {@code /v1/promise}: on a LAN, milliseconds; a paused peer never does. */
+    static final Duration PROMISE_TIMEOUT = Duration.ofMillis(500);
 
     /**
      * How long a twin waits for a cloud folder's arbiter to create, read or end a claim: a decide
@@ -227,16 +229,21 @@ public final class Daemon implements AutoCloseable {
                 metrics,
                 incarnation,
                 tracker::restartedSince,
-                agreement);
+                agreement,
+                new HttpPeerPromises(client, config, twin, PROMISE_TIMEOUT));
         this.alerts = alerts(config, twin, clock, client);
         this.autoRescue =
                 config.rescue().auto() ? Optional.of(autoRescue(config, twin, store, clock, client)) : Optional.empty();
-        ProtocolApi api = new ProtocolApi(claims);
+        ProtocolApi api = new ProtocolApi(claims, twin);
+        java.util.Set<String> peers = config.twinNames().stream()
+                .filter(name -> !name.equals(twin))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         Map<String, DaemonHttpServer.PostHandler> posts = new HashMap<>(Map.of(
                 "/v1/override", this::override,
                 "/v1/decide", pluginCall(api::decide),
                 "/v1/confirm", pluginCall(api::confirm),
-                "/v1/duty", pluginCall(api::duty)));
+                "/v1/duty", pluginCall(api::duty),
+                "/v1/promise", body -> api.promise(body, peers, reachesStore())));
         arbitrated.map(ArbiterApi::new).ifPresent(claimsApi -> {
             posts.put("/v1/claims/create", claimsApi::create);
             posts.put("/v1/claims/read", claimsApi::read);
@@ -474,7 +481,7 @@ public final class Daemon implements AutoCloseable {
     private FlockView view() {
         FlockView view = livenessView();
         java.util.Set<String> withoutStore = agreement.peersWithoutStore();
-        if (withoutStore.isEmpty() || !reachesStore() || agreement.toldPeersStoreUnreachable()) {
+        if (withoutStore.isEmpty() || !reachesStore()) {
             return view;
         }
         java.util.Set<String> offline = new java.util.HashSet<>(view.offline());
@@ -520,10 +527,8 @@ public final class Daemon implements AutoCloseable {
             body.put("incarnation", incarnation);
             return body;
         }
-        boolean reaches = reachesStore();
-        agreement.told(reaches);
-        body.put("store", reaches ? "ok" : "unreachable");
-        body.put("claimant", claims.claimantToTell(rules.dutyOwner(livenessView()), reaches));
+        body.put("store", reachesStore() ? "ok" : "unreachable");
+        body.put("claimant", rules.dutyOwner(livenessView()));
         body.put("incarnation", incarnation);
         arbiter.ifPresent(role -> {
             body.put("arbiter", role.arbiter());

@@ -3,18 +3,22 @@ package dev.openclaw.twin.daemon;
 import dev.openclaw.twin.protocol.ClaimCoordinator;
 import dev.openclaw.twin.protocol.DecideRequest;
 import dev.openclaw.twin.protocol.LocalMessageId;
+import dev.openclaw.twin.protocol.MessageIdentity;
+import dev.openclaw.twin.protocol.PeerPromises;
 import dev.openclaw.twin.protocol.RequestTime;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** The JSON side of {@code /v1/decide}, {@code /v1/confirm} and {@code /v1/duty} (DESIGN §6). */
+/** The JSON side of {@code /v1/decide}, {@code /v1/confirm}, {@code /v1/duty} and {@code /v1/promise} (DESIGN §6). */
 final class ProtocolApi {
 
     private final ClaimCoordinator claims;
+    private final String self;
 
-    ProtocolApi(ClaimCoordinator claims) {
+    ProtocolApi(ClaimCoordinator claims, String self) {
         this.claims = claims;
+        this.self = self;
     }
 
     Object decide(RequestBody body) {
@@ -44,6 +48,42 @@ final class ProtocolApi {
                 body.required("channel"), body.optional("conversationId").orElse(""), messageId.get());
         return Map.of("send", claims.confirm(id, askedAt));
     }
+
+    /**
+     * {@code POST /v1/promise}, from a peer's daemon: leave a message to it while neither reaches
+     * the store ({@code reachesStore}: this twin's own view). Everything in it is a peer's word:
+     * the asking twin must be one of the flock, the identity bounded, the age within the watch.
+     */
+    Object promise(RequestBody body, java.util.Set<String> peers, boolean reachesStore) {
+        String from = body.required("twin");
+        if (!peers.contains(from)) {
+            throw new RequestBody.BadRequest("field 'twin' must name another twin of this flock");
+        }
+        String identity = body.required("identity");
+        if (identity.length() > MAX_IDENTITY) {
+            throw new RequestBody.BadRequest("field 'identity' longer than " + MAX_IDENTITY + " characters");
+        }
+        long agoMs;
+        try {
+            agoMs = Long.parseLong(body.required("decidedAgoMs"));
+        } catch (NumberFormatException e) {
+            throw new RequestBody.BadRequest("field 'decidedAgoMs' must be a whole number of milliseconds");
+        }
+        if (agoMs < 0 || agoMs > MAX_DECIDED_AGO.toMillis()) {
+            throw new RequestBody.BadRequest("field 'decidedAgoMs' must be 0.." + MAX_DECIDED_AGO.toMillis());
+        }
+        PeerPromises.Request request = new PeerPromises.Request(
+                from,
+                new MessageIdentity(identity, body.flag("global").orElse(false)),
+                java.time.Duration.ofMillis(agoMs));
+        ClaimCoordinator.PromiseAnswer answer = claims.promise(request, reachesStore);
+        return Map.of("promised", answer.promised(), "twin", self, "reason", answer.reason());
+    }
+
+    /** Longer than any claim key or content base this daemon makes. */
+    static final int MAX_IDENTITY = 4096;
+    /** No message is watched longer. */
+    static final java.time.Duration MAX_DECIDED_AGO = java.time.Duration.ofMinutes(10);
 
     Object duty(RequestBody body) {
         return claims.duty(body.required("job"), body.required("slot"));

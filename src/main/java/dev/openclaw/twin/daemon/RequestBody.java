@@ -57,4 +57,16 @@ final class RequestBody {
         }
         return Optional.of(value.asString());
     }
+
+    /** A JSON boolean field, if present. */
+    Optional<Boolean> flag(String field) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw new BadRequest("field '" + field + "' must be true or false");
+        }
+        return Optional.of(value.asBoolean());
+    }
 }

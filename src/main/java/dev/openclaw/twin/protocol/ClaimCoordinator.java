@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -62,6 +63,11 @@ public final class ClaimCoordinator {
      * So a twin that missed a repeat is back in step once repeats are this far apart.
      */
     static final Duration HEAL_AGE = Duration.ofSeconds(2);
+    /**
+     * A turn of this twin's gateway that has not confirmed this long after it began is taken for
+     * lost: taking its message over again starts a new turn.
+     */
+    static final Duration TURN_LIMIT = Duration.ofMinutes(5);
     /** Content counts are remembered this long after the last repeat. */
     static final Duration KEEP_COUNTS = Duration.ofHours(24);
 
@@ -80,6 +86,8 @@ public final class ClaimCoordinator {
     private final String incarnation;
     private final HolderRuns holderRuns;
     private final PeerAgreement agreement;
+    private final PeerPromises promises;
+    private final GivenPromises given = new GivenPromises(WATCH_LIMIT);
     private final long createdNanos;
     private volatile Instant startedOnStoreClock;
 
@@ -105,7 +113,8 @@ public final class ClaimCoordinator {
                 metrics,
                 java.util.UUID.randomUUID().toString(),
                 HolderRuns.NONE,
-                new PeerAgreement(nanoTime, Duration.ZERO));
+                new PeerAgreement(nanoTime, Duration.ZERO),
+                PeerPromises.NONE);
     }
 
     /**
@@ -113,6 +122,7 @@ public final class ClaimCoordinator {
      * @param holderRuns the peers' runs: a claim whose holder has restarted since is taken over
      * @param agreement what the peers reached directly say: without the store, this twin answers only
      *     with their agreement
+     * @param promises asks the peers, per message, to leave it to this twin (without the store)
      */
     public ClaimCoordinator(
             TwinsConfig config,
@@ -126,7 +136,9 @@ public final class ClaimCoordinator {
             ProtocolMetrics metrics,
             String incarnation,
             HolderRuns holderRuns,
-            PeerAgreement agreement) {
+            PeerAgreement agreement,
+            PeerPromises promises) {
+        this.promises = promises;
         this.incarnation = incarnation;
         this.holderRuns = holderRuns;
         this.agreement = agreement;
@@ -156,6 +168,9 @@ public final class ClaimCoordinator {
                 try {
                     answer = decideFirst(entry, start);
                     entry.answer(answer);
+                    if (answer.respond()) {
+                        entry.turnStarted(start);
+                    }
                 } finally {
                     ledger.settle(entry); // keeps the text only if watched (bounded)
                 }
@@ -247,6 +262,20 @@ public final class ClaimCoordinator {
             };
             return answer(false, reason, null, start);
         }
+        Optional<String> promised = given.promisedTo(entry.identity(), entry.decidedNanos());
+        boolean everyoneAsked =
+                evaluation instanceof Evaluation.Settled s && s.responders().size() > 1;
+        if (promised.isPresent() && !everyoneAsked) {
+            // This twin promised a peer that could not reach the store either to leave it this
+            // message, before its own gateway asked about it.
+            entry.promiseTo(promised.get());
+            LOG.info("{} is left to {}, as promised", entry.request().localId(), promised.get());
+            Reason reason = switch (evaluation) {
+                case Evaluation.Settled settled -> settled.otherReason();
+                case Evaluation.Routine routine -> Reason.STANDBY;
+            };
+            return answer(false, reason, promised.get(), start);
+        }
         return switch (evaluation) {
             case Evaluation.Settled settled -> {
                 boolean respond = settled.responders().contains(self);
@@ -257,10 +286,7 @@ public final class ClaimCoordinator {
                 }
                 if (respond) {
                     entry.sendWithoutClaim();
-                } else if (settled.responders().size() == 1
-                        && entry.key() != null
-                        && flock.isOnline(self)
-                        && !agreement.toldPeersStoreUnreachable()) {
+                } else if (settled.responders().size() == 1 && entry.key() != null && flock.isOnline(self)) {
                     // The one twin asked for claims it at once; if it cannot (it is down, or sees
                     // itself down), the others take over in turn rather than leave it unanswered.
                     String asked = settled.responders().iterator().next();
@@ -285,21 +311,24 @@ public final class ClaimCoordinator {
         }
         try {
             if (claimant && claim(entry, routine.claimantReason(), 1)) {
-                claimedRoutine();
+                // Watched until confirmed: if its confirm meets an outage the claim is released, and
+                // this twin may take it again (the others may have decided it without the store,
+                // unable to count or watch it).
+                entry.watch(Long.MAX_VALUE);
                 return answer(true, routine.claimantReason(), self, start);
             }
             ClaimState state = store.readClaim(entry.key());
             Optional<String> holder = holderOf(state);
             if (holder.isPresent()) {
-                if (!(state instanceof ClaimState.Sent)) {
+                if (state instanceof ClaimState.Sent) {
+                    entry.markAnsweredByPeer();
+                } else {
                     entry.watch(nanoTime.getAsLong()); // for revocation if the holder goes down
                 }
                 return answer(false, Reason.CLAIMED_BY_OTHER, holder.get(), start);
             }
             int rank = routine.rankOf(self);
-            // A twin that has told its peers it cannot reach the store takes nothing over: the
-            // claimant may be answering without a claim on its word.
-            if (rank > 0 && flock.isOnline(self) && !agreement.toldPeersStoreUnreachable()) {
+            if (rank > 0 && flock.isOnline(self)) {
                 entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
             }
             return answer(false, Reason.STANDBY, routine.claimant(), start);
@@ -320,7 +349,7 @@ public final class ClaimCoordinator {
     private DecideAnswer decideWithoutArbiter(
             MessageEntry entry, int rank, FlockView flock, long start, String claimant) {
         metrics.storeUnavailable();
-        if (rank >= 0 && flock.isOnline(self) && !agreement.toldPeersStoreUnreachable()) {
+        if (rank >= 0 && flock.isOnline(self)) {
             entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
         }
         return answer(false, Reason.STANDBY, claimant, start);
@@ -353,7 +382,10 @@ public final class ClaimCoordinator {
      */
     private DecideAnswer decideSingleWithoutStore(MessageEntry entry, Evaluation.Settled settled, long start) {
         if (agreement.noPeerReachesStore()) {
-            answerWithoutStore(entry);
+            answerOnPromises(entry);
+            if (entry.key() != null) {
+                entry.watch(start); // taken over once the store is back if the peers do not all promise
+            }
             return answer(true, settled.reason(), self, start);
         }
         LOG.warn(
@@ -365,19 +397,28 @@ public final class ClaimCoordinator {
 
     /**
      * This twin cannot reach the store, so it cannot claim: it steps down (Curator's LOST, Patroni's
-     * failsafe). The claimant answers without a claim only if every peer it reaches directly
-     * confirms that it is the claimant and that they cannot reach the store either; a twin reaching
-     * no peer stays silent. Everyone else stays silent and takes nothing over: the twins that still
-     * reach the store take the message over through claims.
+     * failsafe). The claimant answers without a claim only if every peer it reaches directly says
+     * that it is the claimant and that they cannot reach the store either, and then promises to
+     * leave the message to it (confirm waits for those promises); a twin reaching no peer stays
+     * silent. Everyone else stays silent: the twins that still reach the store take the message
+     * over through claims, and this one too once the store is back, unless it promised.
      */
     private DecideAnswer decideWithoutStore(MessageEntry entry, Evaluation.Routine routine, long start) {
         metrics.storeUnavailable();
         if (routine.claimant().equals(self) && agreement.confirmsClaimant(self)) {
             LOG.warn(
-                    "shared store unavailable: answering {} without a claim, as every peer reached agrees",
+                    "shared store unavailable: answering {} without a claim, if every peer reached promises",
                     entry.request().localId());
-            answerWithoutStore(entry);
+            answerOnPromises(entry);
+            if (entry.key() != null) {
+                entry.watch(start); // taken over once the store is back if the peers do not all promise
+            }
             return answer(true, routine.claimantReason(), self, start);
+        }
+        int rank = routine.rankOf(self);
+        if (entry.key() != null && rank >= 0 && view.get().isOnline(self)) {
+            // Taken over once the store is back, if still unclaimed (the claimant first).
+            entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
         }
         LOG.warn(
                 "shared store unavailable: staying silent on {}{}",
@@ -398,6 +439,19 @@ public final class ClaimCoordinator {
 
     private final java.util.Queue<AwaitingAgreement> awaitingAgreement =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Starts the round of the peers' promises that this twin's reply to {@code entry} waits for at
+     * its confirm; it completes true if every peer reached promised (see {@link PeerAgreement}).
+     */
+    private CompletableFuture<Boolean> answerOnPromises(MessageEntry entry) {
+        Duration decidedAgo = Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - entry.decidedNanos()));
+        CompletableFuture<Boolean> round = promises.ask(new PeerPromises.Request(self, entry.identity(), decidedAgo))
+                .thenApply(agreement::promisedByEveryPeerReached)
+                .exceptionally(failure -> false);
+        entry.answerOnPromises(round);
+        return round;
+    }
 
     /** Keeps {@code entry}'s text (within the ledger's watch budget) until the peers' word comes or is too late. */
     private void awaitAgreement(MessageEntry entry, boolean routine) {
@@ -430,28 +484,46 @@ public final class ClaimCoordinator {
             }
             it.remove();
             DecideRequest request;
+            CompletableFuture<Boolean> round;
             synchronized (entry) {
                 request = entry.request(); // whole until it stops awaiting (then only what confirm needs)
                 entry.stopAwaitingAgreement();
-                if (entry.freeToSend() || entry.heldGeneration() > 0) {
+                if (entry.freeToSend()
+                        || entry.heldGeneration() > 0
+                        || entry.promisedTo() != null
+                        || entry.peersPromised() != null) {
                     continue;
                 }
-                answerWithoutStore(entry);
-                entry.turnDispatched(now);
+                round = answerOnPromises(entry);
             }
-            LOG.warn(
-                    "shared store unavailable: answering {} without a claim now that every peer reached agrees",
-                    request.localId());
-            // Generation 0: no claim. Without a content key (the store was needed to count), the
-            // gateway's own id names the turn, for the dispatcher's idempotency key.
-            LocalMessageId local = request.localId();
-            String turnKey = entry.key() != null
-                    ? entry.key()
-                    : "without-store:" + local.channel() + ":" + local.conversationId() + ":" + local.messageId();
-            TakeoverDispatcher.Takeover takeover =
-                    new TakeoverDispatcher.Takeover(request, self, Reason.TAKEOVER.code(), 0, turnKey);
-            dispatchExecutor.execute(() -> dispatcher.dispatch(takeover));
+            round.thenAccept(promised -> {
+                if (promised) {
+                    dispatchWithoutClaim(entry, request);
+                }
+            });
         }
+    }
+
+    /** Runs the turn of a message the peers promised to leave to this twin, without a claim. */
+    private void dispatchWithoutClaim(MessageEntry entry, DecideRequest request) {
+        synchronized (entry) {
+            if (entry.promisedTo() != null || entry.heldGeneration() > 0) {
+                return; // it promised it to a peer meanwhile, or claimed it since the store came back
+            }
+            entry.turnDispatched(nanoTime.getAsLong());
+        }
+        LOG.warn(
+                "shared store unavailable: answering {} without a claim, as every peer reached promised",
+                request.localId());
+        // Generation 0: no claim. Without a content key (the store was needed to count), the
+        // gateway's own id names the turn, for the dispatcher's idempotency key.
+        LocalMessageId local = request.localId();
+        String turnKey = entry.key() != null
+                ? entry.key()
+                : "without-store:" + local.channel() + ":" + local.conversationId() + ":" + local.messageId();
+        TakeoverDispatcher.Takeover takeover =
+                new TakeoverDispatcher.Takeover(request, self, Reason.TAKEOVER.code(), 0, turnKey);
+        dispatchExecutor.execute(() -> dispatcher.dispatch(takeover));
     }
 
     private DecideAnswer answer(boolean respond, Reason reason, String claimedBy, long start) {
@@ -495,18 +567,123 @@ public final class ClaimCoordinator {
         }
         MessageEntry entry = found.get();
         boolean send;
+        CompletableFuture<Boolean> round;
         synchronized (entry) {
+            entry.confirmCame();
+            round = entry.peersPromised();
             if (isStale(askedAt, STALE_CONFIRM)) {
-                LOG.info("confirm for {} arrived late; giving the message up to the other twins", id);
+                LOG.info("confirm for {} arrived late; releasing the message to whoever takes it over", id);
+                if (entry.watching()) {
+                    release(entry, entry.heldGeneration()); // this twin too, if nobody else does
+                } else {
+                    giveUp(entry, entry.heldGeneration());
+                }
+                send = false;
+            } else if (entry.promisedTo() != null) {
+                LOG.info("reply to {} refused: this twin promised to leave it to {}", id, entry.promisedTo());
                 giveUp(entry, entry.heldGeneration());
                 send = false;
+            } else if (round != null) {
+                send = false; // decided below, outside the lock: the round may still be under way
             } else {
                 send = entry.freeToSend() || confirmClaim(entry);
+                if (send) {
+                    entry.markSent();
+                }
             }
+        }
+        if (round != null && !isStale(askedAt, STALE_CONFIRM)) {
+            send = confirmOnPromises(entry, round);
         }
         metrics.confirmed(send);
         return send;
     }
+
+    /**
+     * Confirm of a message this twin answers without a claim: once every peer reached has promised
+     * to leave it to this twin (the round started at the decide; a confirm waits for one under way).
+     * The answer is recorded in the store once it is back ({@link #reconcile}).
+     */
+    private boolean confirmOnPromises(MessageEntry entry, CompletableFuture<Boolean> round) {
+        boolean promised;
+        try {
+            promised = promises.roundTime().isZero()
+                    ? round.getNow(false)
+                    : round.get(promises.roundTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            promised = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            promised = false;
+        }
+        synchronized (entry) {
+            if (!promised || entry.promisedTo() != null) {
+                LOG.info(
+                        "reply to {} refused: not every peer reached promised to leave it to this twin",
+                        entry.request().localId());
+                return false;
+            }
+            if (!entry.sent()) {
+                entry.markSent();
+                recordAnsweredWithoutStore(entry);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A peer that cannot reach the store asks this twin to leave it a message: {@code POST
+     * /v1/promise}. This twin promises only if it cannot reach the store either ({@code
+     * reachesStore}: its last heartbeat's word) and neither answered the message nor saw it
+     * answered; from then on it neither takes that message over nor sends a reply to it, even once
+     * the store is back. Two twins answering one message on promises at once: the first name in
+     * alphabetical order keeps it.
+     */
+    public PromiseAnswer promise(PeerPromises.Request request, boolean reachesStore) {
+        if (request.from().equals(self)) {
+            return new PromiseAnswer(false, "asked by itself");
+        }
+        if (reachesStore) {
+            return new PromiseAnswer(false, "this twin reaches the store: messages are claimed there");
+        }
+        long now = nanoTime.getAsLong();
+        long decidedNanos = now - request.decidedAgo().toNanos();
+        List<MessageEntry> same = ledger.entries().stream()
+                .filter(e -> GivenPromises.covers(request.identity(), decidedNanos, e.identity(), e.decidedNanos()))
+                .toList();
+        Optional<String> promisedBefore = given.promisedTo(request.identity(), decidedNanos);
+        if (promisedBefore.isPresent() && !promisedBefore.get().equals(request.from())) {
+            return new PromiseAnswer(false, "promised to " + promisedBefore.get() + " already");
+        }
+        for (MessageEntry entry : same) {
+            synchronized (entry) {
+                if (entry.sent() || entry.answeredByPeer()) {
+                    return new PromiseAnswer(false, "answered already");
+                }
+                if (entry.promisedTo() != null && !entry.promisedTo().equals(request.from())) {
+                    return new PromiseAnswer(false, "promised to " + entry.promisedTo() + " already");
+                }
+                if (entry.peersPromised() != null && self.compareTo(request.from()) < 0) {
+                    return new PromiseAnswer(false, "this twin answers it without a claim");
+                }
+            }
+        }
+        for (MessageEntry entry : same) {
+            synchronized (entry) {
+                if (entry.sent()) {
+                    return new PromiseAnswer(false, "answered already");
+                }
+                entry.promiseTo(request.from());
+            }
+        }
+        given.add(request.from(), request.identity(), decidedNanos, now);
+        LOG.info(
+                "promised {} to leave it {}", request.from(), request.identity().value());
+        return new PromiseAnswer(true, "promised");
+    }
+
+    /** {@code POST /v1/promise}'s answer. */
+    public record PromiseAnswer(boolean promised, String reason) {}
 
     /**
      * Confirm for a reply the gateway cannot tie to a message id: a takeover turn this daemon ran
@@ -539,19 +716,13 @@ public final class ClaimCoordinator {
         if (generation == 0) {
             return false;
         }
-        if (agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos())) {
-            // Our claim is older than our word that we cannot reach the store, but the claimant may
-            // have answered this message without a claim on that word: sending could answer twice.
-            LOG.info("reply to {} refused: a peer may have answered it on our word", entry.key());
-            giveUp(entry, generation);
-            return false;
-        }
         try {
             ClaimEnd end = store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.SENT, self, clock.instant()));
             boolean send = end.sent() && end.twin().equals(self);
             if (send) {
                 entry.stopWatching();
             } else {
+                entry.held(0); // not ours any more: watched like any other's claim
                 LOG.info(
                         "reply to {} refused: generation {} was {} by {}",
                         entry.key(),
@@ -567,7 +738,7 @@ public final class ClaimCoordinator {
             // generation) if it watches it, as may the others; the end marker keeps it to one reply.
             metrics.storeUnavailable();
             LOG.warn("reply to {} refused: no arbiter of claims answers ({})", entry.key(), e.getMessage());
-            revoke(entry, generation);
+            release(entry, generation);
             return false;
         } catch (StoreUnavailableException e) {
             // Whether it was revoked cannot be known: at most once wins. The gateway drops this
@@ -575,7 +746,13 @@ public final class ClaimCoordinator {
             // its holder is alive, so nobody else would revoke it.
             metrics.storeUnavailable();
             LOG.warn("reply to {} refused: the shared store is unavailable ({})", entry.key(), e.getMessage());
-            giveUp(entry, generation);
+            if (entry.watching()) {
+                // Its text is kept: this twin may take it again once the claim is revoked, like
+                // any other (they may have given theirs up the same way).
+                release(entry, generation);
+            } else {
+                giveUp(entry, generation);
+            }
             return false;
         }
     }
@@ -630,12 +807,11 @@ public final class ClaimCoordinator {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
-     * The store is down and this twin answers anyway (it is the claimant by its own view): the
-     * answer is recorded in the store once it is back (see {@link #reconcile}). A message without a
-     * key cannot be recorded; one answered by several twins on purpose ("both of you") never is.
+     * This twin sent a reply without a claim, on its peers' promises: the answer is recorded in the
+     * store once it is back (see {@link #reconcile}). A message without a key cannot be recorded;
+     * one answered by several twins on purpose ("both of you") never is.
      */
-    private void answerWithoutStore(MessageEntry entry) {
-        entry.sendWithoutClaim();
+    private void recordAnsweredWithoutStore(MessageEntry entry) {
         // Bounded like the ledger: past the cap an answer is not recorded (a duplicate could go unreported).
         if (entry.key() != null && answeredWithoutStoreCount.get() < MessageLedger.MAX_ENTRIES) {
             answeredWithoutStoreCount.incrementAndGet();
@@ -702,16 +878,25 @@ public final class ClaimCoordinator {
 
     private void step(MessageEntry entry, FlockView flock, long now) throws StoreUnavailableException {
         boolean live = flock.isOnline(self);
-        ClaimState state = store.readClaim(entry.key());
-        if (!(state instanceof ClaimState.Sent) && agreement.mayHaveAnsweredOnOurWord(entry.decidedNanos())) {
-            // A peer may have answered it without a claim, on our word that we could not reach the
-            // store: taking it over (unclaimed, revoked, or from a holder gone down) could answer it
-            // twice, even though another twin had claimed it before the outage.
-            entry.stopWatching();
+        if (entry.promisedTo() != null || entry.sent()) {
+            entry.stopWatching(); // left to a peer as promised, or answered here
             return;
         }
+        CompletableFuture<Boolean> round = entry.peersPromised();
+        if (round != null && !(round.isDone() && !round.getNow(false))) {
+            return; // answered here on the peers' promises, or it may be: not taken over as well
+        }
+        if (entry.heldGeneration() > 0) {
+            return; // ours, its turn under way: nothing to look at in the store
+        }
+        ClaimState state = store.readClaim(entry.key());
         switch (state) {
-            case ClaimState.Sent s -> entry.stopWatching();
+            case ClaimState.Sent s -> {
+                if (!s.end().twin().equals(self)) {
+                    entry.markAnsweredByPeer();
+                }
+                entry.stopWatching();
+            }
             case ClaimState.Unclaimed u -> {
                 if (live && now >= entry.takeoverAtNanos()) {
                     take(entry, 1, now);
@@ -786,41 +971,16 @@ public final class ClaimCoordinator {
         return won;
     }
 
-    /**
-     * When this twin last won a routine message's claim (as the claimant or by a takeover): one a
-     * peer that lost its mount may hold silent for want of agreement. Not named ones: a peer never
-     * waits to answer a message asked of another twin.
-     */
-    private volatile long lastRoutineClaimNanos;
-
-    private volatile boolean claimedRoutine;
-
-    private void claimedRoutine() {
-        lastRoutineClaimNanos = nanoTime.getAsLong();
-        claimedRoutine = true;
-    }
-
-    /**
-     * Whom this twin names as the claimant to a peer that asks ({@code /healthz}), given whom it
-     * {@code sees} answering and whether it {@code reachesStore}. A twin that lost the store shortly
-     * after it claimed a message names itself: the peer may hold that message silent for want of
-     * agreement (it lost its own mount first), and answering it on our word would answer it twice.
-     * "Shortly" is the longest such a peer waits for agreement ({@link PeerAgreement#fresh()}) plus
-     * the time between two twins' decides of one message.
-     */
-    public String claimantToTell(String sees, boolean reachesStore) {
-        boolean recent = claimedRoutine
-                && nanoTime.getAsLong() - lastRoutineClaimNanos
-                        <= agreement.fresh().plus(PeerAgreement.DECIDE_SKEW).toNanos();
-        return !reachesStore && recent ? self : sees;
-    }
-
     private void take(MessageEntry entry, int generation, long now) throws StoreUnavailableException {
         if (!claim(entry, Reason.TAKEOVER, generation)) {
             return;
         }
-        claimedRoutine();
         metrics.takeover(now - entry.decidedNanos());
+        if (entry.turnInFlight(now, TURN_LIMIT)) {
+            LOG.info(
+                    "took over {} (generation {}); the turn already running here confirms it", entry.key(), generation);
+            return;
+        }
         LOG.info("took over {} (generation {})", entry.key(), generation);
         TakeoverDispatcher.Takeover takeover =
                 new TakeoverDispatcher.Takeover(entry.request(), self, Reason.TAKEOVER.code(), generation, entry.key());
@@ -845,14 +1005,15 @@ public final class ClaimCoordinator {
      */
     private void giveUp(MessageEntry entry, int generation) {
         entry.giveUp();
-        revoke(entry, generation);
+        release(entry, generation);
     }
 
-    /** Revokes our claim of {@code generation} now, or once the store is back. */
-    private void revoke(MessageEntry entry, int generation) {
+    /** Revokes our claim of {@code generation} (if any), now or once the store is back. */
+    private void release(MessageEntry entry, int generation) {
         if (generation == 0) {
             return;
         }
+        entry.held(0);
         try {
             store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
         } catch (StoreUnavailableException e) {

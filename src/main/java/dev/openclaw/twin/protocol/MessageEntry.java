@@ -16,6 +16,9 @@ final class MessageEntry {
 
     private volatile DecideRequest request;
     private final String key;
+    /** What the twins call it without the store (promises name it so). */
+    private final MessageIdentity identity;
+
     private final long decidedNanos;
     private DecideAnswer answer;
     /** The generation of the claim this twin holds, 0 if none. */
@@ -24,6 +27,17 @@ final class MessageEntry {
     private boolean freeToSend;
     /** This twin gave its claim up (it could not dispatch): it does not take the message again. */
     private boolean gaveUp;
+    /** Confirm let this twin's reply to it go out. */
+    private boolean sent;
+    /** This twin saw a peer's answer to it recorded in the store. */
+    private boolean answeredByPeer;
+    /** The peer this twin promised to leave it to (it neither takes it over nor sends), or null. */
+    private String promisedTo;
+    /**
+     * Decide (or the peers' word afterwards) said this twin answers it without a claim, the store
+     * being unreachable: the round of the peers' promises that confirm awaits. Null otherwise.
+     */
+    private java.util.concurrent.CompletableFuture<Boolean> peersPromised;
     /** While true the watcher looks after the message (takeover, revocation). */
     private volatile boolean watching;
     /**
@@ -42,13 +56,57 @@ final class MessageEntry {
     private long turnDispatchedNanos = -1;
     /** When that turn's first confirm came, monotonic; -1 while it has not. */
     private long turnConfirmedNanos = -1;
+    /** When this twin's gateway last began a turn answering it (decide said respond, or a dispatch); -1 if never. */
+    private long turnStartedNanos = -1;
+    /** Whether a confirm has come since that turn began. */
+    private boolean turnConfirmCame;
     /** The ledger that holds this entry's whole request in its watch budget, while it does. */
     private MessageLedger retainedBy;
 
     MessageEntry(DecideRequest request, String key, long decidedNanos) {
         this.request = request;
         this.key = key;
+        this.identity = MessageIdentity.of(request.message());
         this.decidedNanos = decidedNanos;
+    }
+
+    MessageIdentity identity() {
+        return identity;
+    }
+
+    synchronized boolean sent() {
+        return sent;
+    }
+
+    synchronized void markSent() {
+        sent = true;
+    }
+
+    synchronized boolean answeredByPeer() {
+        return answeredByPeer;
+    }
+
+    synchronized void markAnsweredByPeer() {
+        answeredByPeer = true;
+    }
+
+    synchronized String promisedTo() {
+        return promisedTo;
+    }
+
+    /** This twin promised to leave the message to {@code peer}: it stops watching it for good. */
+    synchronized void promiseTo(String peer) {
+        promisedTo = peer;
+        awaitingAgreement = false;
+        stopWatching();
+    }
+
+    synchronized java.util.concurrent.CompletableFuture<Boolean> peersPromised() {
+        return peersPromised;
+    }
+
+    synchronized void answerOnPromises(java.util.concurrent.CompletableFuture<Boolean> round) {
+        peersPromised = round;
     }
 
     DecideRequest request() {
@@ -161,12 +219,36 @@ final class MessageEntry {
 
     /** Estimated heap of this entry: two bytes a char of what it keeps, and the overhead. */
     long footprint() {
-        return OVERHEAD + 2L * (request.retainedChars() + (key == null ? 0 : key.length()));
+        return OVERHEAD
+                + 2L
+                        * (request.retainedChars()
+                                + (key == null ? 0 : key.length())
+                                + identity.value().length());
     }
 
     synchronized void turnDispatched(long nanos) {
         turnDispatchedNanos = nanos;
         turnConfirmedNanos = -1;
+        turnStarted(nanos);
+    }
+
+    /** This twin's gateway began a turn answering it. */
+    synchronized void turnStarted(long nanos) {
+        turnStartedNanos = nanos;
+        turnConfirmCame = false;
+    }
+
+    synchronized void confirmCame() {
+        turnConfirmCame = true;
+    }
+
+    /**
+     * Whether a turn of this twin's gateway for it began less than {@code limit} ago and has not
+     * confirmed yet: its confirm will be this twin's reply, so a second turn must not start (two
+     * turns' confirms cannot be told apart, and both would send).
+     */
+    synchronized boolean turnInFlight(long nowNanos, java.time.Duration limit) {
+        return turnStartedNanos >= 0 && !turnConfirmCame && nowNanos - turnStartedNanos < limit.toNanos();
     }
 
     synchronized long turnDispatchedNanos() {

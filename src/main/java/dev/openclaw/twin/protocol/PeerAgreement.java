@@ -11,11 +11,12 @@ import java.util.stream.Collectors;
 
 /**
  * What the peers this twin reaches directly ({@code daemon_url/healthz}, asked every heartbeat)
- * last said about the shared store and who answers routine messages: the agreement a twin needs to
- * answer without a claim while it cannot reach the store (Patroni's failsafe mode: stay primary
- * without the DCS only if every member reached agrees). Gathered beforehand, because a decide
- * answers in milliseconds. A peer that does not say (an older version) does not confirm anything.
- * Thread-safe.
+ * last said about the shared store and who answers routine messages, and how to read a round of
+ * their promises ({@link PeerPromises}): the agreement a twin needs to answer without a claim while
+ * it cannot reach the store (Patroni's failsafe mode: stay primary without the DCS only if every
+ * member reached agrees). The reports are a cheap first look gathered beforehand, because a decide
+ * answers in milliseconds; the promises, asked per message, are what makes the answer safe. A peer
+ * that does not say (an older version) confirms nothing. Thread-safe.
  */
 public final class PeerAgreement {
 
@@ -25,12 +26,6 @@ public final class PeerAgreement {
     private final LongSupplier nanoTime;
     private final Duration fresh;
     private final Map<String, Report> reports = new ConcurrentHashMap<>();
-    /** Spans of time (monotonic) over which this twin told peers it cannot reach the store, newest last. */
-    private record Span(long fromNanos, long toNanos) {}
-
-    private static final int SPANS_KEPT = 32;
-    private final java.util.Deque<Span> saidUnreachable = new java.util.ArrayDeque<>();
-
     /**
      * @param fresh an answer older than this no longer counts: that peer is not reached now
      */
@@ -49,26 +44,6 @@ public final class PeerAgreement {
         reports.put(peer, new Report(storeReachable, claimant, nanoTime.getAsLong()));
     }
 
-    /** This twin answers a peer's probe: it says it {@code reaches} the store or not. */
-    public void told(boolean reaches) {
-        if (reaches) {
-            return;
-        }
-        long now = nanoTime.getAsLong();
-        synchronized (saidUnreachable) {
-            Span last = saidUnreachable.peekLast();
-            if (last != null && now - last.toNanos() <= fresh.toNanos()) {
-                saidUnreachable.pollLast();
-                saidUnreachable.addLast(new Span(last.fromNanos(), now));
-            } else {
-                saidUnreachable.addLast(new Span(now, now));
-                while (saidUnreachable.size() > SPANS_KEPT) {
-                    saidUnreachable.pollFirst();
-                }
-            }
-        }
-    }
-
     /**
      * Twins decide one message at most this far apart: a decide that reaches a daemon later than
      * 750 ms after its gateway received the message claims nothing.
@@ -76,22 +51,30 @@ public final class PeerAgreement {
     static final Duration DECIDE_SKEW = Duration.ofSeconds(1);
 
     /**
-     * Whether a peer may have answered a message decided here at {@code decidedNanos} without a
-     * claim on this twin's word that it cannot reach the store. The peer decided it within {@link
-     * #DECIDE_SKEW} of us, on a word at most {@link #fresh()} old, or answered it up to {@link
-     * #fresh()} after its decide once our word came. Then this twin must not take that message over.
+     * Whether a round of {@link PeerPromises} lets this twin answer without a claim: at least one
+     * peer promised, none refused, and every peer that answered a probe within {@link #fresh()}
+     * promised (one whose answer was lost may take the message over once it reaches the store). A
+     * peer that has not answered lately is not reached (dead, or cut off: with the store's outage,
+     * two faults at once, README).
      */
-    public boolean mayHaveAnsweredOnOurWord(long decidedNanos) {
-        long from = decidedNanos - DECIDE_SKEW.toNanos() - fresh.toNanos();
-        long to = decidedNanos + DECIDE_SKEW.toNanos() + fresh.toNanos();
-        synchronized (saidUnreachable) {
-            return saidUnreachable.stream().anyMatch(s -> s.toNanos() >= from && s.fromNanos() <= to);
+    public boolean promisedByEveryPeerReached(Map<String, PeerPromises.Answer> answers) {
+        long now = nanoTime.getAsLong();
+        boolean promised = false;
+        for (Map.Entry<String, PeerPromises.Answer> answer : answers.entrySet()) {
+            switch (answer.getValue()) {
+                case PROMISED -> promised = true;
+                case REFUSED -> {
+                    return false;
+                }
+                case NO_ANSWER -> {
+                    Report last = reports.get(answer.getKey());
+                    if (last != null && now - last.atNanos() <= fresh.toNanos()) {
+                        return false; // reached a moment ago: its answer may just be lost
+                    }
+                }
+            }
         }
-    }
-
-    /** Whether a peer may be acting now, or on a message decided now, on our word that we cannot reach the store. */
-    public boolean toldPeersStoreUnreachable() {
-        return mayHaveAnsweredOnOurWord(nanoTime.getAsLong());
+        return promised;
     }
 
     /**
