@@ -71,6 +71,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the temporary directory (config, state, daemon logs).")
     boolean keep;
 
+    @Option(
+            names = "--cloud",
+            description = "Give each twin its own copy of a cloud-synced folder (type: cloud), synced both ways"
+                    + " every second, instead of one shared directory.")
+    boolean cloud;
+
     @Option(names = "--openclaw", description = "Run two real OpenClaw gateways in a local IRC channel.")
     boolean openClaw;
 
@@ -108,7 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new TwinException(ExitCodes.USAGE, "demo: " + e.getMessage());
         }
-        DemoRun.Options options = new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep);
+        DemoRun.Options options =
+                new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep, cloud);
         DemoRun run = new DemoRun(options, line -> {
             context.out().println(line);
             context.out().flush();

@@ -387,7 +387,16 @@ public final class InitCommand implements Callable<Integer> {
             y.append(entry("    ", "openclaw_path", scalar(workspace), "its OpenClaw workspace"));
             y.append(entry("    # ", "aliases", "[" + t.name().toUpperCase(Locale.ROOT) + "]", "other names for it"));
             y.append(entry("    # ", "gateway_url", "http://127.0.0.1:18789", "as its own daemon reaches it"));
-            y.append(entry("    # ", "daemon_url", "http://" + t.hostname() + ":7420", "peers probe it directly"));
+            if (type.equals(StorageType.CLOUD.configName())) {
+                // On a cloud folder claims are arbitrated between the daemons: required.
+                y.append(entry(
+                        "    ",
+                        "daemon_url",
+                        "http://" + t.hostname() + ":7420",
+                        "required on a cloud folder (peers ask it; set daemon.bind and daemon.token)"));
+            } else {
+                y.append(entry("    # ", "daemon_url", "http://" + t.hostname() + ":7420", "peers probe it directly"));
+            }
         }
         y.append("""
 

@@ -64,7 +64,7 @@ final class ConfigBinder {
             "gateway_url",
             "daemon_url");
     static final List<String> SSH_KEYS = List.of("port", "key", "known_hosts");
-    static final List<String> STORAGE_KEYS = List.of("type", "path", "state_file", "endpoints");
+    static final List<String> STORAGE_KEYS = List.of("type", "path", "state_file", "endpoints", "sync_lag");
     static final List<String> COORDINATION_KEYS = List.of(
             "rotation",
             "odd_primary",
@@ -123,6 +123,8 @@ final class ConfigBinder {
     private final boolean fileReadableByOthers;
     /** Keys whose secret value is written into the file itself (not ${ENV} or file:). */
     private final List<String> inlineSecretKeys = new ArrayList<>();
+    /** Each twin's section, for problems found once the whole file is read. */
+    private final Map<String, ConfigSection> twinSections = new HashMap<>();
 
     ConfigBinder(ConfigSection.Context context, List<ConfigProblem> warnings, boolean fileReadableByOthers) {
         this.context = context;
@@ -153,11 +155,14 @@ final class ConfigBinder {
         Backup backup = backup(top.sectionOrAbsent("backup", BACKUP_KEYS));
         Sync sync = sync(top.sectionOrAbsent("sync", SYNC_KEYS));
         Daemon daemon = daemon(top.sectionOrAbsent("daemon", DAEMON_KEYS));
+        if (storage.claimsByArbiter()) {
+            requireDaemonUrls(twins);
+        }
         if (!context.problems().isEmpty()) {
             return Optional.empty();
         }
         if (storage.type() == StorageType.CLOUD) {
-            warnAboutCloud(storageSection, twins);
+            warnAboutCloud(storageSection);
         }
         if (fileReadableByOthers && !inlineSecretKeys.isEmpty()) {
             warnings.add(new ConfigProblem(
@@ -210,22 +215,23 @@ final class ConfigBinder {
     }
 
     /** What a cloud-synced folder can and cannot do, as {@code twin init} explains it too. */
-    private void warnAboutCloud(ConfigSection storage, Map<String, Twin> twins) {
+    private void warnAboutCloud(ConfigSection storage) {
         warnings.add(new ConfigProblem(
                 context.file(), storage.locationOf("type"), storage.childPath("type"), StorageType.CLOUD_CAVEAT));
-        List<String> unreachable = twins.values().stream()
-                .filter(t -> t.daemonUrl().isEmpty())
-                .map(Twin::name)
-                .toList();
-        if (!unreachable.isEmpty()) {
-            warnings.add(new ConfigProblem(
-                    context.file(),
-                    storage.locationOf("type"),
-                    storage.childPath("type"),
-                    "no daemon_url for " + String.join(", ", unreachable) + ": on a cloud folder the twins must"
-                            + " reach each other's daemons directly (set twins.<name>.daemon_url, e.g."
-                            + " http://<its address>:7420, with daemon.bind and daemon.token)"));
-        }
+    }
+
+    /**
+     * On a cloud folder the twins agree on claims through the arbiter's daemon: a twin without a
+     * daemon_url could never be asked as the arbiter, nor vouched for, so it is refused at its entry.
+     */
+    private void requireDaemonUrls(Map<String, Twin> twins) {
+        twins.values().stream().filter(t -> t.daemonUrl().isEmpty()).forEach(t -> {
+            ConfigSection section = twinSections.get(t.name());
+            section.error(
+                    "daemon_url",
+                    "required with shared_storage.type: cloud (claims are arbitrated between the twins' daemons;"
+                            + " set e.g. http://<its address>:7420, with daemon.bind and daemon.token)");
+        });
     }
 
     // ---- twins --------------------------------------------------------------------------------
@@ -284,6 +290,7 @@ final class ConfigBinder {
             return Optional.empty();
         }
         ConfigSection s = ConfigSection.of(context, path, entry.keyLocation(), map, TWIN_KEYS);
+        twinSections.put(name, s);
         Optional<String> hostname = s.requiredString("hostname")
                 .map(String::strip)
                 .filter(h -> accepted(s, "hostname", HostCheck.hostnameProblem(h)));
@@ -358,7 +365,15 @@ final class ConfigBinder {
         } else {
             s.require("endpoints");
         }
-        return new SharedStorage(type, path, stateFile, endpoints);
+        Duration syncLag = s.duration(
+                "sync_lag",
+                type == StorageType.CLOUD ? SharedStorage.CLOUD_SYNC_LAG : Duration.ZERO,
+                Duration.ZERO,
+                Duration.ofMinutes(5));
+        if (s.has("sync_lag") && !type.isFileBackend()) {
+            s.error("sync_lag", "only used with a folder (this store is type: " + type.configName() + ")");
+        }
+        return new SharedStorage(type, path, stateFile, endpoints, syncLag);
     }
 
     // ---- coordination -------------------------------------------------------------------------

@@ -97,9 +97,14 @@ public record TwinsConfig(
 
         /** What a cloud-synced folder can and cannot give, for {@code twin validate} and {@code twin init}. */
         public static final String CLOUD_CAVEAT = "a cloud-synced folder (iCloud Drive, Dropbox, Syncthing) gives"
-                + " each twin its own copy, synced seconds later, so an exclusive create is not atomic across twins:"
-                + " claims need the twins to reach each other directly (daemon_url on every twin); heartbeats,"
-                + " twin-primary.json, backups and sync work, with the sync's lag";
+                + " each twin its own copy, synced seconds later, so an exclusive create there is not atomic across"
+                + " twins. What it can do: carry heartbeats, twin-primary.json, overrides, events, backups and"
+                + " knowledge sync (one writer per file), with the sync's lag (shared_storage.sync_lag) added to"
+                + " liveness. What it cannot do: decide who answers a message; claims are arbitrated instead by"
+                + " the acting arbiter's daemon (the first live twin of the day's order) over daemon_url, so every"
+                + " twin needs a daemon_url its peers reach; a twin that reaches no arbiter claims nothing and"
+                + " stays silent, and after the arbiter fails, messages wait about offline_after + 2 x sync_lag"
+                + " to be taken over";
 
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
@@ -112,9 +117,27 @@ public record TwinsConfig(
     }
 
     /** @param path the shared directory (file backends); empty for etcd */
-    public record SharedStorage(StorageType type, Optional<Path> path, String stateFile, List<URI> endpoints) {
+    /**
+     * @param syncLag how long a change made in one twin's copy of the folder may take to reach the
+     *     others' ({@code shared_storage.sync_lag}): zero on a share every twin mounts, seconds on a
+     *     cloud-synced folder, where liveness waits it out and a new arbiter of claims waits for it
+     */
+    public record SharedStorage(
+            StorageType type, Optional<Path> path, String stateFile, List<URI> endpoints, Duration syncLag) {
+        /** Without a cloud folder's sync, changes are seen at once; a cloud folder syncs within this by default. */
+        public static final Duration CLOUD_SYNC_LAG = Duration.ofSeconds(10);
+
         public SharedStorage {
             endpoints = List.copyOf(endpoints);
+        }
+
+        public SharedStorage(StorageType type, Optional<Path> path, String stateFile, List<URI> endpoints) {
+            this(type, path, stateFile, endpoints, type == StorageType.CLOUD ? CLOUD_SYNC_LAG : Duration.ZERO);
+        }
+
+        /** Claims need an arbiter: each twin has its own copy of the folder (a cloud-synced one). */
+        public boolean claimsByArbiter() {
+            return type == StorageType.CLOUD;
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.openclaw.twin.daemon;
 
+import dev.openclaw.twin.arbiter.ArbiterClient;
+import dev.openclaw.twin.arbiter.ArbiterRole;
+import dev.openclaw.twin.arbiter.ArbitratedStore;
 import dev.openclaw.twin.backup.ConfigBackups;
 import dev.openclaw.twin.config.Secret;
 import dev.openclaw.twin.config.TwinsConfig;
@@ -89,6 +92,12 @@ public final class Daemon implements AutoCloseable {
     /** How long a peer has to answer {@code /v1/promise}: on a LAN, milliseconds; a paused peer never does. */
     static final Duration PROMISE_TIMEOUT = Duration.ofMillis(500);
 
+    /**
+     * How long a twin waits for a cloud folder's arbiter to create, read or end a claim: a decide
+     * may wait for it, and the plugin gives up on a decide after 800 ms.
+     */
+    static final Duration ARBITER_TIMEOUT = Duration.ofMillis(300);
+
     static final String HEARTBEAT = "heartbeat";
     static final String TAKEOVER = "takeover";
 
@@ -135,6 +144,10 @@ public final class Daemon implements AutoCloseable {
     private final ClaimCoordinator claims;
     /** What the peers reached directly say about the store and the claimant (for store outages). */
     private final PeerAgreement agreement;
+    /** On a cloud folder: who arbitrates claims, and the store that asks it; empty elsewhere. */
+    private final Optional<ArbiterRole> arbiter;
+
+    private final Optional<ArbitratedStore> arbitrated;
 
     private final ResponseRules rules;
     private final DaemonAlerts alerts;
@@ -195,14 +208,13 @@ public final class Daemon implements AutoCloseable {
         this.claimRetention = claimRetention;
         this.config = config;
         this.twin = twin;
-        this.store = store;
         this.clock = clock;
         this.version = version;
         this.startedAt = clock.instant();
         this.nanoTime = nanoTime;
         this.startedNanos = nanoTime.getAsLong();
         this.tracker = new LivenessTracker(nanoTime, Liveness.of(config));
-        this.agreement = new PeerAgreement(nanoTime, Liveness.of(config).onlineWithin());
+        this.agreement = new PeerAgreement(nanoTime, Liveness.direct(config).onlineWithin());
         this.rules = new ResponseRules(config);
         // HTTP/1.1: the JDK's default asks plain-http servers to upgrade to h2c, which OpenClaw's
         // gateway answers with 400.
@@ -211,22 +223,52 @@ public final class Daemon implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(2))
                 .executor(virtualExecutor())
                 .build();
+        Duration beat = config.monitoring().heartbeatInterval();
+        if (config.sharedStorage().claimsByArbiter()) {
+            ArbiterRole role = new ArbiterRole(
+                    twin,
+                    () -> livenessView().roles().order(),
+                    tracker::stateOf,
+                    agreement::peersWithoutStore,
+                    this::reachesStore,
+                    nanoTime,
+                    Liveness.direct(config).onlineWithin(),
+                    config.sharedStorage().syncLag(),
+                    Liveness.of(config).offlineAfter());
+            Map<String, java.net.URI> daemonUrls = new HashMap<>();
+            config.twins().values().forEach(t -> t.daemonUrl().ifPresent(url -> daemonUrls.put(t.name(), url)));
+            ArbiterClient arbiterClient = new ArbiterClient(
+                    client,
+                    daemonUrls,
+                    config.daemon().token().map(Secret::value),
+                    ARBITER_TIMEOUT,
+                    beat.compareTo(Duration.ofSeconds(1)) < 0 ? beat : Duration.ofSeconds(1),
+                    nanoTime);
+            this.arbiter = Optional.of(role);
+            this.arbitrated = Optional.of(new ArbitratedStore(store, role, arbiterClient, nanoTime));
+            this.store = arbitrated.get();
+        } else {
+            this.arbiter = Optional.empty();
+            this.arbitrated = Optional.empty();
+            this.store = store;
+        }
         this.gatewayProbe = new GatewayProbe(client, config.twin(twin).gatewayUrl(), clock);
         this.gatewayEvidence = new GatewayEvidence(twin, config.twin(twin).gatewayUrl(), nanoTime);
-        Duration beat = config.monitoring().heartbeatInterval();
         this.peerProbe = new PeerProbe(
                 client,
                 config,
                 twin,
                 beat.compareTo(Duration.ofSeconds(2)) < 0 ? beat : Duration.ofSeconds(2),
                 tracker::observeDirectProbe,
-                agreement::answered);
+                agreement::answered,
+                arbiter.<PeerProbe.ArbiterReport>map(role -> role::answered).orElse(PeerProbe.ArbiterReport.NONE),
+                nanoTime);
         this.metrics = new DaemonMetrics(config.twinNames());
         this.tasks = new TaskSupervisor(nanoTime, metrics::taskError);
         this.claims = new ClaimCoordinator(
                 config,
                 twin,
-                store,
+                this.store,
                 clock,
                 nanoTime,
                 this::view,
@@ -245,6 +287,17 @@ public final class Daemon implements AutoCloseable {
         java.util.Set<String> peers = config.twinNames().stream()
                 .filter(name -> !name.equals(twin))
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        Map<String, DaemonHttpServer.PostHandler> posts = new HashMap<>(Map.of(
+                "/v1/override", this::override,
+                "/v1/decide", pluginCall(api::decide),
+                "/v1/confirm", pluginCall(api::confirm),
+                "/v1/duty", pluginCall(api::duty),
+                "/v1/promise", body -> api.promise(body, peers, reachesStore())));
+        arbitrated.map(ArbiterApi::new).ifPresent(claimsApi -> {
+            posts.put("/v1/claims/create", claimsApi::create);
+            posts.put("/v1/claims/read", claimsApi::read);
+            posts.put("/v1/claims/end", claimsApi::end);
+        });
         this.http = httpServer(() -> new DaemonHttpServer(
                 config.daemon(),
                 port,
@@ -256,12 +309,7 @@ public final class Daemon implements AutoCloseable {
                 this::healthProblem,
                 clock,
                 metrics,
-                Map.of(
-                        "/v1/override", this::override,
-                        "/v1/decide", pluginCall(api::decide),
-                        "/v1/confirm", pluginCall(api::confirm),
-                        "/v1/duty", pluginCall(api::duty),
-                        "/v1/promise", body -> api.promise(body, peers, reachesStore()))));
+                posts));
     }
 
     /** The HTTP server from {@code create}; if it cannot listen, stops what the constructor started first. */
@@ -313,7 +361,8 @@ public final class Daemon implements AutoCloseable {
                 Math.min(10_000, pruneEvery),
                 pruneEvery,
                 TimeUnit.MILLISECONDS);
-        DaemonSync sync = new DaemonSync(config, twin, clock, alerts::syncConflict);
+        DaemonSync sync =
+                new DaemonSync(config, twin, clock, alerts::syncConflict, arbitrated.map(StateStore.class::cast));
         if (sync.enabled()) {
             long every = config.sync().interval().toMillis();
             Runnable syncAll = tasks.supervise("sync", sync::syncAll);
@@ -391,6 +440,7 @@ public final class Daemon implements AutoCloseable {
             problem = maintainPrimaryState(snapshot.primaryState(), view, now);
         }
         reportStoreProblem(problem);
+        arbiter.ifPresent(ArbiterRole::flockSeen);
         logTransitions();
         FlockStatus status = status();
         if (problem.isEmpty()) {
@@ -556,6 +606,11 @@ public final class Daemon implements AutoCloseable {
         body.put("store", reachesStore() ? "ok" : "unreachable");
         body.put("claimant", rules.dutyOwner(publishedView()));
         body.put("incarnation", incarnation);
+        arbiter.ifPresent(role -> {
+            body.put("arbiter", role.arbiter());
+            body.put("arbitratedMillisAgo", role.arbitratedAgo().toMillis());
+            body.put("arbitrating", role.arbiter().equals(twin) && role.serving());
+        });
         return body;
     }
 

@@ -3,6 +3,7 @@ package dev.openclaw.twin.daemon;
 import dev.openclaw.twin.config.ConfigEnvironment;
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.state.FileStateStore;
+import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.sync.FolderSync;
 import dev.openclaw.twin.sync.SyncReport;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -25,16 +27,31 @@ final class DaemonSync {
     private final String twin;
     private final Clock clock;
     private final BiConsumer<String, String> conflict;
+    private final Optional<StateStore> lockStore;
     private final Map<String, String> lastError = new HashMap<>();
     /** Per folder, the problems already logged: each is logged once, and again only after it went away. */
     private final Map<String, Set<String>> loggedProblems = new HashMap<>();
 
     /** @param conflict told of each conflict: the folder and the name this twin's version was kept under */
     DaemonSync(TwinsConfig config, String twin, Clock clock, BiConsumer<String, String> conflict) {
+        this(config, twin, clock, conflict, Optional.empty());
+    }
+
+    /**
+     * @param lockStore where the sync lock (a claim) is taken: on a cloud folder the daemon's store,
+     *     whose claims the arbiter makes; else the folder itself
+     */
+    DaemonSync(
+            TwinsConfig config,
+            String twin,
+            Clock clock,
+            BiConsumer<String, String> conflict,
+            Optional<StateStore> lockStore) {
         this.config = config;
         this.twin = twin;
         this.clock = clock;
         this.conflict = conflict;
+        this.lockStore = lockStore;
     }
 
     boolean enabled() {
@@ -46,7 +63,8 @@ final class DaemonSync {
     /** Syncs every folder once; a folder that fails is logged (once per distinct error) and retried next time. */
     synchronized void syncAll() {
         Path store = config.sharedStorage().path().orElseThrow();
-        FileStateStore state = new FileStateStore(store, config.sharedStorage().stateFile());
+        FileStateStore share = new FileStateStore(store, config.sharedStorage().stateFile());
+        StateStore lockClaims = lockStore.orElse(share);
         Path workspace = ConfigEnvironment.system().expandHome(config.twin(twin).openclawPath());
         for (TwinsConfig.SyncFolder folder : config.sync().folders()) {
             try {
@@ -55,7 +73,8 @@ final class DaemonSync {
                                 folder,
                                 workspace.resolve(folder.path()),
                                 store,
-                                state,
+                                share,
+                                lockClaims,
                                 config.sync().maxFileSize(),
                                 clock,
                                 (action, path) -> {},

@@ -33,6 +33,8 @@ final class PeerProbe {
     private final Duration timeout;
     private final BiConsumer<String, Boolean> onAnswer;
     private final PeerReport onReport;
+    private final ArbiterReport onArbiter;
+    private final java.util.function.LongSupplier nanoTime;
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
 
     /** What a peer that answered as itself said about the store and the claimant (empty: it did not say). */
@@ -42,9 +44,17 @@ final class PeerProbe {
     }
 
     /**
-     * @param onAnswer called with each peer and whether it answered as itself
-     * @param onReport called with what each peer that answered as itself said
+     * Whom a peer that answered as itself names as the arbiter of a cloud folder's claims (empty: it
+     * did not say), and when the probe was sent (monotonic): an answer counts from when it was asked
+     * for, so one that was under way while this daemon was paused is not taken for a fresh one.
      */
+    @FunctionalInterface
+    interface ArbiterReport {
+        void answered(String peer, Optional<String> arbiter, long sentNanos, Optional<Duration> arbitratedAgo);
+
+        ArbiterReport NONE = (peer, arbiter, sentNanos, arbitratedAgo) -> {};
+    }
+
     PeerProbe(
             HttpClient http,
             TwinsConfig config,
@@ -52,8 +62,27 @@ final class PeerProbe {
             Duration timeout,
             BiConsumer<String, Boolean> onAnswer,
             PeerReport onReport) {
+        this(http, config, self, timeout, onAnswer, onReport, ArbiterReport.NONE, System::nanoTime);
+    }
+
+    /**
+     * @param onAnswer called with each peer and whether it answered as itself
+     * @param onReport called with what each peer that answered as itself said
+     * @param onArbiter called with whom each peer that answered as itself names as the arbiter
+     */
+    PeerProbe(
+            HttpClient http,
+            TwinsConfig config,
+            String self,
+            Duration timeout,
+            BiConsumer<String, Boolean> onAnswer,
+            PeerReport onReport,
+            ArbiterReport onArbiter,
+            java.util.function.LongSupplier nanoTime) {
         this.http = http;
         this.onReport = onReport;
+        this.onArbiter = onArbiter;
+        this.nanoTime = nanoTime;
         this.timeout = timeout;
         this.onAnswer = onAnswer;
         this.authorization = config.daemon().token().map(Secret::value).map(t -> "Bearer " + t);
@@ -76,6 +105,7 @@ final class PeerProbe {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(uri).timeout(timeout).GET();
         authorization.ifPresent(value -> request.header("Authorization", value));
+        long sentNanos = nanoTime.getAsLong();
         http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
             Optional<HealthzBody> body = failure == null && response.statusCode() == 200
                     ? HealthzBody.parse(response.body())
@@ -95,6 +125,11 @@ final class PeerProbe {
             record(peer, uri, problem);
             if (problem == null) {
                 report(peer, body.get());
+                onArbiter.answered(
+                        peer,
+                        body.get().arbiter().filter(twins::contains),
+                        sentNanos,
+                        body.get().arbitratedAgo());
             }
         });
     }

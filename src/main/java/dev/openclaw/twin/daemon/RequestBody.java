@@ -36,6 +36,11 @@ final class RequestBody {
         this.json = json;
     }
 
+    /** A field as JSON, for bodies that carry records ({@code /v1/claims/*}); null when missing. */
+    JsonNode node(String field) {
+        return json.get(field);
+    }
+
     String required(String field) {
         return optional(field)
                 .filter(v -> !v.isBlank())

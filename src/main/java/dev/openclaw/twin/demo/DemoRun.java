@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -29,6 +30,7 @@ public final class DemoRun implements AutoCloseable {
      * @param rate messages per second
      * @param generation how long a twin takes to produce a reply, min and max
      * @param narrate print each message and answer as it happens
+     * @param cloud each twin its own copy of a cloud-synced folder instead of one shared directory
      */
     public record Options(
             int twins,
@@ -39,7 +41,22 @@ public final class DemoRun implements AutoCloseable {
             Duration generationMin,
             Duration generationMax,
             boolean narrate,
-            boolean keep) {}
+            boolean keep,
+            boolean cloud) {
+
+        public Options(
+                int twins,
+                int messages,
+                double rate,
+                long seed,
+                boolean faults,
+                Duration generationMin,
+                Duration generationMax,
+                boolean narrate,
+                boolean keep) {
+            this(twins, messages, rate, seed, faults, generationMin, generationMax, narrate, keep, false);
+        }
+    }
 
     private final Options options;
     private final Consumer<String> out;
@@ -71,14 +88,18 @@ public final class DemoRun implements AutoCloseable {
         gateways = new SimulatedGateways(
                 twins, history, options.generationMin(), options.generationMax(), skews, options.seed());
         flock = new LocalFlock(
-                dir, twins, LocalFlock.Timings.DEMO, gateways.gatewayPorts(), gateways.takeoverUrl(), skews);
+                dir, twins, LocalFlock.Timings.DEMO, gateways.gatewayPorts(), gateways.takeoverUrl(), skews, cloud());
         gateways.attach(flock);
         flock.recordStartsIn(history);
         if (options.faults()) {
             // Claims pruned within the run, under repeated texts (the nemesis's repeat bursts).
             flock.claimRetention(HARNESS_CLAIM_RETENTION);
         }
-        say("starting " + twins.size() + " daemons (" + String.join(", ", twins) + ") on " + flock.stateDir());
+        say("starting " + twins.size() + " daemons (" + String.join(", ", twins) + ") on "
+                + (options.cloud()
+                        ? "their own copies of a cloud folder, synced every "
+                                + LocalFlock.CloudFolder.DEMO.interval().toMillis() + " ms via " + flock.stateDir()
+                        : flock.stateDir()));
         flock.startAll();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!flock.allOnline()) {
@@ -108,12 +129,18 @@ public final class DemoRun implements AutoCloseable {
         return DemoReport.check(history, nemesis == null ? List.of() : nemesis.failoverMillis());
     }
 
+    private Optional<LocalFlock.CloudFolder> cloud() {
+        return options.cloud() ? Optional.of(LocalFlock.CloudFolder.DEMO) : Optional.empty();
+    }
+
     /** Waits for replies in flight and takeovers still due; bounded. */
     private void drain() {
-        // Longest path: a takeover after every rank's delay, a revocation, a generation, a confirm.
+        // Longest path: a takeover after every rank's delay, a revocation, a generation, a confirm;
+        // on a cloud folder, a new arbiter's wait for the folder's sync on top.
         long quiet = Duration.ofSeconds(3L * options.twins())
                 .plus(options.generationMax())
                 .plusSeconds(3)
+                .plus(cloud().map(c -> c.syncLag().multipliedBy(3)).orElse(Duration.ZERO))
                 .toNanos();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long idleSince = System.nanoTime();
@@ -149,12 +176,10 @@ public final class DemoRun implements AutoCloseable {
         }
         if (flock != null) {
             flock.close();
-            if (Files.exists(dir.resolve("shared-unmounted"))) {
-                try {
-                    flock.restoreStore();
-                } catch (IOException e) {
-                    // the temporary directory is deleted below anyway
-                }
+            try {
+                flock.restoreAll();
+            } catch (IOException e) {
+                // the temporary directory is deleted below anyway
             }
         }
         if (gateways != null) {

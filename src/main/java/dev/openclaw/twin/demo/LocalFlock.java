@@ -24,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * A flock of real {@code twin daemon} processes on this machine, over one temporary shared
  * directory: started, killed (SIGKILL), paused (SIGSTOP/SIGCONT) and restarted like the real
  * thing. Each daemon runs in its own JVM, started with the Java and class path of this one
- * (or another build's, see {@link #classPath}).
+ * (or another build's, see {@link #classPath}). With a {@link CloudFolder}, there is no shared
+ * directory: each twin has its own copy of a cloud-synced folder ({@code type: cloud}), synced both
+ * ways by {@link CloudFolderSync} with a lag of seconds.
  */
 public final class LocalFlock implements AutoCloseable {
 
@@ -36,7 +38,17 @@ public final class LocalFlock implements AutoCloseable {
         public static final Timings DEMO = new Timings(Duration.ofMillis(300), 2, Duration.ofSeconds(1));
     }
 
+    /**
+     * Each twin its own copy of the folder, synced with the service's copy every {@code interval}
+     * (a change reaches the others within two intervals and a round's copying); {@code syncLag} is
+     * what the config says of it ({@code shared_storage.sync_lag}).
+     */
+    public record CloudFolder(Duration interval, Duration syncLag) {
+        public static final CloudFolder DEMO = new CloudFolder(Duration.ofMillis(1000), Duration.ofSeconds(3));
+    }
+
     private final Path dir;
+    private final java.util.Optional<CloudFolder> cloud;
     private final Path state;
     private final Path config;
     private final List<String> twins;
@@ -53,6 +65,8 @@ public final class LocalFlock implements AutoCloseable {
     private volatile Optional<String> bindMountsRefused;
 
     private volatile Duration claimRetention;
+    /** Present on a cloud folder: the service syncing the twins' copies. */
+    private final java.util.Optional<CloudFolderSync> cloudSync;
 
     /**
      * @param gatewayPorts where each twin's (simulated) gateway answers {@code /readyz}
@@ -81,10 +95,36 @@ public final class LocalFlock implements AutoCloseable {
             String takeoverDispatch,
             Map<String, Duration> clockSkews)
             throws IOException {
+        this(dir, twins, timings, gatewayPorts, takeoverDispatch, clockSkews, java.util.Optional.empty());
+    }
+
+    /** @param cloud a cloud-synced folder instead of one shared directory */
+    public LocalFlock(
+            Path dir,
+            List<String> twins,
+            Timings timings,
+            Map<String, Integer> gatewayPorts,
+            URI takeoverUrl,
+            Map<String, Duration> clockSkews,
+            java.util.Optional<CloudFolder> cloud)
+            throws IOException {
+        this(dir, twins, timings, gatewayPorts, "{type: webhook, url: \"" + takeoverUrl + "\"}", clockSkews, cloud);
+    }
+
+    private LocalFlock(
+            Path dir,
+            List<String> twins,
+            Timings timings,
+            Map<String, Integer> gatewayPorts,
+            String takeoverDispatch,
+            Map<String, Duration> clockSkews,
+            java.util.Optional<CloudFolder> cloud)
+            throws IOException {
         this.dir = dir;
+        this.cloud = cloud;
         this.twins = List.copyOf(twins);
         this.clockSkews = Map.copyOf(clockSkews);
-        this.state = Files.createDirectories(dir.resolve("shared"));
+        this.state = Files.createDirectories(dir.resolve(cloud.isPresent() ? "cloud-service" : "shared"));
         List<Integer> ports = freePorts(twins.size());
         for (int i = 0; i < twins.size(); i++) {
             daemonPorts.put(twins.get(i), ports.get(i));
@@ -92,29 +132,57 @@ public final class LocalFlock implements AutoCloseable {
         this.config = dir.resolve("twins.yaml");
         Files.writeString(config, yaml(timings, gatewayPorts, takeoverDispatch, state));
         // Each daemon reaches the share through its own mount point (a symlink), as twins on separate
-        // machines do: one twin's mount can be lost while the others keep theirs.
+        // machines do: one twin's mount can be lost while the others keep theirs. On a cloud folder,
+        // its own copy of the folder instead.
         for (String twin : twins) {
-            Files.createSymbolicLink(mountPoint(twin), state);
+            if (cloud.isPresent()) {
+                Files.createDirectories(mountPoint(twin));
+            } else {
+                Files.createSymbolicLink(mountPoint(twin), state);
+            }
             Files.writeString(twinConfig(twin), yaml(timings, gatewayPorts, takeoverDispatch, mountPoint(twin)));
         }
+        this.cloudSync = cloud.map(c ->
+                new CloudFolderSync(state, twins.stream().map(this::mountPoint).toList(), c.interval()));
+        cloudSync.ifPresent(CloudFolderSync::start);
     }
 
-    /** Where {@code twin}'s daemon reaches the share. */
+    /** Where {@code twin}'s daemon reaches the share (or, on a cloud folder, its own copy). */
     Path mountPoint(String twin) {
-        return dir.resolve("mount-" + twin);
+        return dir.resolve((cloud.isPresent() ? "folder-" : "mount-") + twin);
+    }
+
+    private Path unmounted(String twin) {
+        return dir.resolve("folder-" + twin + "-unavailable");
+    }
+
+    /** Whether the twins have their own copies of a cloud-synced folder. */
+    public boolean cloudFolder() {
+        return cloud.isPresent();
     }
 
     private Path twinConfig(String twin) {
         return dir.resolve("twins-" + twin + ".yaml");
     }
 
-    /** {@code twin}'s mount of the share goes away (the others keep theirs) until {@link #remount}. */
+    /**
+     * {@code twin}'s mount of the share goes away (the others keep theirs) until {@link #remount};
+     * on a cloud folder, its copy of the folder (moved aside, as a service that evicts it does).
+     */
     public void unmount(String twin) throws IOException {
-        Files.delete(mountPoint(twin));
+        if (cloud.isPresent()) {
+            Files.move(mountPoint(twin), unmounted(twin));
+        } else {
+            Files.delete(mountPoint(twin));
+        }
     }
 
     public void remount(String twin) throws IOException {
-        Files.createSymbolicLink(mountPoint(twin), state);
+        if (cloud.isPresent()) {
+            Files.move(unmounted(twin), mountPoint(twin));
+        } else {
+            Files.createSymbolicLink(mountPoint(twin), state);
+        }
     }
 
     /**
@@ -122,6 +190,9 @@ public final class LocalFlock implements AutoCloseable {
      * without the capability), or empty if it can. Probed once, on a scratch directory.
      */
     public synchronized Optional<String> readOnlyMountsRefused() {
+        if (cloud.isPresent()) {
+            return Optional.of("each twin has its own copy of a cloud folder, not a mount of one share");
+        }
         if (bindMountsRefused == null) {
             Path source = dir.resolve("probe-source");
             Path target = dir.resolve("probe-target");
@@ -255,7 +326,15 @@ public final class LocalFlock implements AutoCloseable {
                     .append(daemonPorts.get(twin))
                     .append('\n');
         }
-        y.append("shared_storage: {type: local, path: \"").append(share).append("\"}\n");
+        if (cloud.isPresent()) {
+            y.append("shared_storage: {type: cloud, path: \"")
+                    .append(share)
+                    .append("\", sync_lag: ")
+                    .append(cloud.get().syncLag().toMillis())
+                    .append("ms}\n");
+        } else {
+            y.append("shared_storage: {type: local, path: \"").append(share).append("\"}\n");
+        }
         y.append("coordination:\n");
         if (twins.size() == 2) {
             y.append("  rotation: daily\n  odd_primary: ")
@@ -425,13 +504,39 @@ public final class LocalFlock implements AutoCloseable {
         }
     }
 
-    /** The share goes away (unmounted) until {@link #restoreStore()}. */
+    /** The share goes away (unmounted) until {@link #restoreStore()}; on a cloud folder, every twin's copy. */
     public void removeStore() throws IOException {
-        Files.move(state, dir.resolve("shared-unmounted"));
+        if (cloud.isPresent()) {
+            for (String twin : twins) {
+                unmount(twin);
+            }
+        } else {
+            Files.move(state, dir.resolve("shared-unmounted"));
+        }
     }
 
     public void restoreStore() throws IOException {
-        Files.move(dir.resolve("shared-unmounted"), state);
+        if (cloud.isPresent()) {
+            for (String twin : twins) {
+                remount(twin);
+            }
+        } else {
+            Files.move(dir.resolve("shared-unmounted"), state);
+        }
+    }
+
+    /** Puts back every mount or copy a fault took away (before the directory is deleted). */
+    public void restoreAll() throws IOException {
+        if (Files.exists(dir.resolve("shared-unmounted"))) {
+            Files.move(dir.resolve("shared-unmounted"), state);
+        }
+        for (String twin : twins) {
+            if (cloud.isPresent() && Files.exists(unmounted(twin))) {
+                Files.move(unmounted(twin), mountPoint(twin));
+            } else if (cloud.isEmpty() && !Files.exists(mountPoint(twin), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(mountPoint(twin), state);
+            }
+        }
     }
 
     /** {@code GET /v1/status} of a twin's daemon, or null if it does not answer. */
@@ -451,8 +556,40 @@ public final class LocalFlock implements AutoCloseable {
         }
     }
 
-    /** Whether every running daemon sees every running twin online. */
+    /**
+     * Whether every running daemon sees every running twin online; on a cloud folder, also whether
+     * a running twin arbitrates claims ({@code /healthz} says so), since until one does nobody can claim.
+     */
     public boolean allOnline() {
+        return everyoneSeesEveryoneOnline() && (cloud.isEmpty() || arbitrating());
+    }
+
+    private boolean arbitrating() {
+        for (String twin : twins) {
+            if (!running(twin)) {
+                continue;
+            }
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemonPorts.get(twin) + "/healthz"))
+                                .timeout(Duration.ofSeconds(1))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode body = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+                if (body != null && body.path("arbitrating").asBoolean(false)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not answering: not arbitrating
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean everyoneSeesEveryoneOnline() {
         for (String viewer : twins) {
             if (!running(viewer)) {
                 continue;
@@ -492,6 +629,7 @@ public final class LocalFlock implements AutoCloseable {
     /** Kills every daemon, then takes down every bind mount this flock made (none is left behind). */
     @Override
     public void close() {
+        cloudSync.ifPresent(CloudFolderSync::close);
         for (String twin : List.copyOf(processes.keySet())) {
             try {
                 kill(twin);

@@ -14,8 +14,21 @@ import tools.jackson.databind.json.JsonMapper;
  *     missing or anything else (an older version)
  * @param claimant {@code claimant} as sent, when a string; whether it names a twin of the flock is
  *     the reader's to check
+ * @param arbiter {@code arbiter} as sent, when a string: on a cloud folder, the twin it takes for the
+ *     arbiter of claims (the reader checks it names a twin)
+ * @param arbitratedAgo {@code arbitratedMillisAgo}, when a whole number ≥ 0: how long ago it last
+ *     arbitrated claims (or started)
  */
-public record HealthzBody(String twin, Optional<Boolean> storeReachable, Optional<String> claimant) {
+public record HealthzBody(
+        String twin,
+        Optional<Boolean> storeReachable,
+        Optional<String> claimant,
+        Optional<String> arbiter,
+        Optional<java.time.Duration> arbitratedAgo) {
+
+    public HealthzBody(String twin, Optional<Boolean> storeReachable, Optional<String> claimant) {
+        this(twin, storeReachable, claimant, Optional.empty(), Optional.empty());
+    }
 
     private static final JsonMapper JSON = new JsonMapper();
 
@@ -31,7 +44,12 @@ public record HealthzBody(String twin, Optional<Boolean> storeReachable, Optiona
         if (twin == null || !twin.isString()) {
             return Optional.empty();
         }
-        return Optional.of(new HealthzBody(twin.asString(), store(json.get("store")), string(json.get("claimant"))));
+        return Optional.of(new HealthzBody(
+                twin.asString(),
+                store(json.get("store")),
+                string(json.get("claimant")),
+                string(json.get("arbiter")),
+                millis(json.get("arbitratedMillisAgo"))));
     }
 
     private static Optional<Boolean> store(JsonNode store) {
@@ -43,6 +61,12 @@ public record HealthzBody(String twin, Optional<Boolean> storeReachable, Optiona
             case "unreachable" -> Optional.of(false);
             default -> Optional.empty();
         };
+    }
+
+    private static Optional<java.time.Duration> millis(JsonNode node) {
+        return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0
+                ? Optional.of(java.time.Duration.ofMillis(node.longValue()))
+                : Optional.empty();
     }
 
     private static Optional<String> string(JsonNode node) {

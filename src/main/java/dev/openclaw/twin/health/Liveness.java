@@ -13,7 +13,20 @@ import java.time.Duration;
  */
 public record Liveness(Duration onlineWithin, Duration offlineAfter) {
 
+    /**
+     * Heartbeats as read from the folder. On a cloud-synced folder a heartbeat reaches the others
+     * up to {@code shared_storage.sync_lag} late, and in bursts: a twin is stale or offline only
+     * that much later, so that a live twin never looks dead for its folder's lag.
+     */
     public static Liveness of(TwinsConfig config) {
+        Duration lag = config.sharedStorage().syncLag();
+        Liveness direct = direct(config);
+        return new Liveness(
+                direct.onlineWithin().plus(lag), direct.offlineAfter().plus(lag));
+    }
+
+    /** Signs of life that come without the folder's lag: a peer's answer to a direct probe. */
+    public static Liveness direct(TwinsConfig config) {
         Duration offline = config.coordination().offlineThreshold();
         // Two missed heartbeats (plus slack for a slow share) before a twin counts as stale.
         Duration online =

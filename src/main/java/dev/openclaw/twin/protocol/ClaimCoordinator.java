@@ -5,6 +5,7 @@ import dev.openclaw.twin.coordination.Evaluation;
 import dev.openclaw.twin.coordination.FlockView;
 import dev.openclaw.twin.coordination.Reason;
 import dev.openclaw.twin.coordination.ResponseRules;
+import dev.openclaw.twin.state.ArbiterUnavailableException;
 import dev.openclaw.twin.state.Claim;
 import dev.openclaw.twin.state.ClaimEnd;
 import dev.openclaw.twin.state.ClaimState;
@@ -215,7 +216,14 @@ public final class ClaimCoordinator {
             // Occurrences below the store's mark were answered long ago (their claims are pruned).
             int occurrence = Math.max(Math.max(counted, 0), store.repeatsPrunedBelow(base));
             while (true) {
-                Optional<Duration> age = store.claimAge(ClaimKeys.contentKey(base, occurrence));
+                Optional<Duration> age;
+                try {
+                    age = store.claimAge(ClaimKeys.contentKey(base, occurrence));
+                } catch (ArbiterUnavailableException e) {
+                    // A cloud folder's arbiter cannot be asked now: this daemon's own count stands
+                    // (as it does for every message that is not a twin's first sight of its text).
+                    return occurrence;
+                }
                 if (age.isEmpty() || age.get().compareTo(earlier) <= 0) {
                     return occurrence;
                 }
@@ -311,9 +319,27 @@ public final class ClaimCoordinator {
                 entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
             }
             return answer(false, Reason.STANDBY, routine.claimant(), start);
+        } catch (ArbiterUnavailableException e) {
+            return decideWithoutArbiter(entry, routine.rankOf(self), flock, start, routine.claimant());
         } catch (StoreUnavailableException e) {
             return decideWithoutStore(entry, routine, start);
         }
+    }
+
+    /**
+     * A cloud folder's arbiter cannot be asked now (it is down and not yet replaced, paused, or
+     * waiting for its folder to sync), while this twin's own copy is fine: nobody can claim, so this
+     * twin stays silent and watches the message, the claimant too (at once), to claim it through
+     * whoever arbitrates next. Unlike a lost store this tells peers nothing: it answers nothing
+     * without a claim.
+     */
+    private DecideAnswer decideWithoutArbiter(
+            MessageEntry entry, int rank, FlockView flock, long start, String claimant) {
+        metrics.storeUnavailable();
+        if (rank >= 0 && flock.isOnline(self)) {
+            entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
+        }
+        return answer(false, Reason.STANDBY, claimant, start);
     }
 
     /** The one twin a message asks for claims it; if someone else already did, it stays silent. */
@@ -328,6 +354,9 @@ public final class ClaimCoordinator {
             }
             String holder = holderOf(store.readClaim(entry.key())).orElse("unknown");
             return answer(false, Reason.CLAIMED_BY_OTHER, holder, start);
+        } catch (ArbiterUnavailableException e) {
+            // Asked for by name, it is first in line: it claims the message once an arbiter answers.
+            return decideWithoutArbiter(entry, 0, view.get(), start, self);
         } catch (StoreUnavailableException e) {
             metrics.storeUnavailable();
             return decideSingleWithoutStore(entry, settled, start);
@@ -689,6 +718,15 @@ public final class ClaimCoordinator {
                         end.twin());
             }
             return send;
+        } catch (ArbiterUnavailableException e) {
+            // A cloud folder's arbiter cannot end the claim now: the gateway drops this reply and the
+            // claim is revoked once an arbiter answers. Unlike a lost store or a gateway that gave up,
+            // nothing is wrong with this twin: it may take the message again (with the next
+            // generation) if it watches it, as may the others; the end marker keeps it to one reply.
+            metrics.storeUnavailable();
+            LOG.warn("reply to {} refused: no arbiter of claims answers ({})", entry.key(), e.getMessage());
+            release(entry, generation);
+            return false;
         } catch (StoreUnavailableException e) {
             // Whether it was revoked cannot be known: at most once wins. The gateway drops this
             // reply, so the claim is given up (once the store is back) for another twin to answer:
@@ -870,6 +908,16 @@ public final class ClaimCoordinator {
             }
             case ClaimState.Held held -> {
                 Claim claim = held.claim();
+                if (live
+                        && claim.twin().equals(self)
+                        && incarnation.equals(claim.incarnation())
+                        && entry.heldGeneration() < claim.generation()
+                        && !entry.gaveUp()) {
+                    // Ours without our knowing: a cloud folder's arbiter created it but its answer
+                    // was lost. Its create is idempotent for its creator, so claiming again takes it.
+                    take(entry, claim.generation(), now);
+                    return;
+                }
                 Optional<String> abandoned = abandoned(claim, flock);
                 if (live && abandoned.isPresent()) {
                     ClaimEnd end = store.endClaim(

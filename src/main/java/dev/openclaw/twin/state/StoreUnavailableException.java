@@ -1,7 +1,10 @@
 package dev.openclaw.twin.state;
 
-/** The shared store as a whole cannot be read or written (mount gone, directory missing, read-only). */
-public final class StoreUnavailableException extends Exception {
+/**
+ * The shared store as a whole cannot be read or written (mount gone, directory missing, read-only).
+ * {@link ArbiterUnavailableException}: only the claims cannot be reached (a cloud folder's arbiter).
+ */
+public class StoreUnavailableException extends Exception {
 
     public StoreUnavailableException(String message, Throwable cause) {
         super(message, cause);

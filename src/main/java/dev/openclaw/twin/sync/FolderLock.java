@@ -4,6 +4,7 @@ import dev.openclaw.twin.state.Claim;
 import dev.openclaw.twin.state.ClaimEnd;
 import dev.openclaw.twin.state.ClaimState;
 import dev.openclaw.twin.state.FileStateStore;
+import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,13 +49,25 @@ final class FolderLock {
         record Busy(String holder) implements Acquired {}
     }
 
-    private final FileStateStore store;
+    /** The file share's clock now (empty if it cannot tell): what lease slots are counted on. */
+    @FunctionalInterface
+    interface ShareTime {
+        java.util.Optional<Instant> now() throws StoreUnavailableException;
+    }
+
+    private final StateStore store;
+    private final ShareTime shareTime;
     private final String folder;
     private final String twin;
     private final Clock clock;
 
-    FolderLock(FileStateStore store, String folder, String twin, Clock clock) {
+    /**
+     * @param store where the lock's claims go: the share, or on a cloud folder the daemon's store
+     *     (claims arbitrated by one twin)
+     */
+    FolderLock(StateStore store, ShareTime shareTime, String folder, String twin, Clock clock) {
         this.store = store;
+        this.shareTime = shareTime;
         this.folder = folder;
         this.twin = twin;
         this.clock = clock;
@@ -204,7 +217,8 @@ final class FolderLock {
     }
 
     private Instant storeNow() throws StoreUnavailableException {
-        return store.shareClockNow()
+        return shareTime
+                .now()
                 .orElseThrow(() -> new StoreUnavailableException(
                         "cannot tell the time on the store " + store.describe() + " (read-only?)", null));
     }

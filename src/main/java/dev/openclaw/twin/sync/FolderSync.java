@@ -2,6 +2,7 @@ package dev.openclaw.twin.sync;
 
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.state.FileStateStore;
+import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,13 +96,28 @@ public final class FolderSync {
             Clock clock,
             Progress progress,
             Consumer<Path> reading) {
+        this(twin, folder, local, storeRoot, store, store, maxFileSize, clock, progress, reading);
+    }
+
+    /** @param lockClaims where the folder lock's claims go (on a cloud folder, the daemon's arbitrated store) */
+    public FolderSync(
+            String twin,
+            TwinsConfig.SyncFolder folder,
+            Path local,
+            Path storeRoot,
+            FileStateStore store,
+            StateStore lockClaims,
+            long maxFileSize,
+            Clock clock,
+            Progress progress,
+            Consumer<Path> reading) {
         this.twin = twin;
         this.folder = folder;
         this.local = local;
         this.storeRoot = storeRoot;
         this.shared = new SharedFolder(storeRoot, folder.shared());
         this.store = store;
-        this.lock = new FolderLock(store, folder.shared(), twin, clock);
+        this.lock = new FolderLock(lockClaims, store::shareClockNow, folder.shared(), twin, clock);
         this.rules = new FileRules(folder);
         this.maxFileSize = maxFileSize;
         this.clock = clock;

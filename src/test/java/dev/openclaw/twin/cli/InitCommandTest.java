@@ -165,8 +165,7 @@ class InitCommandTest {
         CliRun run = twin(answers + "\n", "init");
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         String explanation = "Note: a cloud-synced folder (iCloud Drive, Dropbox, Syncthing) gives each twin its own"
-                + " copy, synced seconds later, so an exclusive create is not atomic across twins: claims need the"
-                + " twins to reach each other directly (daemon_url on every twin)";
+                + " copy, synced seconds later, so an exclusive create there is not atomic across twins.";
         assertThat(run.out()).contains(explanation);
         // Right after the question, before the time zone is asked.
         assertThat(run.out().indexOf(explanation)).isLessThan(run.out().indexOf("Time zone for the daily rotation"));

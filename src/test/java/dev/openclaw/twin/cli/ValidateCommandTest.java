@@ -330,7 +330,7 @@ class ValidateCommandTest {
     }
 
     @Test
-    void aCloudFolderIsExplainedAndTwinsWithoutADaemonUrlAreNamed() throws Exception {
+    void aCloudFolderNeedsADaemonUrlOnEveryTwin() throws Exception {
         CliRun run = validate("""
                 twins:
                   tars: {hostname: 10.0.0.1, daemon_url: "http://10.0.0.1:7420"}
@@ -338,12 +338,43 @@ class ValidateCommandTest {
                 shared_storage:
                   type: cloud
                 """);
+        assertBadConfig(
+                run,
+                where(3, 3) + "twins.case.daemon_url: required with shared_storage.type: cloud (claims are arbitrated"
+                        + " between the twins' daemons; set e.g. http://<its address>:7420, with daemon.bind and"
+                        + " daemon.token)");
+    }
+
+    @Test
+    void aCloudFolderIsExplainedWhatItCanAndCannotDo() throws Exception {
+        CliRun run = validate("""
+                twins:
+                  tars: {hostname: 10.0.0.1, daemon_url: "http://10.0.0.1:7420"}
+                  case: {hostname: 10.0.0.2, daemon_url: "http://10.0.0.2:7420"}
+                shared_storage:
+                  type: cloud
+                  sync_lag: 20s
+                """);
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out())
                 .contains("warning: " + where(5, 9) + "shared_storage.type: a cloud-synced folder (iCloud Drive,"
                         + " Dropbox, Syncthing) gives each twin its own copy, synced seconds later, so an exclusive"
-                        + " create is not atomic across twins: claims need the twins to reach each other directly")
-                .contains("heartbeats, twin-primary.json, backups and sync work, with the sync's lag")
-                .contains("no daemon_url for case: on a cloud folder");
+                        + " create there is not atomic across twins. What it can do: carry heartbeats")
+                .contains("What it cannot do: decide who answers a message; claims are arbitrated instead by the"
+                        + " acting arbiter's daemon");
+    }
+
+    @Test
+    void aSyncLagIsADurationWithinBoundsOnFoldersOnly() throws Exception {
+        CliRun run = validate("""
+                twins:
+                  tars: {hostname: 10.0.0.1, daemon_url: "http://10.0.0.1:7420"}
+                  case: {hostname: 10.0.0.2, daemon_url: "http://10.0.0.2:7420"}
+                shared_storage:
+                  type: cloud
+                  sync_lag: 10m
+                """);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_CONFIG);
+        assertThat(run.err()).contains(where(6, 13) + "shared_storage.sync_lag:");
     }
 }

@@ -35,7 +35,8 @@ class FolderLockTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
     private FolderLock lock(Path store, String twin) {
-        return new FolderLock(new FileStateStore(store, "twin-primary.json"), "knowledge", twin, clock);
+        FileStateStore share = new FileStateStore(store, "twin-primary.json");
+        return new FolderLock(share, share::shareClockNow, "knowledge", twin, clock);
     }
 
     /** Moves every claim file's time on the store back by {@code age}: as if stored that long ago. */

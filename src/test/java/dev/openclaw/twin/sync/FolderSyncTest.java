@@ -297,8 +297,8 @@ class FolderSyncTest {
 
     @Test
     void aSecondTwinWaitsWhileTheFolderIsBeingSyncedAndAStaleLockIsTakenOver() throws Exception {
-        FolderLock caseLock =
-                new FolderLock(new FileStateStore(store, "twin-primary.json"), "knowledge", "case", clock);
+        FileStateStore share = new FileStateStore(store, "twin-primary.json");
+        FolderLock caseLock = new FolderLock(share, share::shareClockNow, "knowledge", "case", clock);
         assertThat(caseLock.acquire()).isInstanceOf(FolderLock.Acquired.Held.class);
         write(tars, "a.md", "a");
         assertThatThrownBy(() -> sync("tars")).hasMessageContaining("another twin is syncing knowledge (case ");

@@ -1,0 +1,217 @@
+package dev.openclaw.twin.arbiter;
+
+import dev.openclaw.twin.coordination.Overrides;
+import dev.openclaw.twin.state.ArbiterUnavailableException;
+import dev.openclaw.twin.state.Claim;
+import dev.openclaw.twin.state.ClaimEnd;
+import dev.openclaw.twin.state.ClaimState;
+import dev.openclaw.twin.state.Heartbeat;
+import dev.openclaw.twin.state.PrimaryState;
+import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.StoreRead;
+import dev.openclaw.twin.state.StoreUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The store of a twin on a cloud-synced folder: everything but claims is this twin's own copy of
+ * the folder (heartbeats, {@code twin-primary.json}, overrides, events, backups, sync, each with one
+ * writer per file, which such a folder syncs safely), while claims go to the arbiter ({@link
+ * ArbiterRole}). The arbiter runs them on its own copy through the ordinary file store, where an
+ * exclusive create is atomic (one machine), so its claims survive its restart and reach the other
+ * copies by the folder's sync, for whoever arbitrates next. Every other twin asks the arbiter's
+ * daemon ({@link ArbiterClient}) and never writes a claim file, so the sync never meets two writers
+ * of one claim file. No arbiter to be had: {@link ArbiterUnavailableException}.
+ */
+public final class ArbitratedStore implements StateStore {
+
+    private final StateStore local;
+    private final ArbiterRole role;
+    private final ArbiterClient client;
+    private final LongSupplier nanoTime;
+    /** The folder's clock (its files' modification times) from one measurement, extrapolated. */
+    private volatile Instant measuredStoreNow;
+
+    private volatile long measuredAtNanos;
+
+    public ArbitratedStore(StateStore local, ArbiterRole role, ArbiterClient client, LongSupplier nanoTime) {
+        this.local = local;
+        this.role = role;
+        this.client = client;
+        this.nanoTime = nanoTime;
+    }
+
+    // ---- claims: the arbiter's ------------------------------------------------------------------
+
+    @Override
+    public boolean createClaim(Claim claim) throws StoreUnavailableException {
+        requireLocal();
+        String arbiter = role.arbiter();
+        return arbiter.equals(role.self()) ? serveCreate(claim) : client.create(arbiter, claim);
+    }
+
+    @Override
+    public ClaimState readClaim(String key) throws StoreUnavailableException {
+        requireLocal();
+        String arbiter = role.arbiter();
+        return arbiter.equals(role.self())
+                ? serveRead(key).state()
+                : client.read(arbiter, key).state();
+    }
+
+    @Override
+    public ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException {
+        requireLocal();
+        String arbiter = role.arbiter();
+        return arbiter.equals(role.self()) ? serveEnd(key, generation, end) : client.end(arbiter, key, generation, end);
+    }
+
+    /** From the arbiter's answer: how long ago it stored generation 1, by the arbiter's folder. */
+    @Override
+    public Optional<Duration> claimAge(String key) throws StoreUnavailableException {
+        requireLocal();
+        String arbiter = role.arbiter();
+        Read read = arbiter.equals(role.self()) ? serveRead(key) : client.read(arbiter, key);
+        return read.storedAge();
+    }
+
+    /** Only the arbiter prunes (claim files have one writer); the sync carries the deletions. */
+    @Override
+    public int pruneOlderThan(Duration retention) throws StoreUnavailableException {
+        synchronized (this) {
+            if (!role.arbiter().equals(role.self()) || !role.serving()) {
+                return 0;
+            }
+            return local.pruneOlderThan(retention);
+        }
+    }
+
+    /** The marks are written by the arbiter's pruning and synced: this copy's are the arbiter's of a moment ago. */
+    @Override
+    public int repeatsPrunedBelow(String base) throws StoreUnavailableException {
+        return local.repeatsPrunedBelow(base);
+    }
+
+    // ---- the arbiter's side: what the other twins' requests run ----------------------------------
+
+    /** A claim state as the arbiter read it, and how long ago it stored generation 1 (empty: never). */
+    public record Read(ClaimState state, Optional<Duration> storedAge) {}
+
+    /**
+     * Creates {@code claim} on this twin's copy if this twin arbitrates. Idempotent for its
+     * creator: asked again for a claim it already holds (a retry whose first answer was lost), it
+     * says created, so the holder never holds a claim without knowing.
+     */
+    public synchronized boolean serveCreate(Claim claim) throws StoreUnavailableException {
+        requireServing();
+        if (local.createClaim(claim)) {
+            return true;
+        }
+        return switch (local.readClaim(claim.key())) {
+            case ClaimState.Held h -> sameClaim(h.claim(), claim);
+            case ClaimState.Sent s -> sameClaim(s.claim(), claim);
+            case ClaimState.Revoked r -> sameClaim(r.claim(), claim);
+            default -> false;
+        };
+    }
+
+    public synchronized Read serveRead(String key) throws StoreUnavailableException {
+        requireServing();
+        ClaimState state = local.readClaim(key);
+        Optional<Duration> age = state instanceof ClaimState.Unclaimed ? Optional.empty() : local.claimAge(key);
+        return new Read(state, age);
+    }
+
+    public synchronized ClaimEnd serveEnd(String key, int generation, ClaimEnd end) throws StoreUnavailableException {
+        requireServing();
+        return local.endClaim(key, generation, end);
+    }
+
+    private static boolean sameClaim(Claim stored, Claim asked) {
+        return stored.generation() == asked.generation()
+                && stored.twin().equals(asked.twin())
+                && stored.incarnation() != null
+                && stored.incarnation().equals(asked.incarnation());
+    }
+
+    private void requireServing() throws StoreUnavailableException {
+        requireLocal();
+        Optional<String> why = role.whyNotServing();
+        if (why.isPresent()) {
+            throw new ArbiterUnavailableException(why.get(), null);
+        }
+    }
+
+    /** This twin's own copy of the folder gone is a lost store (it steps down), not a missing arbiter. */
+    private void requireLocal() throws StoreUnavailableException {
+        if (!local.looksReachable()) {
+            throw new StoreUnavailableException(local.describe() + " is missing (is the cloud folder there?)", null);
+        }
+    }
+
+    // ---- everything else: this twin's copy of the folder ------------------------------------------
+
+    @Override
+    public void writeHeartbeat(Heartbeat heartbeat) throws StoreUnavailableException {
+        local.writeHeartbeat(heartbeat);
+    }
+
+    @Override
+    public Map<String, StoreRead<Heartbeat>> readHeartbeats() throws StoreUnavailableException {
+        return local.readHeartbeats();
+    }
+
+    @Override
+    public Map<String, Duration> heartbeatAges() throws StoreUnavailableException {
+        return local.heartbeatAges();
+    }
+
+    @Override
+    public StoreRead<PrimaryState> readPrimaryState() throws StoreUnavailableException {
+        return local.readPrimaryState();
+    }
+
+    @Override
+    public void writePrimaryState(PrimaryState state) throws StoreUnavailableException {
+        local.writePrimaryState(state);
+    }
+
+    @Override
+    public StoreRead<Overrides> readOverrides() throws StoreUnavailableException {
+        return local.readOverrides();
+    }
+
+    @Override
+    public void writeOverrides(Overrides overrides) throws StoreUnavailableException {
+        local.writeOverrides(overrides);
+    }
+
+    @Override
+    public void recordManualRescue(String twin, Instant at) throws StoreUnavailableException {
+        local.recordManualRescue(twin, at);
+    }
+
+    @Override
+    public Optional<Instant> lastManualRescue(String twin) throws StoreUnavailableException {
+        return local.lastManualRescue(twin);
+    }
+
+    @Override
+    public void appendEvent(String twin, Instant at, String kind, Map<String, Object> details)
+            throws StoreUnavailableException {
+        local.appendEvent(twin, at, kind, details);
+    }
+
+    @Override
+    public boolean looksReachable() {
+        return local.looksReachable();
+    }
+
+    @Override
+    public String describe() {
+        return local.describe() + " (cloud folder: claims arbitrated by the acting arbiter's daemon)";
+    }
+}

@@ -1,0 +1,96 @@
+package dev.openclaw.twin.daemon;
+
+import dev.openclaw.twin.arbiter.ArbitratedStore;
+import dev.openclaw.twin.state.ArbiterUnavailableException;
+import dev.openclaw.twin.state.Claim;
+import dev.openclaw.twin.state.ClaimEnd;
+import dev.openclaw.twin.state.ClaimWire;
+import dev.openclaw.twin.state.StoreUnavailableException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /v1/claims/create|read|end} (DESIGN §6, additive): a cloud folder's arbiter creates,
+ * reads and ends claims for the twins that ask it. Bodies are read like claim files on the share
+ * ({@link ClaimWire}); a twin that does not arbitrate now (or cannot reach its copy of the folder)
+ * answers {@code 503} with why and whom it takes for the arbiter, which the asking twin treats as
+ * "no arbiter now".
+ */
+final class ArbiterApi {
+
+    /** Claim keys are a channel's ids or a hash-length content key: far below this. */
+    static final int KEY_LIMIT = 4096;
+
+    private final ArbitratedStore store;
+
+    ArbiterApi(ArbitratedStore store) {
+        this.store = store;
+    }
+
+    Object create(RequestBody body) {
+        Claim claim = parse(() -> ClaimWire.claim(body.node("claim")));
+        checkKey(claim.key());
+        try {
+            return Map.of("created", store.serveCreate(claim));
+        } catch (StoreUnavailableException e) {
+            throw refused(e);
+        }
+    }
+
+    Object read(RequestBody body) {
+        String key = body.required("key");
+        checkKey(key);
+        try {
+            ArbitratedStore.Read read = store.serveRead(key);
+            Map<String, Object> answer = new LinkedHashMap<>(ClaimWire.state(read.state()));
+            read.storedAge().ifPresent(age -> answer.put("storedAgeMillis", age.toMillis()));
+            return answer;
+        } catch (StoreUnavailableException e) {
+            throw refused(e);
+        }
+    }
+
+    Object end(RequestBody body) {
+        String key = body.required("key");
+        checkKey(key);
+        JsonNode generation = body.node("generation");
+        if (generation == null
+                || !generation.isIntegralNumber()
+                || !generation.canConvertToInt()
+                || generation.intValue() < 1) {
+            throw new RequestBody.BadRequest("field 'generation' must be a whole number ≥ 1");
+        }
+        ClaimEnd end = parse(() -> ClaimWire.end(body.node("end")));
+        try {
+            return Map.of("end", ClaimWire.end(store.serveEnd(key, generation.intValue(), end)));
+        } catch (StoreUnavailableException e) {
+            throw refused(e);
+        }
+    }
+
+    private static void checkKey(String key) {
+        if (key.length() > KEY_LIMIT) {
+            throw new RequestBody.BadRequest(
+                    "claim key too long (" + key.length() + " characters, limit " + KEY_LIMIT + ")");
+        }
+    }
+
+    private static RequestBody.BadRequest refused(StoreUnavailableException e) {
+        String why = e instanceof ArbiterUnavailableException ? e.getMessage() : "cannot reach its copy of the folder";
+        return new RequestBody.BadRequest(503, "not arbitrating: " + why);
+    }
+
+    @FunctionalInterface
+    private interface Parse<T> {
+        T get() throws ClaimWire.Invalid;
+    }
+
+    private static <T> T parse(Parse<T> parse) {
+        try {
+            return parse.get();
+        } catch (ClaimWire.Invalid e) {
+            throw new RequestBody.BadRequest(e.getMessage());
+        }
+    }
+}
