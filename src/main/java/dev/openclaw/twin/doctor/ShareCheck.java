@@ -91,9 +91,9 @@ public final class ShareCheck implements Check {
         if (storage.type() == StorageType.CLOUD) {
             return CheckResult.warning(
                     name(),
-                    where + ": writable, exclusive create and hard links work here, but a cloud-sync folder"
-                            + " syncs later: two twins on two hosts can both win the same claim",
-                    "for twins on different hosts use an SMB/NFS share (type smb/nfs) or etcd");
+                    where + ": writable, but a cloud-sync folder syncs later: claims are arbitrated by one"
+                            + " twin's daemon over daemon_url instead, and a takeover waits shared_storage.sync_lag",
+                    "for twins on different hosts an SMB/NFS share (type smb/nfs) or etcd needs no arbiter");
         }
         List<String> expected = EXPECTED.get(storage.type());
         if (expected != null && !expected.contains(fileSystem.toLowerCase(Locale.ROOT))) {

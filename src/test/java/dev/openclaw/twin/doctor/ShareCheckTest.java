@@ -17,7 +17,8 @@ class ShareCheckTest {
 
     private CheckResult check(String type, Path path) throws Exception {
         return new ShareCheck(TestConfigs.parse("""
-                        twins: {tars: {hostname: h1}, case: {hostname: h2}}
+                        twins: {tars: {hostname: h1, daemon_url: "http://h1:7420"},
+                                case: {hostname: h2, daemon_url: "http://h2:7420"}}
                         shared_storage: {type: %s, path: %s}
                         """.formatted(type, path))).run();
     }
