@@ -180,13 +180,21 @@ public final class ClaimCoordinator {
     }
 
     private MessageEntry newEntry(DecideRequest request, long nowNanos) {
+        if (ClaimKeys.hasGlobalIds(request.message())) {
+            String key = ClaimKeys.globalKey(request.message());
+            // Stale: its gateway gave up on it, decided silent, not counted (see decideFirst).
+            return new MessageEntry(
+                    request,
+                    isStale(request.receivedAt(), STALE_DECIDE) ? null : key,
+                    new MessageIdentity(key, true),
+                    nowNanos);
+        }
+        // The base hashes the whole text: computed once, for the key and the identity both.
+        String base = ClaimKeys.contentBase(request.message());
         String key;
         if (isStale(request.receivedAt(), STALE_DECIDE)) {
-            key = null; // its gateway gave up on it: decided silent, not counted (see decideFirst)
-        } else if (ClaimKeys.hasGlobalIds(request.message())) {
-            key = ClaimKeys.globalKey(request.message());
+            key = null;
         } else {
-            String base = ClaimKeys.contentBase(request.message());
             try {
                 key = ClaimKeys.contentKey(
                         base, ledger.nextOccurrence(base, nowNanos, counted -> occurrence(base, counted)));
@@ -194,7 +202,7 @@ public final class ClaimCoordinator {
                 key = null; // the store is down: decided without claims, and not counted
             }
         }
-        return new MessageEntry(request, key, nowNanos);
+        return new MessageEntry(request, key, new MessageIdentity(base, false), nowNanos);
     }
 
     /**

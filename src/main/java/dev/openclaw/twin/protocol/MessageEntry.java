@@ -63,10 +63,10 @@ final class MessageEntry {
     /** The ledger that holds this entry's whole request in its watch budget, while it does. */
     private MessageLedger retainedBy;
 
-    MessageEntry(DecideRequest request, String key, long decidedNanos) {
+    MessageEntry(DecideRequest request, String key, MessageIdentity identity, long decidedNanos) {
         this.request = request;
         this.key = key;
-        this.identity = MessageIdentity.of(request.message());
+        this.identity = identity;
         this.decidedNanos = decidedNanos;
     }
 
@@ -219,11 +219,9 @@ final class MessageEntry {
 
     /** Estimated heap of this entry: two bytes a char of what it keeps, and the overhead. */
     long footprint() {
-        return OVERHEAD
-                + 2L
-                        * (request.retainedChars()
-                                + (key == null ? 0 : key.length())
-                                + identity.value().length());
+        // A global key is its identity (one string); a content key is its base and a number.
+        long identityChars = identity.value() == key ? 0 : identity.value().length();
+        return OVERHEAD + 2L * (request.retainedChars() + (key == null ? 0 : key.length()) + identityChars);
     }
 
     synchronized void turnDispatched(long nanos) {

@@ -28,7 +28,8 @@ public class MessageLedgerLincheckTest {
             int occurrence = ledger.nextOccurrence(base, 0, counted -> Math.max(counted, 0));
             DecideRequest request =
                     new DecideRequest("irc", "#flock", local.messageId(), "human", "text " + content, null, null, null);
-            return new MessageEntry(request, ClaimKeys.contentKey(base, occurrence), 0);
+            return new MessageEntry(
+                    request, ClaimKeys.contentKey(base, occurrence), new MessageIdentity(base, false), 0);
         });
         String key = entry.key();
         return Integer.parseInt(key.substring(key.indexOf('#') + 1)) * 10 + content;
