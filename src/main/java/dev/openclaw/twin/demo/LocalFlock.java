@@ -408,8 +408,6 @@ public final class LocalFlock implements AutoCloseable {
                 "-Xms24m",
                 "-Xmx64m",
                 "-XX:ReservedCodeCacheSize=24m",
-                // See ./twin: no full GC each time 3.6 MB of new code is compiled.
-                "-XX:SweeperThreshold=50",
                 "-XX:MaxMetaspaceSize=64m",
                 "-Xss512k",
                 "-Xmn16m",
