@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -38,6 +39,7 @@ public record DemoReport(
         int duringStoreOutageDuplicates,
         int duringStoreOutageUnanswered,
         int storeOutageWithAnotherFault,
+        Map<String, Apart> apartByCause,
         int noTwinReachable,
         int takeovers,
         int refusedAtConfirm,
@@ -90,8 +92,12 @@ public record DemoReport(
         List<String> problems = new ArrayList<>();
         List<History.Fault> outages =
                 history.faults().stream().filter(History.Fault::storeProblem).toList();
-        List<History.Fault> otherFaults =
-                history.faults().stream().filter(f -> !f.storeProblem()).toList();
+        // A twin dead or cut off: killed, paused or restarted. Not a gateway failing /readyz while its
+        // plugin calls (that twin is up: held to the rules like any other).
+        List<History.Fault> otherFaults = history.faults().stream()
+                .filter(f -> !f.storeProblem() && !f.kind().equals("gateway not ready"))
+                .toList();
+        Map<String, int[]> apartByCause = new TreeMap<>();
         for (History.Log log : history.logs()) {
             messages++;
             List<History.Decision> decisions = log.decisions();
@@ -126,16 +132,22 @@ public record DemoReport(
             }
             // The store unreachable for a twin and, in the same window, a twin dead or cut off:
             // the twins that could decide such a message cannot agree on it (README: the limits).
-            boolean twoFaults = inOutage
-                    && otherFaults.stream()
-                            .anyMatch(f -> f.startNanos() <= sent + OUTAGE_TAIL.toNanos()
-                                    && (f.endNanos() == 0 || f.endNanos() >= sent - OUTAGE_TAIL.toNanos()));
-            if (twoFaults) {
+            Optional<History.Fault> other = inOutage
+                    ? otherFaults.stream()
+                            .filter(f -> f.startNanos() <= sent + OUTAGE_TAIL.toNanos()
+                                    && (f.endNanos() == 0 || f.endNanos() >= sent - OUTAGE_TAIL.toNanos()))
+                            .findFirst()
+                    : Optional.empty();
+            if (other.isPresent()) {
                 outageApart++;
+                int[] cause = apartByCause.computeIfAbsent(other.get().kind(), k -> new int[3]);
+                cause[0]++;
                 if (isRoutine && answers > 1) {
                     outageDup++;
+                    cause[1]++;
                 } else if (!isFromTwin && answers == 0) {
                     outageMissing++;
+                    cause[2]++;
                 }
                 continue;
             }
@@ -250,6 +262,7 @@ public record DemoReport(
                 outageDup,
                 outageMissing,
                 outageApart,
+                apart(apartByCause),
                 unreachable,
                 takeovers,
                 refused,
@@ -273,6 +286,15 @@ public record DemoReport(
                 .map(f -> f.kind() + (f.twin() == null ? "" : " " + f.twin()))
                 .toList();
         return around.isEmpty() ? " [no fault]" : " " + around;
+    }
+
+    /** Messages reported apart for one cause: the store unreachable and, meanwhile, this fault of another twin. */
+    public record Apart(int messages, int duplicates, int unanswered) {}
+
+    private static Map<String, Apart> apart(Map<String, int[]> counts) {
+        Map<String, Apart> apart = new LinkedHashMap<>();
+        counts.forEach((cause, c) -> apart.put(cause, new Apart(c[0], c[1], c[2])));
+        return apart;
     }
 
     /** How often each kind of fault was injected, in the order they first were. */
@@ -322,6 +344,10 @@ public record DemoReport(
                 "  and another twin faulty meanwhile (apart)",
                 storeOutageWithAnotherFault + " (duplicates " + duringStoreOutageDuplicates + ", unanswered "
                         + duringStoreOutageUnanswered + ")");
+        apartByCause.forEach((cause, apart) -> row(
+                t,
+                "    with " + cause,
+                apart.messages() + " (duplicates " + apart.duplicates() + ", unanswered " + apart.unanswered() + ")"));
         row(t, "no twin reachable", noTwinReachable);
         row(t, "takeovers dispatched", takeovers);
         row(t, "replies refused at confirm (fenced)", refusedAtConfirm);
