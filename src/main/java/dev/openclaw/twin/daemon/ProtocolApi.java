@@ -81,7 +81,7 @@ final class ProtocolApi {
     }
 
     /** Longer than any claim key or content base this daemon makes. */
-    static final int MAX_IDENTITY = 4096;
+    static final int MAX_IDENTITY = 1024;
     /** No message is watched longer. */
     static final java.time.Duration MAX_DECIDED_AGO = java.time.Duration.ofMinutes(10);
 

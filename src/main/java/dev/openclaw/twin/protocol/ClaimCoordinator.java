@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -441,9 +442,13 @@ public final class ClaimCoordinator {
      */
     private CompletableFuture<Boolean> answerOnPromises(MessageEntry entry) {
         Duration decidedAgo = Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - entry.decidedNanos()));
-        CompletableFuture<Boolean> round = promises.ask(new PeerPromises.Request(self, entry.identity(), decidedAgo))
-                .thenApply(agreement::promisedByEveryPeerReached)
-                .exceptionally(failure -> false);
+        CompletableFuture<Map<String, PeerPromises.Answer>> asked =
+                promises.ask(new PeerPromises.Request(self, entry.identity(), decidedAgo));
+        if (!promises.roundTime().isZero()) {
+            asked = asked.orTimeout(promises.roundTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        CompletableFuture<Boolean> round =
+                asked.thenApply(agreement::promisedByEveryPeerReached).exceptionally(failure -> false);
         entry.answerOnPromises(round);
         return round;
     }
@@ -578,7 +583,7 @@ public final class ClaimCoordinator {
                 LOG.info("reply to {} refused: this twin promised to leave it to {}", id, entry.promisedTo());
                 giveUp(entry, entry.heldGeneration());
                 send = false;
-            } else if (round != null) {
+            } else if (round != null && entry.heldGeneration() == 0) {
                 send = false; // decided below, outside the lock: the round may still be under way
             } else {
                 send = entry.freeToSend() || confirmClaim(entry);
@@ -587,8 +592,10 @@ public final class ClaimCoordinator {
                 }
             }
         }
-        if (round != null && !isStale(askedAt, STALE_CONFIRM)) {
+        if (round != null && entry.heldGeneration() == 0 && !isStale(askedAt, STALE_CONFIRM)) {
             send = confirmOnPromises(entry, round);
+        } else if (round != null && !send) {
+            noRound(entry, round);
         }
         metrics.confirmed(send);
         return send;
@@ -616,6 +623,7 @@ public final class ClaimCoordinator {
                 LOG.info(
                         "reply to {} refused: not every peer reached promised to leave it to this twin",
                         entry.request().localId());
+                noRound(entry, round);
                 return false;
             }
             if (!entry.sent()) {
@@ -623,6 +631,19 @@ public final class ClaimCoordinator {
                 recordAnsweredWithoutStore(entry);
             }
             return true;
+        }
+    }
+
+    /**
+     * This twin's reply on the peers' promises did not go out: the message is taken over by claim
+     * once the store is back (by this twin too: peers that promised leave it to this twin), even if
+     * the round completes true later.
+     */
+    private static void noRound(MessageEntry entry, CompletableFuture<Boolean> round) {
+        synchronized (entry) {
+            if (entry.peersPromised() == round) {
+                entry.answerOnPromises(CompletableFuture.completedFuture(false));
+            }
         }
     }
 
@@ -643,35 +664,44 @@ public final class ClaimCoordinator {
         }
         long now = nanoTime.getAsLong();
         long decidedNanos = now - request.decidedAgo().toNanos();
+        // Recorded first, then checked against the messages decided here: a decide that enters the
+        // ledger after the scan checks the promises after entering it, so it sees this one.
+        GivenPromises.Given[] recorded = new GivenPromises.Given[1];
+        Optional<String> promisedBefore =
+                given.add(request.from(), request.identity(), decidedNanos, now, g -> recorded[0] = g);
+        if (promisedBefore.isPresent()) {
+            return new PromiseAnswer(false, "promised to " + promisedBefore.get() + " already");
+        }
         List<MessageEntry> same = ledger.entries().stream()
                 .filter(e -> GivenPromises.covers(request.identity(), decidedNanos, e.identity(), e.decidedNanos()))
                 .toList();
-        Optional<String> promisedBefore = given.promisedTo(request.identity(), decidedNanos);
-        if (promisedBefore.isPresent() && !promisedBefore.get().equals(request.from())) {
-            return new PromiseAnswer(false, "promised to " + promisedBefore.get() + " already");
-        }
+        Optional<String> refusal = Optional.empty();
         for (MessageEntry entry : same) {
             synchronized (entry) {
                 if (entry.sent() || entry.answeredByPeer()) {
-                    return new PromiseAnswer(false, "answered already");
+                    refusal = Optional.of("answered already");
+                } else if (entry.promisedTo() != null && !entry.promisedTo().equals(request.from())) {
+                    refusal = Optional.of("promised to " + entry.promisedTo() + " already");
+                } else if (entry.peersPromised() != null && self.compareTo(request.from()) < 0) {
+                    refusal = Optional.of("this twin answers it without a claim");
                 }
-                if (entry.promisedTo() != null && !entry.promisedTo().equals(request.from())) {
-                    return new PromiseAnswer(false, "promised to " + entry.promisedTo() + " already");
-                }
-                if (entry.peersPromised() != null && self.compareTo(request.from()) < 0) {
-                    return new PromiseAnswer(false, "this twin answers it without a claim");
-                }
+            }
+            if (refusal.isPresent()) {
+                given.withdraw(recorded[0]);
+                return new PromiseAnswer(false, refusal.get());
             }
         }
         for (MessageEntry entry : same) {
             synchronized (entry) {
                 if (entry.sent()) {
+                    // Answered between the two looks: no promise (the entries already marked stay
+                    // silent, which is safe; the asking twin does not answer without this promise).
+                    given.withdraw(recorded[0]);
                     return new PromiseAnswer(false, "answered already");
                 }
                 entry.promiseTo(request.from());
             }
         }
-        given.add(request.from(), request.identity(), decidedNanos, now);
         LOG.info(
                 "promised {} to leave it {}", request.from(), request.identity().value());
         return new PromiseAnswer(true, "promised");
@@ -827,7 +857,11 @@ public final class ClaimCoordinator {
                 (entry = answeredWithoutStore.peek()) != null;
                 answeredWithoutStore.poll(), answeredWithoutStoreCount.decrementAndGet()) {
             Instant now = clock.instant();
-            String key = entry.key() != null ? entry.key() : countedNow(entry);
+            String key = entry.key() != null ? entry.key() : entry.recordedKey();
+            if (key == null) {
+                key = countedNow(entry); // counted once: a retry of this record reuses it
+                entry.recordedKey(key);
+            }
             if (store.createClaim(new Claim(key, self, "answered-without-store", now, 1, incarnation))) {
                 store.endClaim(key, 1, new ClaimEnd(ClaimEnd.SENT, self, now));
             } else if (store.readClaim(key) instanceof ClaimState.Sent sent
@@ -898,7 +932,7 @@ public final class ClaimCoordinator {
         if (round != null && !(round.isDone() && !round.getNow(false))) {
             return; // answered here on the peers' promises, or it may be: not taken over as well
         }
-        if (entry.heldGeneration() > 0) {
+        if (entry.heldGeneration() > 0 && entry.turnInFlight(now, TURN_LIMIT)) {
             return; // ours, its turn under way: nothing to look at in the store
         }
         ClaimState state = store.readClaim(entry.key());

@@ -12,10 +12,10 @@ import java.util.Deque;
  */
 final class GivenPromises {
 
-    static final int MAX_KEPT = 4096;
+    static final int MAX_KEPT = 1024;
 
     /** @param decidedNanos when the asking peer decided it, on this twin's monotonic clock */
-    private record Given(String to, MessageIdentity identity, long decidedNanos, long atNanos) {}
+    record Given(String to, MessageIdentity identity, long decidedNanos, long atNanos) {}
 
     private final Deque<Given> given = new ArrayDeque<>();
     private final Duration keep;
@@ -24,11 +24,33 @@ final class GivenPromises {
         this.keep = keep;
     }
 
-    synchronized void add(String to, MessageIdentity identity, long decidedNanos, long nowNanos) {
-        given.addLast(new Given(to, identity, decidedNanos, nowNanos));
+    /**
+     * Records a promise to {@code to}, unless this twin promised the same message to another twin:
+     * then that twin's name. Recorded before the promise is checked against the messages decided
+     * here, so a decide running meanwhile sees one or the other ({@link #withdraw} if it fails).
+     */
+    synchronized java.util.Optional<String> add(
+            String to,
+            MessageIdentity identity,
+            long decidedNanos,
+            long nowNanos,
+            java.util.function.Consumer<Given> added) {
+        java.util.Optional<String> other = promisedTo(identity, decidedNanos).filter(peer -> !peer.equals(to));
+        if (other.isPresent()) {
+            return other;
+        }
+        Given g = new Given(to, identity, decidedNanos, nowNanos);
+        given.addLast(g);
         while (given.size() > MAX_KEPT || oldestExpired(nowNanos)) {
             given.pollFirst();
         }
+        added.accept(g);
+        return java.util.Optional.empty();
+    }
+
+    /** Takes back a promise {@link #add} recorded that this twin could not keep after all. */
+    synchronized void withdraw(Given g) {
+        given.remove(g);
     }
 
     private boolean oldestExpired(long nowNanos) {

@@ -101,6 +101,17 @@ final class MessageEntry {
         stopWatching();
     }
 
+    /** The content key counted for it once the store was back, to record its answer under (null until then). */
+    private String recordedKey;
+
+    synchronized String recordedKey() {
+        return recordedKey;
+    }
+
+    synchronized void recordedKey(String key) {
+        recordedKey = key;
+    }
+
     synchronized java.util.concurrent.CompletableFuture<Boolean> peersPromised() {
         return peersPromised;
     }

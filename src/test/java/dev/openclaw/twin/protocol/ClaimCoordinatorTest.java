@@ -885,6 +885,29 @@ class ClaimCoordinatorTest {
                 .satisfies(t -> assertThat(t.request()).isEqualTo(fine));
     }
 
+    /**
+     * Found by review: a claimant whose round of promises failed (a peer heard lately did not
+     * answer) took its message over by claim once the store was back, its own turn still running
+     * (so no second turn); that turn's confirm then must confirm the claim, not the failed round,
+     * or the claim is held for good by a live twin and nobody answers.
+     */
+    @Test
+    void aClaimantWhoseRoundFailedConfirmsTheClaimItTookOnceTheStoreWasBack() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        twin("case");
+        cut.add("tars>case");
+        says("case", "tars", false, "tars");
+        DecideRequest atTars = discord("7000000001", "anyone, while the share is away?");
+        withStoreGone(() -> assertThat(tars.decide(atTars).respond()).isTrue());
+        tars.tick(); // the store is back: tars, the claimant, claims it; its turn is already running
+        assertThat(dispatched).as("no second turn").isEmpty();
+        assertThat(new FileStateStore(state, "twin-primary.json").readClaim("discord:chan-1:7000000001"))
+                .isInstanceOf(dev.openclaw.twin.state.ClaimState.Held.class);
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        assertThat(new FileStateStore(state, "twin-primary.json").readClaim("discord:chan-1:7000000001"))
+                .isInstanceOf(dev.openclaw.twin.state.ClaimState.Sent.class);
+    }
+
     @Test
     void aPeerThatReachesTheStoreOrIsCutOffAfterSayingItDoesRefusesAPromise() throws Exception {
         Path tarsMount = mountFor("tars");
