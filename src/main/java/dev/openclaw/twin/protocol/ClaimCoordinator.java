@@ -69,6 +69,8 @@ public final class ClaimCoordinator {
      * lost: taking its message over again starts a new turn.
      */
     static final Duration TURN_LIMIT = Duration.ofMinutes(5);
+    /** The largest message (in characters) a claimant keeps watching until its confirm. */
+    static final int CLAIMANT_WATCH_CHARS = 4096;
     /** Content counts are remembered this long after the last repeat. */
     static final Duration KEEP_COUNTS = Duration.ofHours(24);
 
@@ -309,8 +311,11 @@ public final class ClaimCoordinator {
             if (claimant && claim(entry, routine.claimantReason(), 1)) {
                 // Watched until confirmed: if its confirm meets an outage the claim is released, and
                 // this twin may take it again (the others may have decided it without the store,
-                // unable to count or watch it).
-                entry.watch(Long.MAX_VALUE);
+                // unable to count or watch it). Only a message of chat size: the watch keeps the text,
+                // and a flood of 64 KB texts this twin answers must not hold its watch budget.
+                if (entry.request().retainedChars() <= CLAIMANT_WATCH_CHARS) {
+                    entry.watch(Long.MAX_VALUE);
+                }
                 return answer(true, routine.claimantReason(), self, start);
             }
             ClaimState state = store.readClaim(entry.key());
