@@ -124,8 +124,12 @@ public record DemoReport(
             // twin, or by another when it cannot).
             boolean isSingle = decisions.stream().anyMatch(d -> SINGLE.contains(d.reason()))
                     && decisions.stream().filter(History.Decision::respond).count() <= 1;
-            boolean isRoutine = isSingle || decisions.stream().anyMatch(d -> ROUTINE.contains(d.reason()));
             boolean isMulti = decisions.stream().anyMatch(d -> MULTI.contains(d.reason()));
+            // A message some twin saw asked of several ("both of you") while another, its view of
+            // who is up lagging, took it for routine: held to the rules for several (each twin told
+            // to respond answers; any other answer is a twin it did not ask), not to "exactly once".
+            boolean isRoutine =
+                    !isMulti && (isSingle || decisions.stream().anyMatch(d -> ROUTINE.contains(d.reason())));
             boolean isFromTwin = decisions.stream().allMatch(d -> d.reason().equals("from-twin"));
             if (inOutage) {
                 outage++;

@@ -284,6 +284,7 @@ public final class ClaimCoordinator {
                 }
                 if (respond) {
                     entry.sendWithoutClaim();
+                    markAnswered(entry, settled.reason());
                 } else if (settled.responders().size() == 1 && entry.key() != null && flock.isOnline(self)) {
                     // The one twin asked for claims it at once; if it cannot (it is down, or sees
                     // itself down), the others take over in turn rather than leave it unanswered.
@@ -354,6 +355,26 @@ public final class ClaimCoordinator {
             entry.watch(start + takeoverDelay.multipliedBy(rank).toNanos());
         }
         return answer(false, Reason.STANDBY, claimant, start);
+    }
+
+    /**
+     * A message every live twin answers ("both of you", machine-specific) needs no claim, but a twin
+     * whose view differs (a peer it sees down, a cloud folder's lag) may take it for routine and
+     * take it over when it finds no claim (CloudFolderIT: answered by a third twin). So the first
+     * twin to answer it records it as answered; a failure to do so changes nothing else.
+     */
+    private void markAnswered(MessageEntry entry, Reason reason) {
+        if (entry.key() == null) {
+            return;
+        }
+        try {
+            Instant now = clock.instant();
+            if (store.createClaim(new Claim(entry.key(), self, reason.code(), now, 1, incarnation))) {
+                store.endClaim(entry.key(), 1, new ClaimEnd(ClaimEnd.SENT, self, now));
+            }
+        } catch (StoreUnavailableException e) {
+            metrics.storeUnavailable(); // answered all the same: every live twin answers it
+        }
     }
 
     /** The one twin a message asks for claims it; if someone else already did, it stays silent. */
