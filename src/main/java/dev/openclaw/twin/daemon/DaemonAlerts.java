@@ -5,7 +5,7 @@ import dev.openclaw.twin.health.FlockStatus;
 import dev.openclaw.twin.notify.Alert;
 import dev.openclaw.twin.notify.Alerter;
 import dev.openclaw.twin.notify.FlockAlerts;
-import dev.openclaw.twin.protocol.ClaimCoordinator;
+import dev.openclaw.twin.protocol.DuplicateAnswer;
 import dev.openclaw.twin.rescue.AutoRescue;
 import dev.openclaw.twin.rescue.RescueReport;
 import java.io.IOException;
@@ -86,7 +86,7 @@ final class DaemonAlerts implements AutoRescue.Listener {
     }
 
     /** Two twins answered one message (only possible across a store outage). */
-    void duplicateAnswer(ClaimCoordinator.DuplicateAnswer duplicate) {
+    void duplicateAnswer(DuplicateAnswer duplicate) {
         metrics.duplicateAnswer();
         alerter.event(
                 "duplicate-answer:" + duplicate.key(),

@@ -5,6 +5,7 @@ import dev.openclaw.twin.protocol.DecideRequest;
 import dev.openclaw.twin.protocol.LocalMessageId;
 import dev.openclaw.twin.protocol.MessageIdentity;
 import dev.openclaw.twin.protocol.PeerPromises;
+import dev.openclaw.twin.protocol.PromiseAnswer;
 import dev.openclaw.twin.protocol.RequestTime;
 import java.time.Instant;
 import java.util.Map;
@@ -76,7 +77,7 @@ final class ProtocolApi {
                 from,
                 new MessageIdentity(identity, body.flag("global").orElse(false)),
                 java.time.Duration.ofMillis(agoMs));
-        ClaimCoordinator.PromiseAnswer answer = claims.promise(request, reachesStore);
+        PromiseAnswer answer = claims.promise(request, reachesStore);
         return Map.of("promised", answer.promised(), "twin", self, "reason", answer.reason());
     }
 

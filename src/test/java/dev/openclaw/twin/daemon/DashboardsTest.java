@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openclaw.twin.health.Liveness;
 import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.notify.Alerter;
-import dev.openclaw.twin.protocol.ClaimCoordinator;
+import dev.openclaw.twin.protocol.DuplicateAnswer;
 import dev.openclaw.twin.state.Heartbeat;
 import dev.openclaw.twin.testing.TwinLauncher;
 import java.io.IOException;
@@ -217,7 +217,7 @@ class DashboardsTest {
                 alert -> true,
                 (a, d) -> {});
         new DaemonAlerts(alerter, metrics, null, java.util.Optional.empty())
-                .duplicateAnswer(new ClaimCoordinator.DuplicateAnswer("irc:#flock:42", "case"));
+                .duplicateAnswer(new DuplicateAnswer("irc:#flock:42", "case"));
         assertThat(new String(metrics.scrape(), StandardCharsets.UTF_8)).contains("twin_duplicate_answers_total 1.0");
     }
 }

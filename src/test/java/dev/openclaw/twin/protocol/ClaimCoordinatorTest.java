@@ -473,10 +473,8 @@ class ClaimCoordinatorTest {
         ClaimCoordinator tars = twin("tars");
         ClaimCoordinator casey = twin("case");
         // Each gateway fires its own heartbeat, in different minutes: only the primary runs it.
-        assertThat(casey.duty("heartbeat:main", "2026-03-01T11:59"))
-                .isEqualTo(new ClaimCoordinator.DutyAnswer(false, "tars"));
-        assertThat(tars.duty("heartbeat:main", "2026-03-01T12:00"))
-                .isEqualTo(new ClaimCoordinator.DutyAnswer(true, "tars"));
+        assertThat(casey.duty("heartbeat:main", "2026-03-01T11:59")).isEqualTo(new DutyAnswer(false, "tars"));
+        assertThat(tars.duty("heartbeat:main", "2026-03-01T12:00")).isEqualTo(new DutyAnswer(true, "tars"));
         assertThat(tars.duty("heartbeat:main", "2026-03-01T12:00").run())
                 .as("asked again for the same slot")
                 .isTrue();
@@ -488,9 +486,9 @@ class ClaimCoordinatorTest {
     void withThePrimaryDownTheNextTwinRunsTheDuties() {
         down.add("tars");
         assertThat(twin("case").duty("cron:main:daily report", "2026-03-01T12:00"))
-                .isEqualTo(new ClaimCoordinator.DutyAnswer(true, "case"));
+                .isEqualTo(new DutyAnswer(true, "case"));
         assertThat(twin("kipp").duty("cron:main:daily report", "2026-03-01T12:00"))
-                .isEqualTo(new ClaimCoordinator.DutyAnswer(false, "case"));
+                .isEqualTo(new DutyAnswer(false, "case"));
     }
 
     @Test
@@ -498,10 +496,8 @@ class ClaimCoordinatorTest {
         // case has not seen tars come back yet: for a moment both think they own the duties.
         ClaimCoordinator tars = twin("tars");
         ClaimCoordinator casey = twin("case", takeover -> dispatched.add(takeover), Set.of("tars"));
-        assertThat(casey.duty("cron:main:daily report", "2026-03-01T12:00"))
-                .isEqualTo(new ClaimCoordinator.DutyAnswer(true, "case"));
-        assertThat(tars.duty("cron:main:daily report", "2026-03-01T12:00"))
-                .isEqualTo(new ClaimCoordinator.DutyAnswer(false, "case"));
+        assertThat(casey.duty("cron:main:daily report", "2026-03-01T12:00")).isEqualTo(new DutyAnswer(true, "case"));
+        assertThat(tars.duty("cron:main:daily report", "2026-03-01T12:00")).isEqualTo(new DutyAnswer(false, "case"));
     }
 
     @Test

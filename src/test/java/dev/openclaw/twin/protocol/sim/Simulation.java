@@ -372,7 +372,7 @@ final class Simulation {
     }
 
     /**
-     * A protocol bug this simulation found and that is not fixed (see ClaimCoordinator.newEntry): a
+     * A protocol bug this simulation found and that is not fixed (see RepeatCounter.newEntry): a
      * twin that decides an IRC message while it cannot reach the store does not count it, while
      * the twins that reach the store do (or, counting it, a restart loses the count: the answer was
      * never recorded under a key), so at the next repeat two twins claim different occurrences and
@@ -385,7 +385,7 @@ final class Simulation {
     }
 
     /**
-     * The second open bug: ClaimCoordinator.answerOnAgreement answers a message whose decide found no
+     * The second open bug: PromisedAnswers.answerOnAgreement answers a message whose decide found no
      * agreement once the peers' word comes (within PeerAgreement.fresh), but a peer that still
      * reached the store at the decide may have claimed and even answered it before losing the store
      * and saying so: the word cannot tell since when. Messages so answered, by bucket.
