@@ -119,7 +119,8 @@ public final class ClaimCoordinator {
                 promised,
                 agreement,
                 metrics,
-                nanoTime);
+                nanoTime,
+                dispatchExecutor);
         this.confirmer = new Confirmer(self, ledger, late, fence, promised, metrics, nanoTime);
         this.promiseGiver = new PromiseGiver(self, ledger, given, nanoTime);
         this.duties = new DutyOwners(self, rules, view, fence, metrics);

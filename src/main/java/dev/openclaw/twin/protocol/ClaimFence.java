@@ -69,18 +69,22 @@ final class ClaimFence {
 
     /** Claims generation 1 of {@code key} (a duty slot, a record), not tied to a message entry. */
     boolean create(String key, String reasonCode) throws StoreUnavailableException {
-        return store.createClaim(new Claim(key, self, reasonCode, clock.instant(), 1, incarnation));
+        return create(key, reasonCode, 1);
+    }
+
+    private boolean create(String key, String reasonCode, int generation) throws StoreUnavailableException {
+        return store.createClaim(new Claim(key, self, reasonCode, clock.instant(), generation, incarnation));
     }
 
     /**
-     * Records {@code key} as claimed and answered by this twin; false if some twin claimed it first
-     * (then nothing is written).
+     * Records generation {@code generation} of {@code key} as claimed and answered by this twin;
+     * false if some twin claimed that generation first (then nothing is written).
      */
-    boolean recordSent(String key, String reasonCode) throws StoreUnavailableException {
-        if (!create(key, reasonCode)) {
+    boolean recordSent(String key, String reasonCode, int generation) throws StoreUnavailableException {
+        if (!create(key, reasonCode, generation)) {
             return false;
         }
-        store.endClaim(key, 1, new ClaimEnd(ClaimEnd.SENT, self, clock.instant()));
+        send(key, generation);
         return true;
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -43,6 +44,7 @@ final class Decider {
     private final PeerAgreement agreement;
     private final ProtocolMetrics metrics;
     private final LongSupplier nanoTime;
+    private final Executor background;
 
     Decider(
             String self,
@@ -57,7 +59,8 @@ final class Decider {
             PromisedAnswers promised,
             PeerAgreement agreement,
             ProtocolMetrics metrics,
-            LongSupplier nanoTime) {
+            LongSupplier nanoTime,
+            Executor background) {
         this.self = self;
         this.rules = rules;
         this.takeoverDelay = takeoverDelay;
@@ -71,6 +74,7 @@ final class Decider {
         this.agreement = agreement;
         this.metrics = metrics;
         this.nanoTime = nanoTime;
+        this.background = background;
     }
 
     /** Answers at once; a repeated request gets the same answer. */
@@ -210,17 +214,21 @@ final class Decider {
      * A message every live twin answers ("both of you", machine-specific) needs no claim, but a twin
      * whose view differs (a peer it sees down, a cloud folder's lag) may take it for routine and
      * take it over when it finds no claim (CloudFolderIT: answered by a third twin). So the first
-     * twin to answer it records it as answered; a failure to do so changes nothing else.
+     * twin to answer it records it as answered; a failure to do so changes nothing else. Off the
+     * decide: the record is two store writes, and a lagging twin takes over only after its delay.
      */
     private void markAnswered(MessageEntry entry, Reason reason) {
-        if (entry.key() == null) {
+        String key = entry.key();
+        if (key == null) {
             return;
         }
-        try {
-            fence.recordSent(entry.key(), reason.code());
-        } catch (StoreUnavailableException e) {
-            metrics.storeUnavailable(); // answered all the same: every live twin answers it
-        }
+        background.execute(() -> {
+            try {
+                fence.recordSent(key, reason.code(), 1);
+            } catch (StoreUnavailableException e) {
+                metrics.storeUnavailable(); // answered all the same: every live twin answers it
+            }
+        });
     }
 
     /** The one twin a message asks for claims it; if someone else already did, it stays silent. */

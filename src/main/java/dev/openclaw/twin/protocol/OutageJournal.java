@@ -1,5 +1,6 @@
 package dev.openclaw.twin.protocol;
 
+import dev.openclaw.twin.state.ClaimEnd;
 import dev.openclaw.twin.state.ClaimState;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 final class OutageJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutageJournal.class);
+
+    private static final String ANSWERED_WITHOUT_STORE = "answered-without-store";
+    private static final int RECORD_PASSES = 4;
 
     private final String self;
     private final ClaimFence fence;
@@ -55,17 +59,57 @@ final class OutageJournal {
                 key = counter.countedNow(entry); // counted once: a retry of this record reuses it
                 entry.recordedKey(key);
             }
-            if (!fence.recordSent(key, "answered-without-store")
-                    && fence.read(key) instanceof ClaimState.Sent sent
-                    && !sent.end().twin().equals(self)) {
-                LOG.error(
-                        "two answers to one message: {} answered {} while the store was down, and {} answered it too",
-                        self,
-                        key,
-                        sent.end().twin());
-                duplicates.add(new DuplicateAnswer(key, sent.end().twin()));
+            record(key);
+        }
+    }
+
+    /**
+     * Records this twin's answer to {@code key} in whatever generation stands: a peer that claimed
+     * the message meanwhile (one this twin could not reach) and has not confirmed yet finds its
+     * generation ended as sent by this twin, so its reply does not go out too; one given up is not
+     * taken over again. A peer's reply that went out already is a duplicate, reported.
+     */
+    private void record(String key) throws StoreUnavailableException {
+        int generation = 1;
+        // Bounded: each pass, some twin moved the claim on between the look and the write.
+        for (int pass = 0; pass < RECORD_PASSES; pass++) {
+            if (fence.recordSent(key, ANSWERED_WITHOUT_STORE, generation)) {
+                return;
+            }
+            switch (fence.read(key)) {
+                case ClaimState.Sent sent -> {
+                    if (!sent.end().twin().equals(self)) {
+                        duplicate(key, sent.end().twin());
+                    }
+                    return;
+                }
+                case ClaimState.Held held -> {
+                    ClaimEnd end = fence.send(key, held.claim().generation());
+                    if (end.sent()) {
+                        if (!end.twin().equals(self)) {
+                            duplicate(key, end.twin());
+                        }
+                        return;
+                    }
+                    generation = held.claim().generation() + 1; // revoked first: recorded in the next
+                }
+                case ClaimState.Revoked revoked -> generation = revoked.claim().generation() + 1;
+                case ClaimState.Unclaimed unclaimed -> generation = 1;
+                case ClaimState.Unreadable unreadable -> {
+                    return; // a damaged claim file: nothing to record it in (reported by the store)
+                }
             }
         }
+        LOG.warn("could not record {} as answered by {}: its claim kept changing", key, self);
+    }
+
+    private void duplicate(String key, String other) {
+        LOG.error(
+                "two answers to one message: {} answered {} while the store was down, and {} answered it too",
+                self,
+                key,
+                other);
+        duplicates.add(new DuplicateAnswer(key, other));
     }
 
     /** The duplicate answers found since the last call (for alerts). */

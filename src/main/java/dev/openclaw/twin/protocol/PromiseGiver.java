@@ -58,6 +58,10 @@ final class PromiseGiver {
             synchronized (entry) {
                 if (entry.sent() || entry.answeredByPeer()) {
                     refusal = Optional.of("answered already");
+                } else if (entry.freeToSend()) {
+                    // Asked of every live twin by this twin's view ("both of you", this machine):
+                    // promising would drop its own reply, which the rules ask for.
+                    refusal = Optional.of("this twin answers it too");
                 } else if (entry.promisedTo() != null && !entry.promisedTo().equals(request.from())) {
                     refusal = Optional.of("promised to " + entry.promisedTo() + " already");
                 } else if (entry.peersPromised() != null && self.compareTo(request.from()) < 0) {

@@ -793,6 +793,54 @@ class ClaimCoordinatorTest {
                 .isTrue();
     }
 
+    /**
+     * Two faults at once: tars and kipp lose their mount while case keeps it and is cut off from
+     * tars. tars answers on kipp's promise; case, finding no claim, takes the message over. tars
+     * records its answer before case's turn confirms, so case's reply does not go out too.
+     */
+    @Test
+    void anAnswerRecordedAfterAnOutageFencesAPeersTakeoverNotConfirmedYet() throws Exception {
+        Path mount = mountFor("tars");
+        ClaimCoordinator tars = twin("tars", takeover -> dispatched.add(takeover), down, mount);
+        twin("kipp", takeover -> dispatched.add(takeover), down, mount);
+        ClaimCoordinator casey = twin("case");
+        cut.addAll(Set.of("tars>case", "case>tars"));
+        withoutStore.addAll(Set.of("tars", "kipp"));
+        says("kipp", "tars", false, "tars");
+        Files.delete(mount);
+        DecideRequest atTars = discord("1234567893", "who answers?");
+        DecideRequest atCase = discord("1234567893", "who answers?");
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(casey.decide(atCase).respond()).isFalse();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        advance(Duration.ofMillis(2100));
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.twin()).isEqualTo("case"));
+
+        Files.createSymbolicLink(mount, state);
+        withoutStore.clear();
+        tars.tick(); // records its answer: case's generation ends as sent by tars
+
+        assertThat(casey.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
+                .isFalse();
+        assertThat(tars.drainDuplicates()).isEmpty();
+    }
+
+    @Test
+    void aTwinAnsweringAMessageAskedOfEveryTwinPromisesItToNoPeer() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        DecideRequest both = discord("1234567894", "both of you, say hello");
+        withStoreGone(() -> {
+            assertThat(tars.decide(both).respond()).isTrue();
+            PeerPromises.Request asked = new PeerPromises.Request(
+                    "case", new MessageIdentity(ClaimKeys.globalKey(both.message()), true), Duration.ZERO);
+            assertThat(tars.promise(asked, false).promised()).isFalse();
+            assertThat(tars.confirm(id(both), java.util.Optional.empty())).isTrue();
+        });
+    }
+
     @Test
     void withoutTheStoreTheClaimantAnswersOnlyIfEveryPeerItReachesConfirms() throws Exception {
         ClaimCoordinator tars = twin("tars");
