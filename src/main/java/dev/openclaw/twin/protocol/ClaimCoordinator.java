@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -49,32 +48,6 @@ public final class ClaimCoordinator {
     private final DutyOwners duties;
     private final OutageJournal journal;
     private final TakeoverWatcher watcher;
-
-    public ClaimCoordinator(
-            TwinsConfig config,
-            String self,
-            StateStore store,
-            Clock clock,
-            LongSupplier nanoTime,
-            Supplier<FlockView> view,
-            TakeoverDispatcher dispatcher,
-            Executor dispatchExecutor,
-            ProtocolMetrics metrics) {
-        this(
-                config,
-                self,
-                store,
-                clock,
-                nanoTime,
-                view,
-                dispatcher,
-                dispatchExecutor,
-                metrics,
-                UUID.randomUUID().toString(),
-                HolderRuns.NONE,
-                new PeerAgreement(nanoTime, Duration.ZERO),
-                PeerPromises.NONE);
-    }
 
     /**
      * @param incarnation this run of the daemon, written into every claim it makes

@@ -125,6 +125,21 @@ class ClaimCoordinatorTest {
 
     /** A twin reaching the store at {@code root} (its own mount point of the share). */
     private ClaimCoordinator twin(String name, TakeoverDispatcher dispatcher, Set<String> downInItsView, Path root) {
+        return twin(name, name + "-run", HolderRuns.NONE, dispatcher, downInItsView, root);
+    }
+
+    /** A twin whose daemon runs as {@code incarnation} and knows its peers' runs from {@code runs}. */
+    private ClaimCoordinator twin(String name, String incarnation, HolderRuns runs) {
+        return twin(name, incarnation, runs, takeover -> dispatched.add(takeover), down, state);
+    }
+
+    private ClaimCoordinator twin(
+            String name,
+            String incarnation,
+            HolderRuns runs,
+            TakeoverDispatcher dispatcher,
+            Set<String> downInItsView,
+            Path root) {
         Rotation rotation = new Rotation(config.coordination());
         return started(
                 name,
@@ -140,31 +155,6 @@ class ClaimCoordinatorTest {
                                 false,
                                 downInItsView),
                         dispatcher,
-                        Runnable::run,
-                        ProtocolMetrics.NONE,
-                        name + "-run",
-                        HolderRuns.NONE,
-                        agreement(name),
-                        promises(name)));
-    }
-
-    /** A twin whose daemon runs as {@code incarnation} and knows its peers' runs from {@code runs}. */
-    private ClaimCoordinator twin(String name, String incarnation, HolderRuns runs) {
-        Rotation rotation = new Rotation(config.coordination());
-        return started(
-                name,
-                new ClaimCoordinator(
-                        config,
-                        name,
-                        new FileStateStore(state, "twin-primary.json"),
-                        clock,
-                        nanos::get,
-                        () -> new FlockView(
-                                rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
-                                Overrides.NONE,
-                                false,
-                                down),
-                        takeover -> dispatched.add(takeover),
                         Runnable::run,
                         ProtocolMetrics.NONE,
                         incarnation,
@@ -191,6 +181,19 @@ class ClaimCoordinatorTest {
 
     private static LocalMessageId id(DecideRequest r) {
         return r.localId();
+    }
+
+    private static final String DISCORD_SESSION = "agent:main:discord:channel:1";
+    private static final String IRC_SESSION = "agent:main:irc:group:#flock";
+
+    /** Whether {@code twin}'s gateway may send its reply to {@code r} (asked just now). */
+    private static boolean confirms(ClaimCoordinator twin, DecideRequest r) {
+        return twin.confirm(r.localId(), java.util.Optional.empty());
+    }
+
+    /** Whether the reply of a takeover turn {@code twin} ran in {@code session} may go out. */
+    private static boolean confirmsTurn(ClaimCoordinator twin, String session) {
+        return twin.confirmSession(session, java.util.Optional.empty());
     }
 
     /** Takes the shared directory away (an unmounted share) while {@code during} runs. */
@@ -230,8 +233,8 @@ class ClaimCoordinatorTest {
             assertThat(tars.decide(atTars).respond()).isTrue();
             twin("kipp"); // restarted: its promise to tars is gone with its run
             assertThat(casey.decide(atCase).respond()).isTrue();
-            assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
-            assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isTrue();
+            assertThat(confirms(tars, atTars)).isTrue();
+            assertThat(confirms(casey, atCase)).isTrue();
             tars.tick();
             casey.tick();
         });
@@ -298,14 +301,12 @@ class ClaimCoordinatorTest {
         assertThat(casey.decide(atCase))
                 .extracting("respond", "reason", "claimedBy")
                 .containsExactly(false, "claimed-by-other", "tars");
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
-                .as("a reply in several parts")
-                .isTrue();
+        assertThat(confirms(tars, atTars)).isTrue();
+        assertThat(confirms(tars, atTars)).as("a reply in several parts").isTrue();
         advance(Duration.ofSeconds(10));
         casey.tick();
         assertThat(dispatched).isEmpty();
-        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isFalse();
+        assertThat(confirms(casey, atCase)).isFalse();
     }
 
     @Test
@@ -335,15 +336,11 @@ class ClaimCoordinatorTest {
         advance(Duration.ofSeconds(3));
         kipp.tick();
         assertThat(dispatched).hasSize(1);
-        assertThat(kipp.confirm(id(atKipp), java.util.Optional.empty())).isFalse();
+        assertThat(confirms(kipp, atKipp)).isFalse();
         // The takeover's reply comes from a turn the gateway ran for its session, not for a message id.
-        assertThat(kipp.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
-                .isFalse();
-        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
-                .isTrue();
-        assertThat(casey.confirm(id(atCase), java.util.Optional.empty()))
-                .as("another part of the reply")
-                .isTrue();
+        assertThat(confirmsTurn(kipp, IRC_SESSION)).isFalse();
+        assertThat(confirmsTurn(casey, IRC_SESSION)).isTrue();
+        assertThat(confirms(casey, atCase)).as("another part of the reply").isTrue();
     }
 
     @Test
@@ -363,10 +360,8 @@ class ClaimCoordinatorTest {
             assertThat(t.generation()).isEqualTo(2);
         });
         down.remove("tars"); // SIGCONT: its reply is ready
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
-                .as("fenced")
-                .isFalse();
-        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(tars, atTars)).as("fenced").isFalse();
+        assertThat(confirms(casey, atCase)).isTrue();
     }
 
     @Test
@@ -394,8 +389,8 @@ class ClaimCoordinatorTest {
         assertThat(casey.decide(irc("local:c:3", "hi")).reason())
                 .as("a third 'hi' nobody claimed yet")
                 .isEqualTo("standby");
-        assertThat(tars.confirm(id(first), java.util.Optional.empty())).isTrue();
-        assertThat(tars.confirm(id(second), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(tars, first)).isTrue();
+        assertThat(confirms(tars, second)).isTrue();
     }
 
     @Test
@@ -404,7 +399,7 @@ class ClaimCoordinatorTest {
         for (int i = 1; i <= 2; i++) {
             DecideRequest r = irc("local:t:" + i, "ping");
             tars.decide(r);
-            tars.confirm(id(r), java.util.Optional.empty());
+            confirms(tars, r);
         }
         // ...a while ago, on the store's clock.
         try (var files = Files.walk(state.resolve("twin/claims"))) {
@@ -419,7 +414,7 @@ class ClaimCoordinatorTest {
         // A twin that sees a message late, after it was answered, is not fooled into a new count.
         DecideRequest fresh = irc("local:t:4", "pong");
         tars.decide(fresh);
-        tars.confirm(id(fresh), java.util.Optional.empty());
+        confirms(tars, fresh);
         assertThat(restartedCase.decide(irc("local:c:2", "pong")).reason()).isEqualTo("claimed-by-other");
     }
 
@@ -437,10 +432,10 @@ class ClaimCoordinatorTest {
         ClaimCoordinator casey = twin("case");
         DecideRequest named = irc("local:c:1", "case, what's your uptime?");
         assertThat(casey.decide(named)).extracting("respond", "reason").containsExactly(true, "named");
-        assertThat(casey.confirm(id(named), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(casey, named)).isTrue();
         DecideRequest both = irc("local:c:2", "both of you, say hi");
         assertThat(casey.decide(both).reason()).isEqualTo("both-requested");
-        assertThat(casey.confirm(id(both), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(casey, both)).isTrue();
     }
 
     @Test
@@ -459,7 +454,7 @@ class ClaimCoordinatorTest {
         DecideRequest atCase = irc("local:c:1", "are you there?");
         assertThat(tars.decide(atTars)).extracting("respond", "reason").containsExactly(true, "primary");
         assertThat(casey.decide(atCase)).extracting("respond", "reason").containsExactly(false, "standby");
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(tars, atTars)).isTrue();
         Files.move(away, state);
         withoutStore.clear();
         advance(Duration.ofSeconds(5));
@@ -516,7 +511,7 @@ class ClaimCoordinatorTest {
         });
         failing.tick();
         assertThat(dispatched).hasSize(1);
-        assertThat(kipp.confirm(id(atKipp), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(kipp, atKipp)).isTrue();
     }
 
     @Test
@@ -552,7 +547,7 @@ class ClaimCoordinatorTest {
                 .satisfies(t -> assertThat(t.generation()).isEqualTo(2));
         tars.tick();
         assertThat(dispatched).hasSize(1);
-        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(casey, atCase)).isTrue();
     }
 
     @Test
@@ -609,12 +604,11 @@ class ClaimCoordinatorTest {
             assertThat(t.generation()).isEqualTo(2);
         });
         // tars's gateway, still waiting, asks the new run: refused, never decided there.
-        assertThat(tarsAgain.confirm(id(atTars), java.util.Optional.empty())).isFalse();
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
+        assertThat(confirms(tarsAgain, atTars)).isFalse();
+        assertThat(confirms(tars, atTars))
                 .as("the old run, had it lived, is fenced")
                 .isFalse();
-        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
-                .isTrue();
+        assertThat(confirmsTurn(casey, IRC_SESSION)).isTrue();
     }
 
     @Test
@@ -721,7 +715,7 @@ class ClaimCoordinatorTest {
             assertThat(tars.decide(atTars).reason()).isEqualTo("primary");
             assertThat(casey.decide(irc("local:c:" + day, "good morning")).reason())
                     .isEqualTo("claimed-by-other");
-            assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+            assertThat(confirms(tars, atTars)).isTrue();
         }
         // A short retention: every claim so far is older than it, and pruned.
         Instant old = Instant.now().minusSeconds(3600);
@@ -741,7 +735,7 @@ class ClaimCoordinatorTest {
         assertThat(caseAgain.decide(atCase).reason()).as("decided before tars").isEqualTo("standby");
         DecideRequest atTars = irc("local:t:9", "good morning");
         assertThat(tars.decide(atTars).reason()).isEqualTo("primary");
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(tars, atTars)).isTrue();
 
         // The next day tars restarts too; the last answer's claim is still kept, a while ago.
         try (var files = Files.walk(state.resolve("twin/claims"))) {
@@ -782,15 +776,14 @@ class ClaimCoordinatorTest {
         DecideRequest atCase = irc("local:c:1", "is the share there?");
         assertThat(tars.decide(atTars)).extracting("respond", "reason").containsExactly(false, "standby");
         assertThat(casey.decide(atCase)).extracting("respond", "reason").containsExactly(false, "standby");
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+        assertThat(confirms(tars, atTars)).isFalse();
         advance(Duration.ofMillis(2100));
         tars.tick();
         casey.tick();
         assertThat(dispatched)
                 .singleElement()
                 .satisfies(t -> assertThat(t.twin()).isEqualTo("case"));
-        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
-                .isTrue();
+        assertThat(confirmsTurn(casey, IRC_SESSION)).isTrue();
     }
 
     /**
@@ -812,7 +805,7 @@ class ClaimCoordinatorTest {
         DecideRequest atCase = discord("1234567893", "who answers?");
         assertThat(tars.decide(atTars).respond()).isTrue();
         assertThat(casey.decide(atCase).respond()).isFalse();
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(tars, atTars)).isTrue();
         advance(Duration.ofMillis(2100));
         casey.tick();
         assertThat(dispatched)
@@ -823,8 +816,7 @@ class ClaimCoordinatorTest {
         withoutStore.clear();
         tars.tick(); // records its answer: case's generation ends as sent by tars
 
-        assertThat(casey.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
-                .isFalse();
+        assertThat(confirmsTurn(casey, DISCORD_SESSION)).isFalse();
         assertThat(tars.drainDuplicates()).isEmpty();
     }
 
@@ -837,7 +829,7 @@ class ClaimCoordinatorTest {
             PeerPromises.Request asked = new PeerPromises.Request(
                     "case", new MessageIdentity(ClaimKeys.globalKey(both.message()), true), Duration.ZERO);
             assertThat(tars.promise(asked, false).promised()).isFalse();
-            assertThat(tars.confirm(id(both), java.util.Optional.empty())).isTrue();
+            assertThat(confirms(tars, both)).isTrue();
         });
     }
 
@@ -899,7 +891,7 @@ class ClaimCoordinatorTest {
         withStoreGone(() -> {
             assertThat(casey.decide(atCase).reason()).isEqualTo("standby");
             assertThat(tars.decide(atTars).respond()).isTrue();
-            assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+            assertThat(confirms(tars, atTars)).isTrue();
         });
         // case's store is back first, before tars has recorded its answer there.
         advance(Duration.ofSeconds(5));
@@ -911,7 +903,7 @@ class ClaimCoordinatorTest {
         says("case", "tars", false, "tars");
         withStoreGone(() -> {
             assertThat(tars.decide(slow).respond()).isTrue();
-            assertThat(tars.confirm(id(slow), java.util.Optional.empty())).isTrue();
+            assertThat(confirms(tars, slow)).isTrue();
         });
         advance(Duration.ofMillis(300));
         assertThat(casey.decide(slow).reason()).isEqualTo("standby");
@@ -947,7 +939,7 @@ class ClaimCoordinatorTest {
         assertThat(dispatched).as("no second turn").isEmpty();
         assertThat(new FileStateStore(state, "twin-primary.json").readClaim("discord:chan-1:7000000001"))
                 .isInstanceOf(dev.openclaw.twin.state.ClaimState.Held.class);
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(tars, atTars)).isTrue();
         assertThat(new FileStateStore(state, "twin-primary.json").readClaim("discord:chan-1:7000000001"))
                 .isInstanceOf(dev.openclaw.twin.state.ClaimState.Sent.class);
     }
@@ -964,7 +956,7 @@ class ClaimCoordinatorTest {
         assertThat(tars.decide(atTars).respond())
                 .as("the word looked like agreement")
                 .isTrue();
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
+        assertThat(confirms(tars, atTars))
                 .as("case refused: it reaches the store")
                 .isFalse();
 
@@ -973,7 +965,7 @@ class ClaimCoordinatorTest {
         says("case", "tars", false, "tars");
         DecideRequest again = discord("6000000002", "and now?");
         assertThat(tars.decide(again).respond()).isTrue();
-        assertThat(tars.confirm(id(again), java.util.Optional.empty()))
+        assertThat(confirms(tars, again))
                 .as("nobody promised: case is not reached, and kipp is not running")
                 .isFalse();
     }
@@ -997,7 +989,7 @@ class ClaimCoordinatorTest {
                 assertThat(t.generation()).as("no claim").isZero();
                 assertThat(t.request()).isEqualTo(first);
             });
-            assertThat(tars.confirm(id(first), java.util.Optional.empty())).isTrue();
+            assertThat(confirms(tars, first)).isTrue();
 
             // Agreement that comes later than the peers' word lasts is not used.
             says("case", "tars", true, "tars");
@@ -1007,7 +999,7 @@ class ClaimCoordinatorTest {
             says("case", "tars", false, "tars");
             tars.tick();
             assertThat(dispatched).hasSize(1);
-            assertThat(tars.confirm(id(late), java.util.Optional.empty())).isFalse();
+            assertThat(confirms(tars, late)).isFalse();
         });
     }
 
@@ -1034,8 +1026,7 @@ class ClaimCoordinatorTest {
                 .singleElement()
                 .satisfies(t -> assertThat(t.twin()).isEqualTo("case"));
 
-        assertThat(casey.confirmSession("agent:main:irc:group:#flock", java.util.Optional.empty()))
-                .isTrue();
+        assertThat(confirmsTurn(casey, IRC_SESSION)).isTrue();
 
         // The share goes away for case too, 2.1 s into tars's 3 s wait: case says so, but refuses
         // to leave tars the message it answered.
@@ -1043,7 +1034,7 @@ class ClaimCoordinatorTest {
         says("case", "tars", false, "tars");
         tars.tick();
         assertThat(dispatched).as("case has answered it").hasSize(1);
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+        assertThat(confirms(tars, atTars)).isFalse();
     }
 
     /**
@@ -1068,8 +1059,7 @@ class ClaimCoordinatorTest {
         DecideRequest second = discord("2000000002", "hello?");
         assertThat(casey.decide(second).respond()).isTrue();
 
-        assertThat(casey.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
-                .isTrue();
+        assertThat(confirmsTurn(casey, DISCORD_SESSION)).isTrue();
         FileStateStore store = new FileStateStore(state, "twin-primary.json");
         assertThat(store.readClaim("discord:chan-1:2000000001"))
                 .as("the taken-over message is answered")
@@ -1077,8 +1067,8 @@ class ClaimCoordinatorTest {
         assertThat(store.readClaim("discord:chan-1:2000000002"))
                 .as("the second message's own turn has not confirmed yet")
                 .isInstanceOf(dev.openclaw.twin.state.ClaimState.Held.class);
-        assertThat(casey.confirm(id(second), java.util.Optional.empty())).isTrue();
-        assertThat(casey.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
+        assertThat(confirms(casey, second)).isTrue();
+        assertThat(confirmsTurn(casey, DISCORD_SESSION))
                 .as("another part of the takeover's reply")
                 .isTrue();
     }
@@ -1099,7 +1089,7 @@ class ClaimCoordinatorTest {
         assertThat(tars.decide(atTars).respond()).isTrue();
         assertThat(casey.decide(atCase).reason()).isEqualTo("claimed-by-other");
         withStoreGone(() -> {
-            assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isFalse();
+            assertThat(confirms(tars, atTars)).isFalse();
             tars.tick();
             casey.tick();
         });
@@ -1110,8 +1100,8 @@ class ClaimCoordinatorTest {
             assertThat(t.twin()).isEqualTo("tars");
             assertThat(t.generation()).isEqualTo(2);
         });
-        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isFalse();
-        assertThat(tars.confirmSession("agent:main:discord:channel:1", java.util.Optional.empty()))
+        assertThat(confirms(casey, atCase)).isFalse();
+        assertThat(confirmsTurn(tars, DISCORD_SESSION))
                 .as("the takeover turn's reply")
                 .isTrue();
     }
@@ -1135,9 +1125,9 @@ class ClaimCoordinatorTest {
         advance(Duration.ofMillis(300));
         DecideRequest atTars = discord("4000000001", "still there?");
         assertThat(tars.decide(atTars).respond()).isTrue();
-        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        assertThat(confirms(tars, atTars)).isTrue();
         withoutStore.remove("case");
-        assertThat(casey.confirm(id(atCase), java.util.Optional.empty())).isFalse();
+        assertThat(confirms(casey, atCase)).isFalse();
         assertThat(new FileStateStore(state, "twin-primary.json").readClaim("discord:chan-1:4000000001"))
                 .as("given up")
                 .isInstanceOf(dev.openclaw.twin.state.ClaimState.Revoked.class);

@@ -67,7 +67,11 @@ class MessageLedgerBoundsTest {
                         Set.of()),
                 dispatched::add,
                 Runnable::run,
-                ProtocolMetrics.NONE);
+                ProtocolMetrics.NONE,
+                "case-run",
+                HolderRuns.NONE,
+                new PeerAgreement(nanos::get, Duration.ZERO),
+                PeerPromises.NONE);
     }
 
     private static DecideRequest discord(int i, String text, String timestamp) {
