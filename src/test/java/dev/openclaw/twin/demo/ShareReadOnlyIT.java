@@ -75,46 +75,20 @@ class ShareReadOnlyIT {
 
     @Test
     void theTwinWhoseShareIsReadOnlyStepsDownAndEachMessageIsAnsweredOnce() throws Exception {
-        List<String> twins = List.of("tars", "case");
-        History history = new History(line -> {});
-        try (SimulatedGateways gateways = new SimulatedGateways(
-                        twins, history, Duration.ofMillis(50), Duration.ofMillis(150), Map.of(), 7);
-                LocalFlock flock = new LocalFlock(
-                        dir,
-                        twins,
-                        LocalFlock.Timings.DEMO,
-                        gateways.gatewayPorts(),
-                        gateways.takeoverUrl(),
-                        Map.of())) {
+        try (TwoTwinRoutineRun run = new TwoTwinRoutineRun(dir)) {
+            LocalFlock flock = run.flock();
             assumeBindMounts(flock);
-            gateways.attach(flock);
-            flock.startAll();
-            await().atMost(Duration.ofSeconds(60)).until(flock::allOnline);
-            String primary = flock.status("tars").get("actingPrimary").asString();
-            String other = primary.equals("tars") ? "case" : "tars";
+            String primary = run.start();
 
             flock.shareReadOnly(primary);
             await().atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(100))
                     .alias("it tells its peers it cannot reach the store")
                     .until(() -> healthz(flock.daemonPort(primary)).contains("\"store\":\"unreachable\""));
-            for (int i = 0; i < MESSAGES; i++) {
-                gateways.send(i, "routine", "human!~h@127.0.0.1", "question number " + i + " for the flock");
-                Thread.sleep(250); // the traffic's pace, not a wait for anything to settle
-            }
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> gateways.inFlight() == 0
-                            && history.logs().stream()
-                                    .allMatch(l -> !l.answers().isEmpty()));
+            run.sendAndAwaitAnswers(MESSAGES, "ShareReadOnlyIT");
             flock.shareWritable(primary);
 
-            for (History.Log log : history.logs()) {
-                assertThat(log.answers())
-                        .as("message %d: %s", log.sent().index(), log.decisions())
-                        .hasSize(1);
-                assertThat(log.answers().getFirst().twin()).isEqualTo(other);
-            }
+            run.assertEachAnsweredOnceBy(TwoTwinRoutineRun.other(primary), MESSAGES);
             assertThat(Files.readString(dir.resolve(primary + ".log")))
                     .as("its heartbeat failed to write, and it said so")
                     .contains("Read-only file system");
