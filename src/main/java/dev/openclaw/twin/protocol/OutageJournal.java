@@ -54,17 +54,35 @@ final class OutageJournal {
         for (MessageEntry entry;
                 (entry = answeredWithoutStore.peek()) != null;
                 answeredWithoutStore.poll(), answeredWithoutStoreCount.decrementAndGet()) {
-            String key = entry.key() != null ? entry.key() : entry.recordedKey();
+            if (entry.key() != null) {
+                record(entry.key());
+                continue;
+            }
+            String key = entry.recordedKey();
             if (key == null) {
                 key = counter.countedNow(entry); // counted once: a retry of this record reuses it
                 entry.recordedKey(key);
             }
-            record(key);
+            recordCountedNow(key);
         }
     }
 
     /**
-     * Records this twin's answer to {@code key} in whatever generation stands: a peer that claimed
+     * A repeated text counted only now: its occurrence may be a later repeat's that a peer claimed
+     * with the store (simulation seed 5039), so only a free first generation is taken and a peer's
+     * claim is left alone.
+     */
+    private void recordCountedNow(String key) throws StoreUnavailableException {
+        if (!fence.recordSent(key, ANSWERED_WITHOUT_STORE, 1)
+                && fence.read(key) instanceof ClaimState.Sent sent
+                && !sent.end().twin().equals(self)) {
+            duplicate(key, sent.end().twin());
+        }
+    }
+
+    /**
+     * Records this twin's answer to {@code key}, the message's own key since its decide, in whatever
+     * generation stands: a peer that claimed
      * the message meanwhile (one this twin could not reach) and has not confirmed yet finds its
      * generation ended as sent by this twin, so its reply does not go out too; one given up is not
      * taken over again. A peer's reply that went out already is a duplicate, reported.
