@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DaemonThreadsTest {
 
+    private static final String HTTP_DISPATCHER = "HTTP-Dispatcher";
+
     @TempDir
     Path state;
 
@@ -68,6 +70,8 @@ class DaemonThreadsTest {
         });
         hanging.start();
         String hung = "http://127.0.0.1:" + hanging.getAddress().getPort();
+        // The JDK's HTTP server runs a dispatcher thread of its own: the daemon's must end too.
+        int dispatchers = platformThreadsNamed(List.of(HTTP_DISPATCHER)).size();
         TwinsConfig config = TestConfigs.parse("""
                 twins:
                   tars: {hostname: 10.0.0.1, gateway_url: "%s/gw"}
@@ -113,6 +117,8 @@ class DaemonThreadsTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> platformThreadsNamed(List.of(DaemonExecutors.SCHEDULER, DaemonExecutors.TAKEOVER_WATCHER))
                         .isEmpty());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> platformThreadsNamed(List.of(HTTP_DISPATCHER)).size() == dispatchers);
     }
 
     private static List<String> platformThreadsNamed(List<String> names) {
