@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -53,7 +52,9 @@ final class DaemonHttpServer {
     private static final Duration BODY_WAIT = Duration.ofSeconds(5);
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** One virtual thread per request; the daemon's, closed with it. */
+    private final ExecutorService executor;
+
     private final String twin;
     private final HttpRequestGuard guard;
     private final Supplier<FlockStatus> status;
@@ -77,6 +78,7 @@ final class DaemonHttpServer {
      * @param names host names that mean this daemon besides loopback ({@link HttpRequestGuard#namesOf})
      * @param otherPort a port this daemon is reached on besides its own (its daemon_url's), if any
      * @param healthProblem why the daemon is unhealthy, if it is ({@code /healthz} answers 503)
+     * @param executor runs each request (a virtual thread per task)
      * @throws Daemon.StartFailure if it cannot listen on the port
      */
     DaemonHttpServer(
@@ -90,7 +92,9 @@ final class DaemonHttpServer {
             Supplier<Optional<String>> healthProblem,
             Clock clock,
             DaemonMetrics metrics,
-            Map<String, PostHandler> posts) {
+            Map<String, PostHandler> posts,
+            ExecutorService executor) {
+        this.executor = executor;
         this.healthz = healthz;
         this.twin = twin;
         this.status = status;

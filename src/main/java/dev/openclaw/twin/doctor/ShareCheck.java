@@ -2,12 +2,13 @@ package dev.openclaw.twin.doctor;
 
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.config.TwinsConfig.StorageType;
+import dev.openclaw.twin.files.AtomicFile;
+import dev.openclaw.twin.files.ExclusiveCreate;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class ShareCheck implements Check {
         Path link = root.resolve(unique + ".link");
         try {
             try {
-                Files.write(probe, new byte[] {'{', '}'}, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                AtomicFile.PLAIN.createExclusive(probe, new byte[] {'{', '}'}, ExclusiveCreate.EXCLUSIVE_OPEN);
             } catch (IOException e) {
                 return CheckResult.failure(
                         name(),
@@ -105,13 +106,9 @@ public final class ShareCheck implements Check {
         return CheckResult.ok(name(), where + ": writable, exclusive create and hard links work");
     }
 
+    /** Whether an exclusive create, the way a claim is created without hard links, wins over an existing file. */
     private static boolean createsAgain(Path probe) throws IOException {
-        try {
-            Files.write(probe, new byte[0], StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        }
+        return AtomicFile.PLAIN.createExclusive(probe, new byte[0], ExclusiveCreate.EXCLUSIVE_OPEN);
     }
 
     /** Null when hard links work (a second link to an existing name fails); else why not. */

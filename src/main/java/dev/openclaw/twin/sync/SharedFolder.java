@@ -173,22 +173,16 @@ final class SharedFolder {
         create();
         Path lock = SyncPath.resolve(storeRoot, "sync/" + name + "/lock");
         byte[] text = (twin + " " + at + "\n").getBytes(StandardCharsets.UTF_8);
-        try (var out = Files.newOutputStream(
-                lock,
-                java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            out.write(text);
-            return true;
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            if (legacyLockHolder(twin, storeNow).isPresent()) {
-                return false;
-            }
-            if (Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
-                SyncFiles.writeAtomically(dir, lock, text); // a rename: replaces the name, follows nothing
-            }
+        if (SyncFiles.createExclusively(lock, text)) {
             return true;
         }
+        if (legacyLockHolder(twin, storeNow).isPresent()) {
+            return false;
+        }
+        if (Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
+            SyncFiles.writeAtomically(dir, lock, text); // a rename: replaces the name, follows nothing
+        }
+        return true;
     }
 
     /** Removes the previous version's lock file if this twin wrote it. */

@@ -1,6 +1,7 @@
 package dev.openclaw.twin.sync;
 
 import dev.openclaw.twin.files.AtomicFile;
+import dev.openclaw.twin.files.ExclusiveCreate;
 import dev.openclaw.twin.files.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,16 @@ final class SyncFiles {
     static void writeAtomically(Path root, Path target, byte[] content) throws IOException {
         createParents(root, target);
         WRITER.write(target, content);
+    }
+
+    /**
+     * Creates {@code target} holding {@code content} unless something of that name exists, by an
+     * exclusive open (as the previous version creates its lock file), no link followed.
+     *
+     * @return true if this call created it
+     */
+    static boolean createExclusively(Path target, byte[] content) throws IOException {
+        return WRITER.createExclusive(target, content, ExclusiveCreate.EXCLUSIVE_OPEN);
     }
 
     /** Now on the clock of the file system holding {@code dir}: the time a file written there gets. */

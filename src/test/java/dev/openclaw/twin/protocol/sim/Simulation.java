@@ -41,8 +41,9 @@ import java.util.Set;
  *
  * <p>Each twin's daemon is wired the way {@code Daemon} wires it (heartbeat every second, a
  * takeover tick every 100 ms, {@code /healthz} probes of every peer each heartbeat); the wiring of
- * {@code Daemon.view()}, {@code livenessView()}, {@code reachesStore()} and {@code healthz()} is
- * repeated here because {@code Daemon} itself needs sockets and threads.
+ * {@code FlockViews.view()}, {@code livenessView()}, {@code reachesStore()} and {@code
+ * DaemonHealth.healthz()} is repeated here because {@code Daemon} itself needs sockets and threads
+ * (and those classes are package-private in {@code daemon}).
  *
  * <p>Faults, drawn from the seed: a daemon killed and restarted (a new incarnation, its ledger lost),
  * also right after it claimed a message; a daemon paused (its events and requests wait); the store
@@ -806,7 +807,7 @@ final class Simulation {
                     new GatewayHealth(!fails, twin.wallNow(), fails ? "unreachable: ConnectException" : "ready"));
         }
 
-        /** {@code Daemon.beat()}: publish, read, judge. */
+        /** {@code HeartbeatPublisher.beat()}: publish, read, judge. */
         void beat() {
             probeGateway();
             String writeProblem = null;
@@ -865,7 +866,7 @@ final class Simulation {
             }
         }
 
-        /** {@code Daemon.view()}. */
+        /** {@code FlockViews.view()}. */
         FlockView flockView() {
             FlockView v = livenessView();
             Set<String> withoutStore = agreement.peersWithoutStore();
@@ -877,7 +878,7 @@ final class Simulation {
             return new FlockView(v.roles(), v.overrides(), v.bothRespondFlag(), offline);
         }
 
-        /** {@code Daemon.publishedView()}. */
+        /** {@code FlockViews.publishedView()}. */
         FlockView publishedView() {
             FlockView v = currentView;
             if (v == null) {
@@ -886,7 +887,7 @@ final class Simulation {
             return v;
         }
 
-        /** {@code Daemon.livenessView()}. */
+        /** {@code FlockViews.livenessView()}. */
         FlockView livenessView() {
             FlockView v = publishedView();
             if (!v.isOnline(twin.name) && evidence.calling()) {
@@ -897,7 +898,7 @@ final class Simulation {
             return v;
         }
 
-        /** {@code Daemon.reachesStore()}. */
+        /** {@code FlockViews.reachesStore()}. */
         boolean reachesStore() {
             return storeProblem == null
                     && lastSnapshot != null
