@@ -116,10 +116,17 @@ public final class DemoCommand implements Callable<Integer> {
         }
         DemoRun.Options options =
                 new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep, cloud);
-        DemoRun run = new DemoRun(options, line -> {
-            context.out().println(line);
-            context.out().flush();
-        });
+        // Daemons start from a class-data archive beside the OpenClaw cache (made on first use).
+        Path archives = OpenClawInstall.defaultDir(
+                        context.environment().variables(), context.environment().home())
+                .resolveSibling("daemon-classes");
+        DemoRun run = new DemoRun(
+                options,
+                line -> {
+                    context.out().println(line);
+                    context.out().flush();
+                },
+                java.util.Optional.of(archives));
         // Ctrl-C: every process the demo started goes with it.
         Thread cleanup = new Thread(run::close, "twin-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -134,9 +141,10 @@ public final class DemoCommand implements Callable<Integer> {
                 java.nio.file.Files.write(
                         run.directory().resolve("slow-decides.txt"),
                         report.decides().slowLive());
+                java.nio.file.Files.write(run.directory().resolve("slow-takeovers.txt"), report.slowTakeovers());
                 context.out()
                         .println("Kept " + run.directory()
-                                + " (every problem in problems.txt, live decides over 50 ms in slow-decides.txt)");
+                                + " (every problem in problems.txt, live decides over 50 ms in slow-decides.txt, takeovers over 3 s and restarts mid-turn in slow-takeovers.txt)");
             }
             return report.clean() ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {

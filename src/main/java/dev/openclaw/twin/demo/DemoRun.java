@@ -60,6 +60,7 @@ public final class DemoRun implements AutoCloseable {
 
     private final Options options;
     private final Consumer<String> out;
+    private final Optional<Path> classArchives;
     private final long started = System.nanoTime();
     private Path dir;
     private SimulatedGateways gateways;
@@ -68,8 +69,14 @@ public final class DemoRun implements AutoCloseable {
     private Thread nemesisThread;
 
     public DemoRun(Options options, Consumer<String> out) {
+        this(options, out, Optional.empty());
+    }
+
+    /** @param classArchives where the daemons' class-data archive is kept (see {@link DaemonClassArchive}) */
+    public DemoRun(Options options, Consumer<String> out, Optional<Path> classArchives) {
         this.options = options;
         this.out = out;
+        this.classArchives = classArchives;
     }
 
     public static List<String> names(int count) {
@@ -90,6 +97,7 @@ public final class DemoRun implements AutoCloseable {
         flock = new LocalFlock(
                 dir, twins, LocalFlock.Timings.DEMO, gateways.gatewayPorts(), gateways.takeoverUrl(), skews, cloud());
         gateways.attach(flock);
+        classArchives.ifPresent(flock::classArchivesIn);
         flock.recordStartsIn(history);
         if (options.faults()) {
             // Claims pruned within the run, under repeated texts (the nemesis's repeat bursts).
