@@ -68,6 +68,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Only the summary, not each message.")
     boolean quiet;
 
+    /** To measure one kind of fault: inject only these (comma-separated, e.g. restart-mid-turn,kill). */
+    @Option(names = "--only-faults", hidden = true, split = ",", paramLabel = "KIND")
+    java.util.List<String> onlyFaults = java.util.List.of();
+
     @Option(names = "--keep", description = "Keep the temporary directory (config, state, daemon logs).")
     boolean keep;
 
@@ -115,7 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw new TwinException(ExitCodes.USAGE, "demo: " + e.getMessage());
         }
         DemoRun.Options options =
-                new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep, cloud);
+                new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep, cloud, onlyFaults);
         // Daemons start from a class-data archive beside the OpenClaw cache (made on first use).
         Path archives = OpenClawInstall.defaultDir(
                         context.environment().variables(), context.environment().home())
@@ -143,8 +147,9 @@ public final class DemoCommand implements Callable<Integer> {
                         report.decides().slowLive());
                 java.nio.file.Files.write(run.directory().resolve("slow-takeovers.txt"), report.slowTakeovers());
                 context.out()
-                        .println("Kept " + run.directory()
-                                + " (every problem in problems.txt, live decides over 50 ms in slow-decides.txt, takeovers over 3 s and restarts mid-turn in slow-takeovers.txt)");
+                        .println(
+                                "Kept " + run.directory()
+                                        + " (every problem in problems.txt, live decides over 50 ms in slow-decides.txt, takeovers over 3 s and restarts mid-turn in slow-takeovers.txt)");
             }
             return report.clean() ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {

@@ -213,7 +213,15 @@ public final class Daemon implements AutoCloseable {
         this.startedAt = clock.instant();
         this.nanoTime = nanoTime;
         this.startedNanos = nanoTime.getAsLong();
-        this.tracker = new LivenessTracker(nanoTime, Liveness.of(config));
+        // A peer whose daemon refuses connections and whose heartbeat missed two beats has stopped
+        // running (killed or crashed): its claims are taken over without waiting for offline_after.
+        this.tracker = new LivenessTracker(
+                nanoTime,
+                Liveness.of(config),
+                config.monitoring()
+                        .heartbeatInterval()
+                        .multipliedBy(2)
+                        .plus(config.sharedStorage().syncLag()));
         this.agreement = new PeerAgreement(nanoTime, Liveness.direct(config).onlineWithin());
         this.rules = new ResponseRules(config);
         // HTTP/1.1: the JDK's default asks plain-http servers to upgrade to h2c, which OpenClaw's
@@ -262,7 +270,8 @@ public final class Daemon implements AutoCloseable {
                 tracker::observeDirectProbe,
                 agreement::answered,
                 arbiter.<PeerProbe.ArbiterReport>map(role -> role::answered).orElse(PeerProbe.ArbiterReport.NONE),
-                nanoTime);
+                nanoTime,
+                tracker::observeRefused);
         this.metrics = new DaemonMetrics(config.twinNames());
         this.tasks = new TaskSupervisor(nanoTime, metrics::taskError);
         this.claims = new ClaimCoordinator(

@@ -48,7 +48,8 @@ record DaemonClassArchive(Path file) {
 
     /** Where a training run writes the archive before {@link #install} renames it into place. */
     Path trainingOutput() {
-        return file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        return file.resolveSibling(
+                file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     }
 
     /** The JVM options of a training run: the classes it loaded are written to {@link #trainingOutput} at its exit. */
@@ -65,6 +66,14 @@ record DaemonClassArchive(Path file) {
             return false;
         }
         Files.move(output, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // One archive is kept, this build's: each is ~25 MB. A daemon running from an older one keeps it mapped.
+        try (var others = Files.newDirectoryStream(file.getParent(), "daemon-*.jsa")) {
+            for (Path other : others) {
+                if (!other.equals(file)) {
+                    Files.deleteIfExists(other);
+                }
+            }
+        }
         return true;
     }
 
@@ -83,7 +92,10 @@ record DaemonClassArchive(Path file) {
             what.append(entry);
             try {
                 BasicFileAttributes a = Files.readAttributes(Path.of(entry), BasicFileAttributes.class);
-                what.append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis());
+                what.append(' ')
+                        .append(a.size())
+                        .append(' ')
+                        .append(a.lastModifiedTime().toMillis());
             } catch (IOException | RuntimeException e) {
                 what.append(" ?");
             }

@@ -114,8 +114,8 @@ public record DemoReport(
             takeovers += log.dispatches().size();
             refused += log.refused.size();
             // Generation 1: nobody had claimed it. Later: a holder went down and was revoked.
-            Optional<History.Dispatch> firstDispatch = log.dispatches().stream()
-                    .min(java.util.Comparator.comparingLong(History.Dispatch::atNanos));
+            Optional<History.Dispatch> firstDispatch =
+                    log.dispatches().stream().min(java.util.Comparator.comparingLong(History.Dispatch::atNanos));
             firstDispatch.ifPresent(d -> (d.generation() <= 1 ? takeoverMillis : revocationMillis)
                     .add((d.atNanos() - log.sent().atNanos()) / 1e6));
             firstDispatch
@@ -133,7 +133,9 @@ public record DemoReport(
                                     (d.atNanos() - log.sent().atNanos()) / 1e6,
                                     log.decisions().stream()
                                             .map(x -> x.twin() + " " + x.reason() + " +"
-                                                    + (x.askedAtNanos() + x.latencyNanos() - log.sent().atNanos())
+                                                    + (x.askedAtNanos()
+                                                                    + x.latencyNanos()
+                                                                    - log.sent().atNanos())
                                                             / 1_000_000
                                                     + " ms")
                                             .toList(),
@@ -334,7 +336,8 @@ public record DemoReport(
                 history.skipped(),
                 List.copyOf(problems),
                 slowTakeovers.stream()
-                        .sorted(java.util.Comparator.comparingDouble(Slow::millis).reversed())
+                        .sorted(java.util.Comparator.comparingDouble(Slow::millis)
+                                .reversed())
                         .map(Slow::text)
                         .toList());
     }

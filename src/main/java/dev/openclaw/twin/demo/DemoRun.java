@@ -31,6 +31,7 @@ public final class DemoRun implements AutoCloseable {
      * @param generation how long a twin takes to produce a reply, min and max
      * @param narrate print each message and answer as it happens
      * @param cloud each twin its own copy of a cloud-synced folder instead of one shared directory
+     * @param onlyFaults inject only these kinds of fault ({@code restart-mid-turn}...; empty: all)
      */
     public record Options(
             int twins,
@@ -42,7 +43,22 @@ public final class DemoRun implements AutoCloseable {
             Duration generationMax,
             boolean narrate,
             boolean keep,
-            boolean cloud) {
+            boolean cloud,
+            List<String> onlyFaults) {
+
+        public Options(
+                int twins,
+                int messages,
+                double rate,
+                long seed,
+                boolean faults,
+                Duration generationMin,
+                Duration generationMax,
+                boolean narrate,
+                boolean keep,
+                boolean cloud) {
+            this(twins, messages, rate, seed, faults, generationMin, generationMax, narrate, keep, cloud, List.of());
+        }
 
         public Options(
                 int twins,
@@ -119,7 +135,14 @@ public final class DemoRun implements AutoCloseable {
         say("all online; sending " + options.messages() + " messages at " + options.rate() + "/s"
                 + (options.faults() ? ", with faults" : ""));
         if (options.faults()) {
-            nemesis = new Nemesis(flock, gateways, history, options.seed());
+            nemesis = new Nemesis(
+                    flock,
+                    gateways,
+                    history,
+                    options.seed(),
+                    options.onlyFaults().stream()
+                            .map(Nemesis.Kind::ofOption)
+                            .collect(java.util.stream.Collectors.toSet()));
             nemesisThread = Thread.ofPlatform().name("demo-nemesis").daemon().start(nemesis);
         }
         Nemesis faults = nemesis;

@@ -433,10 +433,18 @@ public final class LocalFlock implements AutoCloseable {
         if (archive.isEmpty()) {
             return;
         }
-        start(first, archive.get().trainingOptions());
+        List<String> training;
+        try {
+            training = archive.get().trainingOptions();
+        } catch (IOException e) {
+            LOG.info("no class-data archive for the daemons ({}); they start without one", e.getMessage());
+            return;
+        }
+        start(first, training);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (running(first) && System.nanoTime() < deadline && !seesItselfOnline(first)) {
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // polling a process
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(100).toNanos()); // polling a process
         }
         try {
             stop(first);
@@ -466,10 +474,12 @@ public final class LocalFlock implements AutoCloseable {
     }
 
     public void start(String twin) throws IOException {
-        start(twin, classArchive(twin)
-                .filter(DaemonClassArchive::trained)
-                .map(DaemonClassArchive::jvmOptions)
-                .orElse(List.of()));
+        start(
+                twin,
+                classArchive(twin)
+                        .filter(DaemonClassArchive::trained)
+                        .map(DaemonClassArchive::jvmOptions)
+                        .orElse(List.of()));
     }
 
     private void start(String twin, List<String> archiveOptions) throws IOException {

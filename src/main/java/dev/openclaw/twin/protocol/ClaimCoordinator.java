@@ -1026,7 +1026,7 @@ public final class ClaimCoordinator {
         }
         if (claim.incarnation() != null
                 && holderRuns.restartedSince(claim.twin(), claim.incarnation(), claim.claimedAt())) {
-            return Optional.of("its daemon restarted since");
+            return Optional.of("its daemon restarted or stopped since");
         }
         return Optional.empty();
     }

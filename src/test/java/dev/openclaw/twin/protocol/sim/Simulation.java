@@ -701,7 +701,10 @@ final class Simulation {
             this.incarnation = incarnation;
             this.startedAt = twin.wallNow();
             this.view = store.forTwin(twin.name);
-            this.tracker = new LivenessTracker(() -> now, Liveness.of(config));
+            this.tracker = new LivenessTracker(
+                    () -> now,
+                    Liveness.of(config),
+                    config.monitoring().heartbeatInterval().multipliedBy(2).plus(config.sharedStorage().syncLag()));
             this.agreement = new PeerAgreement(() -> now, Liveness.of(config).onlineWithin());
             this.evidence = new GatewayEvidence(twin.name, java.net.URI.create("http://127.0.0.1:18789"), () -> now);
             this.coordinator = new ClaimCoordinator(
@@ -844,8 +847,13 @@ final class Simulation {
                 long asked = now;
                 after(between(MS, 20 * MS), () -> {
                     Daemon p = peer.daemon;
-                    if (p == null || peer.paused()) {
-                        return; // refused, or no answer before the probe times out
+                    if (p == null) {
+                        // Nothing listens at its address: the connection is refused at once.
+                        after(between(MS, 20 * MS), () -> twin.onDaemon(this, () -> tracker.observeRefused(peer.name)));
+                        return;
+                    }
+                    if (peer.paused()) {
+                        return; // no answer before the probe times out
                     }
                     boolean reaches = p.reachesStore();
                     String claimant = rules.dutyOwner(p.publishedView());
