@@ -139,7 +139,17 @@ public final class Daemon implements AutoCloseable {
     private final AtomicReference<GatewayHealth> gateway = new AtomicReference<>();
     private final AtomicReference<FlockSnapshot> lastSnapshot = new AtomicReference<>();
     /** The flock as decisions see it, recomputed every heartbeat. */
-    private final AtomicReference<FlockView> currentView = new AtomicReference<>();
+    private final AtomicReference<TimedView> currentView = new AtomicReference<>();
+
+    /** A view and when it was computed (monotonic). */
+    private record TimedView(FlockView view, long atNanos) {}
+
+    /**
+     * How old the view may be before a decision recomputes it from the last heartbeats read: liveness
+     * is a matter of time (a peer goes offline offline_after after its last change, whether or not a
+     * heartbeat was read since), and a takeover should not wait for the next beat to see it.
+     */
+    public static final Duration VIEW_REFRESH = Duration.ofMillis(100);
 
     private final ClaimCoordinator claims;
     /** What the peers reached directly say about the store and the claimant (for store outages). */
@@ -442,7 +452,7 @@ public final class Daemon implements AutoCloseable {
         tracker.observeDirectProbe(twin, true);
         Instant now = clock.instant();
         FlockView view = snapshot.view(config, now, tracker);
-        currentView.set(view);
+        currentView.set(new TimedView(view, nanoTime.getAsLong()));
         Optional<String> problem = writeProblem.or(snapshot::storeProblem);
         heartbeatReachedStore = problem.isEmpty();
         if (problem.isEmpty()) {
@@ -581,12 +591,20 @@ public final class Daemon implements AutoCloseable {
      * even while its plugin's calls make it answer when it can claim.
      */
     private FlockView publishedView() {
-        FlockView view = currentView.get();
-        if (view == null) {
+        TimedView timed = currentView.get();
+        if (timed == null) {
             FlockSnapshot snapshot = FlockSnapshot.read(store, config.twinNames());
-            view = snapshot.view(config, clock.instant(), tracker);
+            return snapshot.view(config, clock.instant(), tracker);
         }
-        return view;
+        long now = nanoTime.getAsLong();
+        FlockSnapshot snapshot = lastSnapshot.get();
+        if (now - timed.atNanos() > VIEW_REFRESH.toNanos() && snapshot != null) {
+            // The same heartbeats, judged again now (no store I/O); a beat racing this one wins.
+            FlockView view = snapshot.view(config, clock.instant(), tracker);
+            currentView.compareAndSet(timed, new TimedView(view, now));
+            return view;
+        }
+        return timed.view();
     }
 
     /** Whether the last heartbeat could write and read the store, and its directory is there now. */

@@ -695,6 +695,7 @@ final class Simulation {
         FlockSnapshot lastSnapshot;
         String storeProblem;
         FlockView currentView;
+        long currentViewAt;
 
         Daemon(Twin twin, String incarnation) {
             this.twin = twin;
@@ -704,7 +705,10 @@ final class Simulation {
             this.tracker = new LivenessTracker(
                     () -> now,
                     Liveness.of(config),
-                    config.monitoring().heartbeatInterval().multipliedBy(2).plus(config.sharedStorage().syncLag()));
+                    config.monitoring()
+                            .heartbeatInterval()
+                            .multipliedBy(2)
+                            .plus(config.sharedStorage().syncLag()));
             this.agreement = new PeerAgreement(() -> now, Liveness.of(config).onlineWithin());
             this.evidence = new GatewayEvidence(twin.name, java.net.URI.create("http://127.0.0.1:18789"), () -> now);
             this.coordinator = new ClaimCoordinator(
@@ -833,6 +837,7 @@ final class Simulation {
             snapshot.heartbeats().values().forEach(tracker::observe);
             tracker.observeDirectProbe(twin.name, true);
             currentView = snapshot.view(config, twin.wallNow(), tracker);
+            currentViewAt = now;
             storeProblem = writeProblem != null
                     ? writeProblem
                     : snapshot.storeProblem().orElse(null);
@@ -890,6 +895,11 @@ final class Simulation {
             FlockView v = currentView;
             if (v == null) {
                 v = FlockSnapshot.read(view, config.twinNames()).view(config, twin.wallNow(), tracker);
+            } else if (now - currentViewAt > dev.openclaw.twin.daemon.Daemon.VIEW_REFRESH.toNanos()
+                    && lastSnapshot != null) {
+                // As the daemon does: the last heartbeats read, judged again now.
+                currentView = v = lastSnapshot.view(config, twin.wallNow(), tracker);
+                currentViewAt = now;
             }
             return v;
         }
