@@ -120,17 +120,21 @@ public final class DemoCommand implements Callable<Integer> {
         }
         DemoRun.Options options =
                 new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep, cloud, onlyFaults);
-        // Daemons start from a class-data archive beside the OpenClaw cache (made on first use).
-        Path archives = OpenClawInstall.defaultDir(
-                        context.environment().variables(), context.environment().home())
-                .resolveSibling("daemon-classes");
+        // Daemons start from a class-data archive beside the OpenClaw cache (made on first use);
+        // TWIN_CDS=0 turns it off, as it does for ./twin's own archives.
+        java.util.Map<String, String> env = context.environment().variables();
+        java.util.Optional<Path> archives = "0".equals(env.get("TWIN_CDS"))
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(
+                        OpenClawInstall.defaultDir(env, context.environment().home())
+                                .resolveSibling("daemon-classes"));
         DemoRun run = new DemoRun(
                 options,
                 line -> {
                     context.out().println(line);
                     context.out().flush();
                 },
-                java.util.Optional.of(archives));
+                archives);
         // Ctrl-C: every process the demo started goes with it.
         Thread cleanup = new Thread(run::close, "twin-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
