@@ -446,6 +446,7 @@ public final class LocalFlock implements AutoCloseable {
             java.util.concurrent.locks.LockSupport.parkNanos(
                     Duration.ofMillis(100).toNanos()); // polling a process
         }
+        touchRequestPath(first);
         try {
             stop(first);
         } catch (InterruptedException e) {
@@ -453,6 +454,26 @@ public final class LocalFlock implements AutoCloseable {
         }
         if (!archive.get().install()) {
             LOG.info("no class-data archive was made for the daemons; they start without one");
+        }
+    }
+
+    /**
+     * A decide the daemon refuses (no fields): the classes of reading, guarding and answering a
+     * request go into the archive too, and nothing reaches the message ledger or the store.
+     */
+    private void touchRequestPath(String twin) {
+        try {
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemonPorts.get(twin) + "/v1/decide"))
+                            .timeout(Duration.ofSeconds(2))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            // the archive is made of what was loaded anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
