@@ -68,6 +68,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Only the summary, not each message.")
     boolean quiet;
 
+    /** To measure one kind of fault: inject only these (comma-separated, e.g. restart-mid-turn,kill). */
+    @Option(names = "--only-faults", hidden = true, split = ",", paramLabel = "KIND")
+    java.util.List<String> onlyFaults = java.util.List.of();
+
     @Option(names = "--keep", description = "Keep the temporary directory (config, state, daemon logs).")
     boolean keep;
 
@@ -115,11 +119,22 @@ public final class DemoCommand implements Callable<Integer> {
             throw new TwinException(ExitCodes.USAGE, "demo: " + e.getMessage());
         }
         DemoRun.Options options =
-                new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep, cloud);
-        DemoRun run = new DemoRun(options, line -> {
-            context.out().println(line);
-            context.out().flush();
-        });
+                new DemoRun.Options(twins, messages, rate, seed, !noFaults, min, max, !quiet, keep, cloud, onlyFaults);
+        // Daemons start from a class-data archive beside the OpenClaw cache (made on first use);
+        // TWIN_CDS=0 turns it off, as it does for ./twin's own archives.
+        java.util.Map<String, String> env = context.environment().variables();
+        java.util.Optional<Path> archives = "0".equals(env.get("TWIN_CDS"))
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(
+                        OpenClawInstall.defaultDir(env, context.environment().home())
+                                .resolveSibling("daemon-classes"));
+        DemoRun run = new DemoRun(
+                options,
+                line -> {
+                    context.out().println(line);
+                    context.out().flush();
+                },
+                archives);
         // Ctrl-C: every process the demo started goes with it.
         Thread cleanup = new Thread(run::close, "twin-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -134,9 +149,11 @@ public final class DemoCommand implements Callable<Integer> {
                 java.nio.file.Files.write(
                         run.directory().resolve("slow-decides.txt"),
                         report.decides().slowLive());
+                java.nio.file.Files.write(run.directory().resolve("slow-takeovers.txt"), report.slowTakeovers());
                 context.out()
-                        .println("Kept " + run.directory()
-                                + " (every problem in problems.txt, live decides over 50 ms in slow-decides.txt)");
+                        .println(
+                                "Kept " + run.directory()
+                                        + " (every problem in problems.txt, live decides over 50 ms in slow-decides.txt, takeovers over 3 s and restarts mid-turn in slow-takeovers.txt)");
             }
             return report.clean() ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {

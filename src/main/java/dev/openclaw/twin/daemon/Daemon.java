@@ -36,6 +36,9 @@ public final class Daemon implements AutoCloseable {
     /** Claims are kept this long in the store: long after any retry of their message. */
     public static final Duration CLAIM_RETENTION = Duration.ofHours(24);
 
+    /** How old a decision's view of the flock may be before it is judged again (see FlockViews). */
+    public static final Duration VIEW_REFRESH = FlockViews.VIEW_REFRESH;
+
     /**
      * The shortest claim retention that is safe for {@code config}'s timings: a claim must outlive
      * every step of its message, or a watcher finds it gone and claims the message again. The longest
@@ -142,7 +145,12 @@ public final class Daemon implements AutoCloseable {
             HttpClient client = executors.httpClient();
             Duration beat = config.monitoring().heartbeatInterval();
 
-            LivenessTracker tracker = new LivenessTracker(nanoTime, Liveness.of(config));
+            // A peer whose daemon refuses connections and whose heartbeat missed two beats has stopped
+            // running (killed or crashed): its claims are taken over without waiting for offline_after.
+            LivenessTracker tracker = new LivenessTracker(
+                    nanoTime,
+                    Liveness.of(config),
+                    beat.multipliedBy(2).plus(config.sharedStorage().syncLag()));
             // What the peers reached directly say about the store and the claimant (for store outages).
             PeerAgreement agreement =
                     new PeerAgreement(nanoTime, Liveness.direct(config).onlineWithin());
@@ -151,7 +159,8 @@ public final class Daemon implements AutoCloseable {
                     new GatewayEvidence(twin, config.twin(twin).gatewayUrl(), nanoTime);
             // Heartbeats and twin-primary.json are the folder's alike on a cloud folder (the arbiter
             // arbitrates claims only), so the views read them from the folder.
-            FlockViews views = new FlockViews(twin, config, store, clock, tracker, agreement, gatewayEvidence);
+            FlockViews views =
+                    new FlockViews(twin, config, store, clock, nanoTime, tracker, agreement, gatewayEvidence);
             Collaborators collaborators = new Collaborators(config, twin, clock, nanoTime, executors);
             Optional<Collaborators.Arbitration> arbitration =
                     collaborators.arbitration(store, views, tracker, agreement);
@@ -181,7 +190,8 @@ public final class Daemon implements AutoCloseable {
                     tracker::observeDirectProbe,
                     agreement::answered,
                     arbiter.<PeerProbe.ArbiterReport>map(role -> role::answered).orElse(PeerProbe.ArbiterReport.NONE),
-                    nanoTime);
+                    nanoTime,
+                    tracker::observeRefused);
             this.claims = new ClaimCoordinator(
                     config,
                     twin,

@@ -8,10 +8,12 @@ import dev.openclaw.twin.health.LivenessTracker;
 import dev.openclaw.twin.protocol.PeerAgreement;
 import dev.openclaw.twin.state.StateStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * The flock as this twin's last heartbeat saw it, and the three views taken of it: for decisions
@@ -35,7 +37,20 @@ final class FlockViews {
     private final LivenessTracker tracker;
     private final PeerAgreement agreement;
     private final GatewayEvidence gatewayEvidence;
+    private final LongSupplier nanoTime;
     private final AtomicReference<Beat> last = new AtomicReference<>();
+
+    /** The published view and when it was judged (monotonic): judged again from the same beat when older than {@link #VIEW_REFRESH}. */
+    private record Judged(Beat beat, FlockView view, long atNanos) {}
+
+    private final AtomicReference<Judged> judged = new AtomicReference<>();
+
+    /**
+     * How old the view may be before a decision judges it again from the last heartbeats read:
+     * liveness is a matter of time (a peer goes offline offline_after after its last change, whether
+     * or not a heartbeat was read since), and a takeover should not wait for the next beat to see it.
+     */
+    static final Duration VIEW_REFRESH = Duration.ofMillis(100);
 
     /**
      * @param store where heartbeats are read before the first beat, and whose directory must be
@@ -46,6 +61,7 @@ final class FlockViews {
             TwinsConfig config,
             StateStore store,
             Clock clock,
+            LongSupplier nanoTime,
             LivenessTracker tracker,
             PeerAgreement agreement,
             GatewayEvidence gatewayEvidence) {
@@ -53,6 +69,7 @@ final class FlockViews {
         this.config = config;
         this.store = store;
         this.clock = clock;
+        this.nanoTime = nanoTime;
         this.tracker = tracker;
         this.agreement = agreement;
         this.gatewayEvidence = gatewayEvidence;
@@ -61,6 +78,7 @@ final class FlockViews {
     /** A heartbeat's findings, for every view from now on. */
     void seen(Beat beat) {
         last.set(beat);
+        judged.set(new Judged(beat, beat.view(), nanoTime.getAsLong()));
     }
 
     /** The last heartbeat's read of the store; empty before the first. */
@@ -102,11 +120,18 @@ final class FlockViews {
      * even while its plugin's calls make it answer when it can claim.
      */
     FlockView publishedView() {
-        Beat beat = last.get();
-        if (beat != null) {
-            return beat.view();
+        Judged last = judged.get();
+        if (last == null) {
+            return FlockSnapshot.read(store, config.twinNames()).view(config, clock.instant(), tracker);
         }
-        return FlockSnapshot.read(store, config.twinNames()).view(config, clock.instant(), tracker);
+        long now = nanoTime.getAsLong();
+        if (now - last.atNanos() <= VIEW_REFRESH.toNanos()) {
+            return last.view();
+        }
+        // The same heartbeats, judged again now (no store I/O); a beat racing this one wins.
+        FlockView view = last.beat().snapshot().view(config, clock.instant(), tracker);
+        judged.compareAndSet(last, new Judged(last.beat(), view, now));
+        return view;
     }
 
     /** Whether the last heartbeat could write and read the store, and its directory is there now. */

@@ -34,6 +34,7 @@ final class PeerProbe {
     private final BiConsumer<String, Boolean> onAnswer;
     private final PeerReport onReport;
     private final ArbiterReport onArbiter;
+    private final java.util.function.Consumer<String> onRefused;
     private final java.util.function.LongSupplier nanoTime;
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
 
@@ -79,6 +80,21 @@ final class PeerProbe {
             PeerReport onReport,
             ArbiterReport onArbiter,
             java.util.function.LongSupplier nanoTime) {
+        this(http, config, self, timeout, onAnswer, onReport, onArbiter, nanoTime, peer -> {});
+    }
+
+    /** @param onRefused called with each peer whose daemon refused the connection (nothing listens there) */
+    PeerProbe(
+            HttpClient http,
+            TwinsConfig config,
+            String self,
+            Duration timeout,
+            BiConsumer<String, Boolean> onAnswer,
+            PeerReport onReport,
+            ArbiterReport onArbiter,
+            java.util.function.LongSupplier nanoTime,
+            java.util.function.Consumer<String> onRefused) {
+        this.onRefused = onRefused;
         this.http = http;
         this.onReport = onReport;
         this.onArbiter = onArbiter;
@@ -123,6 +139,9 @@ final class PeerProbe {
                 problem = null;
             }
             record(peer, uri, problem);
+            if (failure != null && refused(failure)) {
+                onRefused.accept(peer);
+            }
             if (problem == null) {
                 report(peer, body.get());
                 onArbiter.answered(
@@ -151,6 +170,22 @@ final class PeerProbe {
      */
     private void report(String peer, HealthzBody body) {
         onReport.answered(peer, body.storeReachable(), body.claimant().filter(twins::contains));
+    }
+
+    /**
+     * Whether the connection was refused (nothing listens at the peer's address) rather than timed
+     * out or cut: the JDK reports a connect timeout as an HttpConnectTimeoutException caused by a
+     * ConnectException, a refusal as a ConnectException alone.
+     */
+    static boolean refused(Throwable failure) {
+        boolean connect = false;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.http.HttpTimeoutException) {
+                return false;
+            }
+            connect |= t instanceof java.net.ConnectException;
+        }
+        return connect;
     }
 
     private static Throwable rootCause(Throwable t) {

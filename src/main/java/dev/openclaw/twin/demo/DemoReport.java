@@ -47,12 +47,14 @@ public record DemoReport(
         DecideRoundTrips decides,
         double[] takeoverMillis,
         double[] revocationMillis,
+        double[] revocationFromSentMillis,
         double[] midTurnRestartMillis,
         int midTurnRestartUnanswered,
         List<Double> failoverMillis,
         Map<String, Integer> faultsInjected,
         List<String> skippedFaults,
-        List<String> problems) {
+        List<String> problems,
+        List<String> slowTakeovers) {
 
     private static final Set<String> ROUTINE =
             Set.of("primary", "acting-primary", "standby", "claimed-by-other", "takeover");
@@ -64,6 +66,8 @@ public record DemoReport(
     private static final Duration OUTAGE_TAIL = Duration.ofSeconds(1);
     /** How long a named message may take to be answered. */
     private static final Duration NAMED_LIFETIME = Duration.ofSeconds(10);
+    /** A takeover from a holder gone down slower than this is listed (offline_after + 1 s in the demo). */
+    private static final Duration SLOW_TAKEOVER = Duration.ofSeconds(3);
 
     public boolean clean() {
         return duplicates == 0
@@ -89,7 +93,12 @@ public record DemoReport(
         Map<String, Integer> reasons = new TreeMap<>();
         List<Double> takeoverMillis = new ArrayList<>();
         List<Double> revocationMillis = new ArrayList<>();
+        List<Double> revocationFromSentMillis = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        record Slow(double millis, String text) {}
+        List<Slow> slowTakeovers = new ArrayList<>();
+        long firstSent =
+                history.logs().stream().mapToLong(l -> l.sent().atNanos()).min().orElse(0);
         List<History.Fault> outages =
                 history.faults().stream().filter(History.Fault::storeProblem).toList();
         // A twin dead or cut off: killed, paused or restarted. Not a gateway failing /readyz while its
@@ -107,10 +116,41 @@ public record DemoReport(
             takeovers += log.dispatches().size();
             refused += log.refused.size();
             // Generation 1: nobody had claimed it. Later: a holder went down and was revoked.
-            log.dispatches().stream()
-                    .min(java.util.Comparator.comparingLong(History.Dispatch::atNanos))
-                    .ifPresent(d -> (d.generation() <= 1 ? takeoverMillis : revocationMillis)
-                            .add((d.atNanos() - log.sent().atNanos()) / 1e6));
+            Optional<History.Dispatch> firstDispatch =
+                    log.dispatches().stream().min(java.util.Comparator.comparingLong(History.Dispatch::atNanos));
+            firstDispatch
+                    .filter(d -> d.generation() <= 1)
+                    .ifPresent(d -> takeoverMillis.add((d.atNanos() - log.sent().atNanos()) / 1e6));
+            firstDispatch.filter(d -> d.generation() > 1).ifPresent(d -> {
+                revocationFromSentMillis.add((d.atNanos() - log.sent().atNanos()) / 1e6);
+                revocationMillis.add((d.atNanos() - holderDown(history, log, d)) / 1e6);
+            });
+            firstDispatch
+                    .filter(d -> d.generation() > 1 && d.atNanos() - log.sent().atNanos() > SLOW_TAKEOVER.toNanos())
+                    .ifPresent(d -> slowTakeovers.add(new Slow(
+                            (d.atNanos() - log.sent().atNanos()) / 1e6,
+                            String.format(
+                                    "%7.1f s #%d (%s): %s took it over (generation %d) %.0f ms after it was sent;"
+                                            + " decisions %s; dispatches %s; faults %s",
+                                    (log.sent().atNanos() - firstSent) / 1e9,
+                                    log.sent().index(),
+                                    log.sent().kind(),
+                                    d.twin(),
+                                    d.generation(),
+                                    (d.atNanos() - log.sent().atNanos()) / 1e6,
+                                    log.decisions().stream()
+                                            .map(x -> x.twin() + " " + x.reason() + " +"
+                                                    + (x.askedAtNanos()
+                                                                    + x.latencyNanos()
+                                                                    - log.sent().atNanos())
+                                                            / 1_000_000
+                                                    + " ms")
+                                            .toList(),
+                                    log.dispatches().stream()
+                                            .map(x -> x.twin() + " g" + x.generation() + " +"
+                                                    + (x.atNanos() - log.sent().atNanos()) / 1_000_000 + " ms")
+                                            .toList(),
+                                    faultsRelativeTo(history, log.sent().atNanos())))));
             int answers = log.answers().size();
             long sent = log.sent().atNanos();
             boolean inOutage = outages.stream()
@@ -243,6 +283,28 @@ public record DemoReport(
                             .min();
             if (answered.isPresent()) {
                 midTurnMillis.add((answered.getAsLong() - restart.atNanos()) / 1e6);
+                long at = restart.atNanos();
+                slowTakeovers.add(new Slow(
+                        Double.MAX_VALUE,
+                        String.format(
+                                "restart mid-turn of %s at %.1f s, #%d answered %.0f ms later: starts %s;"
+                                        + " dispatches %s; answers %s",
+                                restart.twin(),
+                                (at - firstSent) / 1e9,
+                                restart.index(),
+                                (answered.getAsLong() - at) / 1e6,
+                                history.starts().stream()
+                                        .filter(s -> s.atNanos() >= at && s.atNanos() - at < 10_000_000_000L)
+                                        .map(s -> s.twin() + " +" + (s.atNanos() - at) / 1_000_000 + " ms")
+                                        .toList(),
+                                log.dispatches().stream()
+                                        .map(x -> x.twin() + " g" + x.generation() + " +"
+                                                + (x.atNanos() - at) / 1_000_000 + " ms")
+                                        .toList(),
+                                log.answers().stream()
+                                        .map(x -> x.twin() + " " + x.via() + " +" + (x.atNanos() - at) / 1_000_000
+                                                + " ms")
+                                        .toList())));
             } else {
                 midTurnUnanswered++;
             }
@@ -274,12 +336,49 @@ public record DemoReport(
                 DecideRoundTrips.of(history),
                 sorted(takeoverMillis),
                 sorted(revocationMillis),
+                sorted(revocationFromSentMillis),
                 sorted(midTurnMillis),
                 midTurnUnanswered,
                 List.copyOf(failoverMillis),
                 faultCounts(history),
                 history.skipped(),
-                List.copyOf(problems));
+                List.copyOf(problems),
+                slowTakeovers.stream()
+                        .sorted(java.util.Comparator.comparingDouble(Slow::millis)
+                                .reversed())
+                        .map(Slow::text)
+                        .toList());
+    }
+
+    /**
+     * When a message's holder went down, for "takeover from a holder gone down": the start of the
+     * last fault that struck a twin that decided to answer it (or the store, for everyone) between
+     * its sending and the takeover; its sending if it was already down then, or no fault struck it
+     * (a holder judged down for a reason the nemesis did not inject). A message in flight when its
+     * holder is killed is otherwise counted from before the holder went down.
+     */
+    private static long holderDown(History history, History.Log log, History.Dispatch dispatch) {
+        long sent = log.sent().atNanos();
+        Set<String> holders = new java.util.HashSet<>();
+        log.decisions().stream().filter(History.Decision::respond).forEach(d -> holders.add(d.twin()));
+        return history.faults().stream()
+                .filter(f -> f.twin() == null ? f.storeProblem() : holders.contains(f.twin()))
+                .filter(f -> f.startNanos() <= dispatch.atNanos() && (f.endNanos() == 0 || f.endNanos() >= sent))
+                .mapToLong(f -> Math.max(sent, f.startNanos()))
+                .max()
+                .orElse(sent);
+    }
+
+    /** Every fault with its start and end relative to {@code sent}, for a slow takeover's line. */
+    private static String faultsRelativeTo(History history, long sent) {
+        List<String> near = history.faults().stream()
+                .filter(f -> f.startNanos() <= sent + 10_000_000_000L
+                        && (f.endNanos() == 0 || f.endNanos() >= sent - 10_000_000_000L))
+                .map(f -> f.kind() + (f.twin() == null ? "" : " " + f.twin()) + " ["
+                        + (f.startNanos() - sent) / 1_000_000 + ", "
+                        + (f.endNanos() == 0 ? "-" : Long.toString((f.endNanos() - sent) / 1_000_000)) + "] ms")
+                .toList();
+        return near.isEmpty() ? "none" : String.join(", ", near);
     }
 
     /** The faults in force around {@code sent} (from a store fault's lead to a second after), for a problem's label. */
@@ -363,6 +462,7 @@ public record DemoReport(
                 t,
                 "takeover from a holder gone down: p50 / p99",
                 ms(percentile(revocationMillis, 50)) + " / " + ms(percentile(revocationMillis, 99)));
+        row(t, "  counted from the message sent: p50 / p99", p50p99(revocationFromSentMillis));
         if (midTurnRestartMillis.length > 0 || midTurnRestartUnanswered > 0) {
             row(
                     t,

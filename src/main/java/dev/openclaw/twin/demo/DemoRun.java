@@ -31,6 +31,7 @@ public final class DemoRun implements AutoCloseable {
      * @param generation how long a twin takes to produce a reply, min and max
      * @param narrate print each message and answer as it happens
      * @param cloud each twin its own copy of a cloud-synced folder instead of one shared directory
+     * @param onlyFaults inject only these kinds of fault ({@code restart-mid-turn}...; empty: all)
      */
     public record Options(
             int twins,
@@ -42,7 +43,22 @@ public final class DemoRun implements AutoCloseable {
             Duration generationMax,
             boolean narrate,
             boolean keep,
-            boolean cloud) {
+            boolean cloud,
+            List<String> onlyFaults) {
+
+        public Options(
+                int twins,
+                int messages,
+                double rate,
+                long seed,
+                boolean faults,
+                Duration generationMin,
+                Duration generationMax,
+                boolean narrate,
+                boolean keep,
+                boolean cloud) {
+            this(twins, messages, rate, seed, faults, generationMin, generationMax, narrate, keep, cloud, List.of());
+        }
 
         public Options(
                 int twins,
@@ -60,6 +76,7 @@ public final class DemoRun implements AutoCloseable {
 
     private final Options options;
     private final Consumer<String> out;
+    private final Optional<Path> classArchives;
     private final long started = System.nanoTime();
     private Path dir;
     private SimulatedGateways gateways;
@@ -68,8 +85,14 @@ public final class DemoRun implements AutoCloseable {
     private Thread nemesisThread;
 
     public DemoRun(Options options, Consumer<String> out) {
+        this(options, out, Optional.empty());
+    }
+
+    /** @param classArchives where the daemons' class-data archive is kept (see {@link DaemonClassArchive}) */
+    public DemoRun(Options options, Consumer<String> out, Optional<Path> classArchives) {
         this.options = options;
         this.out = out;
+        this.classArchives = classArchives;
     }
 
     public static List<String> names(int count) {
@@ -90,6 +113,7 @@ public final class DemoRun implements AutoCloseable {
         flock = new LocalFlock(
                 dir, twins, LocalFlock.Timings.DEMO, gateways.gatewayPorts(), gateways.takeoverUrl(), skews, cloud());
         gateways.attach(flock);
+        classArchives.ifPresent(flock::classArchivesIn);
         flock.recordStartsIn(history);
         if (options.faults()) {
             // Claims pruned within the run, under repeated texts (the nemesis's repeat bursts).
@@ -111,7 +135,14 @@ public final class DemoRun implements AutoCloseable {
         say("all online; sending " + options.messages() + " messages at " + options.rate() + "/s"
                 + (options.faults() ? ", with faults" : ""));
         if (options.faults()) {
-            nemesis = new Nemesis(flock, gateways, history, options.seed());
+            nemesis = new Nemesis(
+                    flock,
+                    gateways,
+                    history,
+                    options.seed(),
+                    options.onlyFaults().stream()
+                            .map(Nemesis.Kind::ofOption)
+                            .collect(java.util.stream.Collectors.toSet()));
             nemesisThread = Thread.ofPlatform().name("demo-nemesis").daemon().start(nemesis);
         }
         Nemesis faults = nemesis;

@@ -65,6 +65,8 @@ public final class LocalFlock implements AutoCloseable {
     private volatile Optional<String> bindMountsRefused;
 
     private volatile Duration claimRetention;
+    /** Where daemons' class-data archives are kept (none: daemons start without one). */
+    private volatile Optional<Path> classArchives = Optional.empty();
     /** Present on a cloud folder: the service syncing the twins' copies. */
     private final java.util.Optional<CloudFolderSync> cloudSync;
 
@@ -395,15 +397,115 @@ public final class LocalFlock implements AutoCloseable {
         this.history = history;
     }
 
+    /**
+     * Daemons start from a class-data archive kept in {@code directory} (see {@link
+     * DaemonClassArchive}), made by {@link #startAll} with a training run if there is none yet for
+     * this Java and class path. Without this, daemons load every class afresh, as before.
+     */
+    public void classArchivesIn(Path directory) {
+        this.classArchives = Optional.of(directory);
+    }
+
     public void startAll() throws IOException {
+        trainClassArchive();
         for (String twin : twins) {
             start(twin);
         }
     }
 
+    /** The archive a daemon of {@code twin} starts from, if it may run from one. */
+    private Optional<DaemonClassArchive> classArchive(String twin) {
+        String classPath = classPaths.getOrDefault(twin, System.getProperty("java.class.path"));
+        return classArchives
+                .filter(d -> DaemonClassArchive.archivable(classPath))
+                .map(d -> DaemonClassArchive.in(d, javaCommand(), classPath));
+    }
+
+    /**
+     * Makes the class-data archive if there is none: the first twin's daemon runs until it sees
+     * itself online and stops (SIGTERM), writing the classes it loaded. A failed training leaves
+     * none, and daemons start without one. Its "stopped" heartbeat stays in the store, as a daemon
+     * stopped before the flock started would leave it.
+     */
+    private void trainClassArchive() throws IOException {
+        String first = twins.getFirst();
+        Optional<DaemonClassArchive> archive = classArchive(first).filter(a -> !a.trained());
+        if (archive.isEmpty()) {
+            return;
+        }
+        List<String> training;
+        try {
+            training = archive.get().trainingOptions();
+        } catch (IOException e) {
+            LOG.info("no class-data archive for the daemons ({}); they start without one", e.getMessage());
+            return;
+        }
+        start(first, training);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (running(first) && System.nanoTime() < deadline && !seesItselfOnline(first)) {
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(100).toNanos()); // polling a process
+        }
+        touchRequestPath(first);
+        try {
+            stop(first);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!archive.get().install()) {
+            LOG.info("no class-data archive was made for the daemons; they start without one");
+        }
+    }
+
+    /**
+     * A decide the daemon refuses (no fields): the classes of reading, guarding and answering a
+     * request go into the archive too, and nothing reaches the message ledger or the store.
+     */
+    private void touchRequestPath(String twin) {
+        try {
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemonPorts.get(twin) + "/v1/decide"))
+                            .timeout(Duration.ofSeconds(2))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            // the archive is made of what was loaded anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean seesItselfOnline(String twin) {
+        JsonNode status = status(twin);
+        if (status == null || !status.has("twins")) {
+            return false;
+        }
+        for (JsonNode t : status.get("twins")) {
+            if (t.path("name").asString("").equals(twin)) {
+                return t.path("state").asString("").equals("online");
+            }
+        }
+        return false;
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
     public void start(String twin) throws IOException {
+        start(
+                twin,
+                classArchive(twin)
+                        .filter(DaemonClassArchive::trained)
+                        .map(DaemonClassArchive::jvmOptions)
+                        .orElse(List.of()));
+    }
+
+    private void start(String twin, List<String> archiveOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
+                javaCommand(),
                 // As ./twin runs a daemon: a small, bounded footprint.
                 "-Xms24m",
                 "-Xmx64m",
@@ -414,7 +516,9 @@ public final class LocalFlock implements AutoCloseable {
                 "-XX:MinHeapFreeRatio=10",
                 "-XX:MaxHeapFreeRatio=30",
                 "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(archiveOptions);
+        command.addAll(List.of(
                 "-cp",
                 classPaths.getOrDefault(twin, System.getProperty("java.class.path")),
                 "dev.openclaw.twin.cli.Main",

@@ -35,7 +35,43 @@ final class Nemesis implements Runnable {
     private volatile boolean stopped;
     private volatile boolean repeatsOften;
 
+    /** The faults, in the order the nemesis injects them. */
+    enum Kind {
+        KILL,
+        READ_ONLY,
+        MOUNT_LOST,
+        REPEATS,
+        SIGSTOP,
+        RESTART_MID_TURN,
+        SIGSTOP_MID_TURN,
+        STORE_OUTAGE,
+        GATEWAY;
+
+        /** The name a person types: {@code restart-mid-turn}. */
+        String option() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        static Kind ofOption(String option) {
+            for (Kind k : values()) {
+                if (k.option().equals(option.strip())) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("no fault '" + option + "'; faults: "
+                    + java.util.Arrays.stream(values()).map(Kind::option).toList());
+        }
+    }
+
+    private final java.util.Set<Kind> only;
+
     Nemesis(LocalFlock flock, SimulatedGateways gateways, History history, long seed) {
+        this(flock, gateways, history, seed, java.util.Set.of());
+    }
+
+    /** @param only the faults to inject, in turn (empty: every kind) */
+    Nemesis(LocalFlock flock, SimulatedGateways gateways, History history, long seed, java.util.Set<Kind> only) {
+        this.only = java.util.Set.copyOf(only);
         this.flock = flock;
         this.gateways = gateways;
         this.history = history;
@@ -59,21 +95,25 @@ final class Nemesis implements Runnable {
     public void run() {
         try {
             for (int round = 0; !stopped; round++) {
+                Kind kind = Kind.values()[round % Kind.values().length];
+                if (!only.isEmpty() && !only.contains(kind)) {
+                    continue;
+                }
                 awaitWhole();
                 pause(GAP);
                 if (stopped) {
                     return;
                 }
-                switch (round % 9) {
-                    case 0 -> killActingPrimary();
-                    case 1 -> shareReadOnly();
-                    case 2 -> mountLost();
-                    case 3 -> restartAmidPrunedRepeats();
-                    case 4 -> pauseTwin();
-                    case 5 -> gateways.restartNextResponderBeforeConfirm();
-                    case 6 -> gateways.pauseNextResponderBeforeConfirm(FAULT);
-                    case 7 -> storeOutage();
-                    default -> failGateway();
+                switch (kind) {
+                    case KILL -> killActingPrimary();
+                    case READ_ONLY -> shareReadOnly();
+                    case MOUNT_LOST -> mountLost();
+                    case REPEATS -> restartAmidPrunedRepeats();
+                    case SIGSTOP -> pauseTwin();
+                    case RESTART_MID_TURN -> gateways.restartNextResponderBeforeConfirm();
+                    case SIGSTOP_MID_TURN -> gateways.pauseNextResponderBeforeConfirm(FAULT);
+                    case STORE_OUTAGE -> storeOutage();
+                    case GATEWAY -> failGateway();
                 }
             }
         } catch (IOException e) {

@@ -35,10 +35,33 @@ public final class LivenessTracker implements LivenessJudge {
     /** When each peer's daemon last answered a direct probe, on the monotonic clock. */
     private final Map<String, Long> answeredAtNanos = new ConcurrentHashMap<>();
 
+    /**
+     * A run of a twin's daemon whose address refuses connections: {@code run} the newest run seen
+     * when the refusals began, {@code count} how many probes in a row were refused since.
+     */
+    private record Refusals(String run, int count) {}
+
+    private final Map<String, Refusals> refusals = new ConcurrentHashMap<>();
+    /** How long a twin's heartbeat must have been still for refused probes to mean its run is gone (null: never). */
+    private final Duration silenceWhenRefused;
+
     public LivenessTracker(LongSupplier nanoTime, Liveness liveness) {
+        this(nanoTime, liveness, null);
+    }
+
+    /**
+     * @param silenceWhenRefused a twin whose daemon refused {@link #REFUSALS} probes in a row and whose
+     *     heartbeat has not changed for this long is taken for gone (see {@link #restartedSince}); two
+     *     heartbeat intervals, so that a live daemon behind a wrong {@code daemon_url} is not
+     */
+    public LivenessTracker(LongSupplier nanoTime, Liveness liveness, Duration silenceWhenRefused) {
         this.nanoTime = nanoTime;
         this.liveness = liveness;
+        this.silenceWhenRefused = silenceWhenRefused;
     }
+
+    /** Refused probes in a row that, with a still heartbeat, mean a twin's run is gone. */
+    static final int REFUSALS = 2;
 
     /** Records a heartbeat as read now; a changed seq (or pid) counts as a sign of life. */
     public void observe(Heartbeat heartbeat) {
@@ -97,12 +120,47 @@ public final class LivenessTracker implements LivenessJudge {
         }
         Run newest = seen.getLast();
         if (newest.incarnation().equals(incarnation)) {
-            return false;
+            return gone(twin, incarnation);
         }
         if (seen.stream().anyMatch(r -> r.incarnation().equals(incarnation))) {
             return true;
         }
         return newest.startedAt() != null && claimedAt != null && claimedAt.isBefore(newest.startedAt());
+    }
+
+    /**
+     * Whether the run {@code incarnation} of {@code twin}'s daemon has stopped running without a word
+     * (SIGKILL, a crash: no "stopped" heartbeat): its address refused connections {@link #REFUSALS}
+     * times in a row since it was the newest run seen, and its heartbeat has been still for {@code
+     * silenceWhenRefused}. A live daemon keeps its port open, even SIGSTOPped (the kernel still
+     * accepts: a paused daemon's probe times out, it is not refused), so this never takes a paused
+     * daemon for gone; nor one that restarted since (its new run answers, which ends the refusals).
+     * The claims such a run made will never be confirmed: a later run refuses what it never decided.
+     */
+    private boolean gone(String twin, String incarnation) {
+        Refusals r = refusals.get(twin);
+        Observation o = observations.get(twin);
+        return silenceWhenRefused != null
+                && r != null
+                && r.count() >= REFUSALS
+                && incarnation.equals(r.run())
+                && o != null
+                && sinceChange(o).compareTo(silenceWhenRefused) >= 0;
+    }
+
+    /**
+     * Records that a peer's daemon refused a connection (nothing listens at its address: its process
+     * is not running, or not yet). Unlike a timeout, which a paused daemon or a slow network also
+     * gives, a refusal comes only from a host that is up and has no daemon on that port.
+     */
+    public void observeRefused(String twin) {
+        List<Run> seen = runs.get(twin);
+        String newest = seen == null || seen.isEmpty() ? null : seen.getLast().incarnation();
+        refusals.compute(
+                twin,
+                (t, previous) -> previous != null && java.util.Objects.equals(previous.run(), newest)
+                        ? new Refusals(newest, previous.count() + 1)
+                        : new Refusals(newest, 1));
     }
 
     /**
@@ -113,6 +171,7 @@ public final class LivenessTracker implements LivenessJudge {
     public void observeDirectProbe(String twin, boolean answered) {
         if (answered) {
             answeredAtNanos.put(twin, nanoTime.getAsLong());
+            refusals.remove(twin);
         }
     }
 

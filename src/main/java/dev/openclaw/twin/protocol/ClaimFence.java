@@ -124,7 +124,7 @@ final class ClaimFence {
         }
         if (claim.incarnation() != null
                 && holderRuns.restartedSince(claim.twin(), claim.incarnation(), claim.claimedAt())) {
-            return Optional.of("its daemon restarted since");
+            return Optional.of("its daemon restarted or stopped since");
         }
         return Optional.empty();
     }

@@ -47,7 +47,7 @@ class FlockViewsTest {
         tracker = new LivenessTracker(nanos::get, Liveness.of(config));
         agreement = new PeerAgreement(nanos::get, Liveness.direct(config).onlineWithin());
         evidence = new GatewayEvidence("tars", URI.create("http://127.0.0.1:1"), nanos::get);
-        views = new FlockViews("tars", config, store, clock, tracker, agreement, evidence);
+        views = new FlockViews("tars", config, store, clock, nanos::get, tracker, agreement, evidence);
     }
 
     /** What a heartbeat finds now, as {@link HeartbeatPublisher#beat} hands it over. */
@@ -98,5 +98,19 @@ class FlockViewsTest {
         assertThat(views.livenessView().isOnline("tars")).isTrue();
         assertThat(views.view().isOnline("tars")).isTrue();
         assertThat(views.publishedView().isOnline("tars")).isFalse();
+    }
+
+    @Test
+    void aViewOlderThanTheRefreshIsJudgedAgainFromTheSameHeartbeats() {
+        tracker.observeDirectProbe("case", true);
+        beat(true);
+        assertThat(views.publishedView().isOnline("case")).isTrue();
+
+        nanos.addAndGet(java.time.Duration.ofMinutes(10).toNanos());
+        clock.advance(java.time.Duration.ofMinutes(10));
+
+        assertThat(views.publishedView().isOnline("case"))
+                .as("its last sign of life is too old now, though no heartbeat was read since")
+                .isFalse();
     }
 }

@@ -124,6 +124,29 @@ class DecideRoundTripsTest {
         assertThat(report.table()).contains("takeover after a restart mid-turn (n=1) p50 / p99");
     }
 
+    @Test
+    void aTakeoverFromAHolderGoneDownCountsFromWhenItWentDown() {
+        // In flight when its holder is killed half a second later; taken over 2.7 s after it was sent.
+        send(0, T0);
+        history.decided(0, new History.Decision("tars", true, "primary", 3 * MS, 1, T0));
+        decided(0, "case", T0, 3 * MS);
+        History.Fault kill = new History.Fault("SIGKILL (acting primary)", "tars", T0 + 500 * MS, 0);
+        history.fault(kill);
+        history.faultEnded(kill, T0 + 4 * S);
+        history.dispatched(0, new History.Dispatch("case", 2, T0 + 2_700 * MS));
+        // Its holder was down (paused) before it was sent: counted from its sending.
+        History.Fault pause = new History.Fault("SIGSTOP", "case", T0 + 5 * S, T0 + 8 * S);
+        history.fault(pause);
+        send(1, T0 + 6 * S);
+        history.decided(1, new History.Decision("case", true, "primary", 3 * MS, 1, T0 + 6 * S));
+        history.dispatched(1, new History.Dispatch("tars", 2, T0 + 8 * S));
+
+        DemoReport report = DemoReport.check(history, java.util.List.of());
+
+        assertThat(report.revocationMillis()).containsExactly(2_000.0, 2_200.0);
+        assertThat(report.revocationFromSentMillis()).containsExactly(2_000.0, 2_700.0);
+    }
+
     private void send(int index, long at) {
         history.sent(new History.Sent(index, "routine", "question " + index, at));
     }

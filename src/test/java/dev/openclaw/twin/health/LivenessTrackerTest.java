@@ -76,4 +76,80 @@ class LivenessTrackerTest {
         tracker.observe(beat(3, Heartbeat.STOPPED));
         assertThat(tracker.stateOf("case")).isEqualTo(TwinState.STOPPED);
     }
+
+    /** Heartbeat every 300 ms: refused probes mean a run is gone once its heartbeat missed two beats. */
+    private final LivenessTracker refusing = new LivenessTracker(
+            nanos::get, new Liveness(Duration.ofMillis(1600), Duration.ofSeconds(2)), Duration.ofMillis(600));
+
+    private static Heartbeat runBeat(long seq, String incarnation) {
+        return new Heartbeat(
+                "case", seq, 42, "case-host", "1.0", T0, T0.plusSeconds(seq), Heartbeat.RUNNING, null, incarnation);
+    }
+
+    @Test
+    void aRunWhoseAddressRefusesAndWhoseHeartbeatIsStillIsGone() {
+        refusing.observe(runBeat(1, "run-1"));
+        advance(Duration.ofMillis(300));
+        refusing.observe(runBeat(2, "run-1"));
+        // Killed: nothing listens on its port any more, no heartbeat comes.
+        advance(Duration.ofMillis(300));
+        refusing.observeDirectProbe("case", false);
+        refusing.observeRefused("case");
+        assertThat(refusing.restartedSince("case", "run-1", T0))
+                .as("one refusal")
+                .isFalse();
+        advance(Duration.ofMillis(300));
+        refusing.observeDirectProbe("case", false);
+        refusing.observeRefused("case");
+        assertThat(refusing.restartedSince("case", "run-1", T0))
+                .as("refused twice and the heartbeat still for 600 ms")
+                .isTrue();
+        assertThat(refusing.stateOf("case")).as("liveness itself is unchanged").isEqualTo(TwinState.ONLINE);
+    }
+
+    @Test
+    void aRunThatKeepsHeartbeatingIsNotGoneWhateverItsAddressSays() {
+        // A wrong daemon_url: the peer is alive, its heartbeat changes, its probes are refused.
+        refusing.observe(runBeat(1, "run-1"));
+        for (int seq = 2; seq < 10; seq++) {
+            advance(Duration.ofMillis(300));
+            refusing.observe(runBeat(seq, "run-1"));
+            refusing.observeRefused("case");
+            assertThat(refusing.restartedSince("case", "run-1", T0)).isFalse();
+        }
+    }
+
+    @Test
+    void anAnswerEndsTheRefusalsAndANewRunIsNotJudgedByTheOldOnes() {
+        refusing.observe(runBeat(1, "run-1"));
+        advance(Duration.ofMillis(300));
+        refusing.observe(runBeat(2, "run-1"));
+        advance(Duration.ofMillis(700));
+        refusing.observeRefused("case");
+        refusing.observeRefused("case");
+        assertThat(refusing.restartedSince("case", "run-1", T0)).isTrue();
+        // The new run listens (and answers) before its first heartbeat is read.
+        refusing.observeDirectProbe("case", true);
+        assertThat(refusing.restartedSince("case", "run-1", T0))
+                .as("a daemon answers at that address now: not known to be gone")
+                .isFalse();
+        refusing.observe(runBeat(1, "run-2"));
+        assertThat(refusing.restartedSince("case", "run-1", T0)).as("restarted").isTrue();
+        assertThat(refusing.restartedSince("case", "run-2", T0)).isFalse();
+        advance(Duration.ofMillis(700));
+        refusing.observeRefused("case");
+        assertThat(refusing.restartedSince("case", "run-2", T0))
+                .as("one refusal")
+                .isFalse();
+    }
+
+    @Test
+    void withoutASilenceGivenRefusalsMeanNothing() {
+        tracker.observe(runBeat(1, "run-1"));
+        advance(Duration.ofSeconds(5));
+        tracker.observeRefused("case");
+        tracker.observeRefused("case");
+        tracker.observeRefused("case");
+        assertThat(tracker.restartedSince("case", "run-1", T0)).isFalse();
+    }
 }

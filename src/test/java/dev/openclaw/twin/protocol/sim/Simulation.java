@@ -696,13 +696,20 @@ final class Simulation {
         FlockSnapshot lastSnapshot;
         String storeProblem;
         FlockView currentView;
+        long currentViewAt;
 
         Daemon(Twin twin, String incarnation) {
             this.twin = twin;
             this.incarnation = incarnation;
             this.startedAt = twin.wallNow();
             this.view = store.forTwin(twin.name);
-            this.tracker = new LivenessTracker(() -> now, Liveness.of(config));
+            this.tracker = new LivenessTracker(
+                    () -> now,
+                    Liveness.of(config),
+                    config.monitoring()
+                            .heartbeatInterval()
+                            .multipliedBy(2)
+                            .plus(config.sharedStorage().syncLag()));
             this.agreement = new PeerAgreement(() -> now, Liveness.of(config).onlineWithin());
             this.evidence = new GatewayEvidence(twin.name, java.net.URI.create("http://127.0.0.1:18789"), () -> now);
             this.coordinator = new ClaimCoordinator(
@@ -831,6 +838,7 @@ final class Simulation {
             snapshot.heartbeats().values().forEach(tracker::observe);
             tracker.observeDirectProbe(twin.name, true);
             currentView = snapshot.view(config, twin.wallNow(), tracker);
+            currentViewAt = now;
             storeProblem = writeProblem != null
                     ? writeProblem
                     : snapshot.storeProblem().orElse(null);
@@ -845,8 +853,13 @@ final class Simulation {
                 long asked = now;
                 after(between(MS, 20 * MS), () -> {
                     Daemon p = peer.daemon;
-                    if (p == null || peer.paused()) {
-                        return; // refused, or no answer before the probe times out
+                    if (p == null) {
+                        // Nothing listens at its address: the connection is refused at once.
+                        after(between(MS, 20 * MS), () -> twin.onDaemon(this, () -> tracker.observeRefused(peer.name)));
+                        return;
+                    }
+                    if (peer.paused()) {
+                        return; // no answer before the probe times out
                     }
                     boolean reaches = p.reachesStore();
                     String claimant = rules.dutyOwner(p.publishedView());
@@ -883,6 +896,11 @@ final class Simulation {
             FlockView v = currentView;
             if (v == null) {
                 v = FlockSnapshot.read(view, config.twinNames()).view(config, twin.wallNow(), tracker);
+            } else if (now - currentViewAt > dev.openclaw.twin.daemon.Daemon.VIEW_REFRESH.toNanos()
+                    && lastSnapshot != null) {
+                // As the daemon does: the last heartbeats read, judged again now.
+                currentView = v = lastSnapshot.view(config, twin.wallNow(), tracker);
+                currentViewAt = now;
             }
             return v;
         }
