@@ -149,6 +149,8 @@ public final class Daemon implements AutoCloseable {
 
     private final Optional<ArbitratedStore> arbitrated;
 
+    private final ClaimPruner claimPruner;
+
     private final ResponseRules rules;
     private final DaemonAlerts alerts;
     /** Empty when {@code rescue.auto} is false. */
@@ -252,6 +254,8 @@ public final class Daemon implements AutoCloseable {
             this.arbitrated = Optional.empty();
             this.store = store;
         }
+        this.claimPruner = new ClaimPruner(
+                this.store, arbitrated.isPresent(), twin, incarnation, clock, claimRetention, pruneEvery());
         this.gatewayProbe = new GatewayProbe(client, config.twin(twin).gatewayUrl(), clock);
         this.gatewayEvidence = new GatewayEvidence(twin, config.twin(twin).gatewayUrl(), nanoTime);
         this.peerProbe = new PeerProbe(
@@ -632,22 +636,7 @@ public final class Daemon implements AutoCloseable {
     private void prune() {
         claims.prune();
         try {
-            // Claims' ages are the store's own, so a twin minutes (or a day) fast prunes nothing
-            // still in use. One twin prunes per round (a duty claimed in the store): two pruning the
-            // same content keys at once can leave the lower of two repeat marks (read, compare,
-            // write), and a twin counting a text afresh from it would number an occurrence whose
-            // claim is gone again. Rounds by this twin's clock: a skewed twin may prune beside another.
-            String round = Long.toString(clock.millis() / pruneEvery().toMillis());
-            if (!store.createClaim(new dev.openclaw.twin.state.Claim(
-                    dev.openclaw.twin.protocol.ClaimKeys.dutyKey("prune-claims", round),
-                    twin,
-                    "duty",
-                    clock.instant(),
-                    1,
-                    incarnation))) {
-                return;
-            }
-            int pruned = store.pruneOlderThan(claimRetention);
+            int pruned = claimPruner.prune();
             if (pruned > 0) {
                 LOG.info("pruned {} claims older than {}", pruned, claimRetention);
             }
