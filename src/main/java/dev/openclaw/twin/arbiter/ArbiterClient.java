@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +91,20 @@ public final class ArbiterClient {
         } catch (ClaimWire.Invalid e) {
             throw invalid(arbiter, e.getMessage());
         }
+    }
+
+    /**
+     * The arbiter's clock now ({@code POST daemon_url/v1/claims/time} → {@code {nowMillis}}): what a
+     * lock's lease slots are counted on, so that every twin asking one arbiter counts the same slots
+     * whatever its own clock says. Late by the answer's way back (a loopback or LAN round trip), far
+     * below a slot.
+     */
+    public Instant now(String arbiter) throws ArbiterUnavailableException {
+        JsonNode now = call(arbiter, "time", Map.of()).get("nowMillis");
+        if (now == null || !now.isIntegralNumber() || now.longValue() < 0) {
+            throw invalid(arbiter, "no 'nowMillis'");
+        }
+        return Instant.ofEpochMilli(now.longValue());
     }
 
     private JsonNode call(String arbiter, String operation, Map<String, Object> body)

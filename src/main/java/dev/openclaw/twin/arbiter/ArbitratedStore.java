@@ -10,11 +10,11 @@ import dev.openclaw.twin.state.PrimaryState;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreRead;
 import dev.openclaw.twin.state.StoreUnavailableException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * The store of a twin on a cloud-synced folder: everything but claims is this twin's own copy of
@@ -31,17 +31,14 @@ public final class ArbitratedStore implements StateStore {
     private final StateStore local;
     private final ArbiterRole role;
     private final ArbiterClient client;
-    private final LongSupplier nanoTime;
-    /** The folder's clock (its files' modification times) from one measurement, extrapolated. */
-    private volatile Instant measuredStoreNow;
+    /** This twin's wall clock: its copy's files are stamped by it, so on the arbiter it is the claims' clock. */
+    private final Clock clock;
 
-    private volatile long measuredAtNanos;
-
-    public ArbitratedStore(StateStore local, ArbiterRole role, ArbiterClient client, LongSupplier nanoTime) {
+    public ArbitratedStore(StateStore local, ArbiterRole role, ArbiterClient client, Clock clock) {
         this.local = local;
         this.role = role;
         this.client = client;
-        this.nanoTime = nanoTime;
+        this.clock = clock;
     }
 
     // ---- claims: the arbiter's ------------------------------------------------------------------
@@ -76,6 +73,20 @@ public final class ArbitratedStore implements StateStore {
         String arbiter = role.arbiter();
         Read read = arbiter.equals(role.self()) ? serveRead(key) : client.read(arbiter, key);
         return read.storedAge();
+    }
+
+    /**
+     * The arbiter's clock now: what the folder lock's lease slots are counted on ({@code
+     * sync.FolderLock}). Each twin's copy is stamped by its own machine's clock, so slots counted on
+     * it differ between twins whose clocks differ, and two twins could each take the lock in a slot
+     * of its own; every twin asking one arbiter counts the arbiter's. When the arbiter changes, its
+     * successor's clock counts (the lock also looks at the slot before; a successor more than a slot
+     * behind could miss a lock taken just before the change: NTP keeps clocks far closer).
+     */
+    public Optional<Instant> arbiterNow() throws StoreUnavailableException {
+        requireLocal();
+        String arbiter = role.arbiter();
+        return Optional.of(arbiter.equals(role.self()) ? serveNow() : client.now(arbiter));
     }
 
     /** Only the arbiter prunes (claim files have one writer); the sync carries the deletions. */
@@ -123,6 +134,12 @@ public final class ArbitratedStore implements StateStore {
         ClaimState state = local.readClaim(key);
         Optional<Duration> age = state instanceof ClaimState.Unclaimed ? Optional.empty() : local.claimAge(key);
         return new Read(state, age);
+    }
+
+    /** This twin's clock, if it arbitrates: the lock slots' clock for every twin that asks it. */
+    public Instant serveNow() throws StoreUnavailableException {
+        requireServing();
+        return clock.instant();
     }
 
     public synchronized ClaimEnd serveEnd(String key, int generation, ClaimEnd end) throws StoreUnavailableException {

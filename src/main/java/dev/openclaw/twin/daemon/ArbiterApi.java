@@ -11,7 +11,7 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /v1/claims/create|read|end} (DESIGN §6, additive): a cloud folder's arbiter creates,
+ * {@code POST /v1/claims/create|read|end|time} (DESIGN §6, additive): a cloud folder's arbiter creates,
  * reads and ends claims for the twins that ask it. Bodies are read like claim files on the share
  * ({@link ClaimWire}); a twin that does not arbitrate now (or cannot reach its copy of the folder)
  * answers {@code 503} with why and whom it takes for the arbiter, which the asking twin treats as
@@ -46,6 +46,15 @@ final class ArbiterApi {
             Map<String, Object> answer = new LinkedHashMap<>(ClaimWire.state(read.state()));
             read.storedAge().ifPresent(age -> answer.put("storedAgeMillis", age.toMillis()));
             return answer;
+        } catch (StoreUnavailableException e) {
+            throw refused(e);
+        }
+    }
+
+    /** {@code POST /v1/claims/time}: the arbiter's clock, on which the folder lock's slots are counted. */
+    Object time(RequestBody body) {
+        try {
+            return Map.of("nowMillis", store.serveNow().toEpochMilli());
         } catch (StoreUnavailableException e) {
             throw refused(e);
         }

@@ -247,7 +247,7 @@ public final class Daemon implements AutoCloseable {
                     beat.compareTo(Duration.ofSeconds(1)) < 0 ? beat : Duration.ofSeconds(1),
                     nanoTime);
             this.arbiter = Optional.of(role);
-            this.arbitrated = Optional.of(new ArbitratedStore(store, role, arbiterClient, nanoTime));
+            this.arbitrated = Optional.of(new ArbitratedStore(store, role, arbiterClient, clock));
             this.store = arbitrated.get();
         } else {
             this.arbiter = Optional.empty();
@@ -301,6 +301,7 @@ public final class Daemon implements AutoCloseable {
             posts.put("/v1/claims/create", claimsApi::create);
             posts.put("/v1/claims/read", claimsApi::read);
             posts.put("/v1/claims/end", claimsApi::end);
+            posts.put("/v1/claims/time", claimsApi::time);
         });
         this.http = httpServer(() -> new DaemonHttpServer(
                 config.daemon(),

@@ -39,6 +39,9 @@ class CloudFolderDaemonsTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-28T12:00:00Z"));
+    /** case's wall clock: the same as tars's unless a test skews it. */
+    private final MutableClock caseClock = new MutableClock(Instant.parse("2026-03-28T12:00:00Z"));
+
     private final HttpClient http = HttpClient.newHttpClient();
     private Daemon tars;
     private Daemon kase;
@@ -47,8 +50,8 @@ class CloudFolderDaemonsTest {
     @BeforeEach
     void start() throws IOException {
         ports = LocalFlock.freePorts(2);
-        tars = daemon("tars", 0);
-        kase = daemon("case", 1);
+        tars = daemon("tars", 0, clock);
+        kase = daemon("case", 1, caseClock);
         tars.start();
         kase.start();
     }
@@ -64,7 +67,7 @@ class CloudFolderDaemonsTest {
         http.close();
     }
 
-    private Daemon daemon(String twin, int index) throws IOException {
+    private Daemon daemon(String twin, int index, MutableClock clock) throws IOException {
         Path folder = Files.createDirectories(dir.resolve("folder-" + twin));
         TwinsConfig config = TestConfigs.parse("""
                 twins:
@@ -152,5 +155,29 @@ class CloudFolderDaemonsTest {
         HttpResponse<String> bad = post(tars.httpPort(), "/v1/claims/create", "{\"claim\":{\"key\":\"k\"}}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(bad.body()).get("error").asString()).isEqualTo("claim: field 'twin' is missing");
+    }
+
+    @Test
+    void theFolderLocksSlotsAreCountedOnTheArbitersClockWhateverTheAskingTwinsSays() throws Exception {
+        // case's clock 12 minutes fast: by its own clock (and its copy's file times) the lock's
+        // 10-minute slot is the next one, and it would take a lock of its own beside tars's.
+        caseClock.advance(Duration.ofMinutes(12));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HttpResponse<String> time = post(tars.httpPort(), "/v1/claims/time", "{}");
+            assertThat(time.statusCode()).as(time.body()).isEqualTo(200);
+        });
+        dev.openclaw.twin.arbiter.ArbiterClient asking = new dev.openclaw.twin.arbiter.ArbiterClient(
+                http,
+                java.util.Map.of("tars", URI.create("http://127.0.0.1:" + ports.get(0))),
+                java.util.Optional.empty(),
+                Duration.ofSeconds(5),
+                Duration.ZERO,
+                System::nanoTime);
+
+        assertThat(asking.now("tars")).as("the arbiter's clock, not case's").isEqualTo(clock.instant());
+        HttpResponse<String> refused = post(kase.httpPort(), "/v1/claims/time", "{}");
+        assertThat(refused.statusCode())
+                .as("a twin that does not arbitrate names no time")
+                .isEqualTo(503);
     }
 }
