@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The store of a twin on a cloud-synced folder: everything but claims is this twin's own copy of
@@ -34,11 +35,15 @@ public final class ArbitratedStore implements StateStore {
     /** This twin's wall clock: its copy's files are stamped by it, so on the arbiter it is the claims' clock. */
     private final Clock clock;
 
-    public ArbitratedStore(StateStore local, ArbiterRole role, ArbiterClient client, Clock clock) {
+    private final LongSupplier nanoTime;
+
+    public ArbitratedStore(
+            StateStore local, ArbiterRole role, ArbiterClient client, Clock clock, LongSupplier nanoTime) {
         this.local = local;
         this.role = role;
         this.client = client;
         this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     // ---- claims: the arbiter's ------------------------------------------------------------------
@@ -47,24 +52,68 @@ public final class ArbitratedStore implements StateStore {
     public boolean createClaim(Claim claim) throws StoreUnavailableException {
         requireLocal();
         String arbiter = role.arbiter();
-        return arbiter.equals(role.self()) ? serveCreate(claim) : client.create(arbiter, claim);
+        if (arbiter.equals(role.self())) {
+            return serveCreate(claim);
+        }
+        try {
+            return client.create(arbiter, claim);
+        } finally {
+            recentReads.remove(claim.key());
+        }
     }
 
+    /**
+     * A claim's state by the arbiter. A non-arbiter's read is kept for {@link #READ_FRESH}: the
+     * takeover watcher reads every watched message's claim every tick, and at chat rates (50
+     * messages a second, each watched by the standbys until it is sent) one round trip each kept the
+     * arbiter's daemon so busy that decides to it came too late. A read is only a hint: whatever
+     * this twin does on it goes through a create or an end, which the arbiter decides atomically on
+     * its copy (a stale "unclaimed" or "revoked" makes a create that fails; a stale "held" delays a
+     * takeover by that much). This twin's own create or end of a key forgets its read.
+     */
     @Override
     public ClaimState readClaim(String key) throws StoreUnavailableException {
         requireLocal();
         String arbiter = role.arbiter();
-        return arbiter.equals(role.self())
-                ? serveRead(key).state()
-                : client.read(arbiter, key).state();
+        if (arbiter.equals(role.self())) {
+            return serveRead(key).state();
+        }
+        long now = nanoTime.getAsLong();
+        RecentRead recent = recentReads.get(key);
+        if (recent != null && recent.arbiter().equals(arbiter) && now - recent.readAtNanos() < READ_FRESH.toNanos()) {
+            return recent.state();
+        }
+        ClaimState state = client.read(arbiter, key).state();
+        if (recentReads.size() >= RECENT_READS) {
+            recentReads.clear(); // bounded: a flood of keys costs round trips, not memory
+        }
+        recentReads.put(key, new RecentRead(arbiter, state, now));
+        return state;
     }
 
     @Override
     public ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException {
         requireLocal();
         String arbiter = role.arbiter();
-        return arbiter.equals(role.self()) ? serveEnd(key, generation, end) : client.end(arbiter, key, generation, end);
+        if (arbiter.equals(role.self())) {
+            return serveEnd(key, generation, end);
+        }
+        try {
+            return client.end(arbiter, key, generation, end);
+        } finally {
+            recentReads.remove(key);
+        }
     }
+
+    /** How long a non-arbiter's read of a claim stands in for another: a few takeover ticks. */
+    static final Duration READ_FRESH = Duration.ofMillis(400);
+
+    /** At most this many reads kept. */
+    static final int RECENT_READS = 10_000;
+
+    private record RecentRead(String arbiter, ClaimState state, long readAtNanos) {}
+
+    private final Map<String, RecentRead> recentReads = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** From the arbiter's answer: how long ago it stored generation 1, by the arbiter's folder. */
     @Override

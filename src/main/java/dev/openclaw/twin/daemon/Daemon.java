@@ -247,7 +247,7 @@ public final class Daemon implements AutoCloseable {
                     beat.compareTo(Duration.ofSeconds(1)) < 0 ? beat : Duration.ofSeconds(1),
                     nanoTime);
             this.arbiter = Optional.of(role);
-            this.arbitrated = Optional.of(new ArbitratedStore(store, role, arbiterClient, clock));
+            this.arbitrated = Optional.of(new ArbitratedStore(store, role, arbiterClient, clock, nanoTime));
             this.store = arbitrated.get();
         } else {
             this.arbiter = Optional.empty();

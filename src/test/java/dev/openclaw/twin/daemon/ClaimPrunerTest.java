@@ -70,7 +70,7 @@ class ClaimPrunerTest {
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(1),
                 nanos::get);
-        ArbitratedStore store = new ArbitratedStore(copy, role, client, clock);
+        ArbitratedStore store = new ArbitratedStore(copy, role, client, clock, nanos::get);
         assertThat(role.serving()).isTrue();
         return store;
     }
@@ -125,7 +125,8 @@ class ClaimPrunerTest {
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(1),
                         nanos::get),
-                clock);
+                clock,
+                nanos::get);
 
         assertThat(new ClaimPruner(kase, true, "case", "case-run", clock, RETENTION, EVERY).prune())
                 .isZero();
