@@ -13,6 +13,8 @@ import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -63,13 +65,16 @@ public final class ArbitratedStore implements StateStore {
     }
 
     /**
-     * A claim's state by the arbiter. A non-arbiter's read is kept for {@link #READ_FRESH}: the
-     * takeover watcher reads every watched message's claim every tick, and at chat rates (50
-     * messages a second, each watched by the standbys until it is sent) one round trip each kept the
-     * arbiter's daemon so busy that decides to it came too late. A read is only a hint: whatever
-     * this twin does on it goes through a create or an end, which the arbiter decides atomically on
-     * its copy (a stale "unclaimed" or "revoked" makes a create that fails; a stale "held" delays a
-     * takeover by that much). This twin's own create or end of a key forgets its read.
+     * A claim's state by the arbiter. The takeover watcher reads every watched message's claim every
+     * tick, and at chat rates (50 messages a second, each watched by the standbys until it is sent,
+     * a thousand at once behind a primary that died) one round trip each made a tick last seconds:
+     * takeovers came minutes late, the watch budget filled up and messages went unanswered. So a
+     * non-arbiter asks for the claims it looked at lately in one round trip ({@code read-many})
+     * whenever one it is asked for is older than {@link #READ_FRESH}, and answers from those reads
+     * meanwhile. A read is only a hint: whatever this twin does on it goes through a create or an
+     * end, which the arbiter decides atomically on its copy (a stale "unclaimed" or "revoked" makes
+     * a create that fails; a stale "held" delays a takeover by that much). This twin's own create or
+     * end of a key forgets its read.
      */
     @Override
     public ClaimState readClaim(String key) throws StoreUnavailableException {
@@ -81,15 +86,94 @@ public final class ArbitratedStore implements StateStore {
         long now = nanoTime.getAsLong();
         RecentRead recent = recentReads.get(key);
         if (recent != null && recent.arbiter().equals(arbiter) && now - recent.readAtNanos() < READ_FRESH.toNanos()) {
+            recent.askedAtNanos = now;
             return recent.state();
         }
-        ClaimState state = client.read(arbiter, key).state();
-        if (recentReads.size() >= RECENT_READS) {
-            recentReads.clear(); // bounded: a flood of keys costs round trips, not memory
+        List<String> batch = new ArrayList<>();
+        batch.add(key);
+        int chars = key.length();
+        for (Map.Entry<String, RecentRead> other : recentReads.entrySet()) {
+            RecentRead r = other.getValue();
+            if (batch.size() >= BATCH || chars >= BATCH_CHARS) {
+                break;
+            }
+            // Asked for lately and not final: the watcher will ask again within a tick or two.
+            if (!other.getKey().equals(key)
+                    && now - r.askedAtNanos < ASKED_LATELY.toNanos()
+                    && now - r.readAtNanos() >= READ_FRESH.toNanos() / 2
+                    && !(r.state() instanceof ClaimState.Sent)) {
+                batch.add(other.getKey());
+                chars += other.getKey().length();
+            }
         }
-        recentReads.put(key, new RecentRead(arbiter, state, now));
+        Map<String, ClaimState> states =
+                batch.size() == 1 ? Map.of(key, client.read(arbiter, key).state()) : client.readMany(arbiter, batch);
+        ClaimState state = states.get(key);
+        if (state == null) {
+            state = client.read(arbiter, key).state();
+        }
+        if (recentReads.size() >= RECENT_READS) {
+            // Bounded: a flood of keys costs round trips, not memory.
+            recentReads.values().removeIf(r -> now - r.askedAtNanos >= ASKED_LATELY.toNanos());
+            if (recentReads.size() >= RECENT_READS) {
+                recentReads.clear();
+            }
+        }
+        for (Map.Entry<String, ClaimState> read : states.entrySet()) {
+            RecentRead previous = recentReads.get(read.getKey());
+            RecentRead fresh = new RecentRead(arbiter, read.getValue(), now);
+            fresh.askedAtNanos = previous == null || read.getKey().equals(key) ? now : previous.askedAtNanos;
+            recentReads.put(read.getKey(), fresh);
+        }
+        if (!states.containsKey(key)) {
+            RecentRead fresh = new RecentRead(arbiter, state, now);
+            fresh.askedAtNanos = now;
+            recentReads.put(key, fresh);
+        }
         return state;
     }
+
+    /** How long a non-arbiter's read of a claim stands in for another: a few takeover ticks. */
+    static final Duration READ_FRESH = Duration.ofMillis(400);
+
+    /** A claim read is refreshed with the others while it was asked for within this. */
+    static final Duration ASKED_LATELY = Duration.ofSeconds(3);
+
+    /** At most this many claims per read-many (the arbiter's limit), of at most this many key characters in all. */
+    static final int BATCH = 200;
+
+    static final int BATCH_CHARS = 32 * 1024;
+
+    /** At most this many reads kept. */
+    static final int RECENT_READS = 10_000;
+
+    /** A read of a claim, and when it was last asked for (by this twin's watcher or decide). */
+    private static final class RecentRead {
+        private final String arbiter;
+        private final ClaimState state;
+        private final long readAtNanos;
+        volatile long askedAtNanos;
+
+        RecentRead(String arbiter, ClaimState state, long readAtNanos) {
+            this.arbiter = arbiter;
+            this.state = state;
+            this.readAtNanos = readAtNanos;
+        }
+
+        String arbiter() {
+            return arbiter;
+        }
+
+        ClaimState state() {
+            return state;
+        }
+
+        long readAtNanos() {
+            return readAtNanos;
+        }
+    }
+
+    private final Map<String, RecentRead> recentReads = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException {
@@ -104,16 +188,6 @@ public final class ArbitratedStore implements StateStore {
             recentReads.remove(key);
         }
     }
-
-    /** How long a non-arbiter's read of a claim stands in for another: a few takeover ticks. */
-    static final Duration READ_FRESH = Duration.ofMillis(400);
-
-    /** At most this many reads kept. */
-    static final int RECENT_READS = 10_000;
-
-    private record RecentRead(String arbiter, ClaimState state, long readAtNanos) {}
-
-    private final Map<String, RecentRead> recentReads = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** From the arbiter's answer: how long ago it stored generation 1, by the arbiter's folder. */
     @Override

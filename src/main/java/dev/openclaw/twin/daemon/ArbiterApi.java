@@ -51,6 +51,37 @@ final class ArbiterApi {
         }
     }
 
+    /** At most this many keys in one {@code /v1/claims/read-many}. */
+    static final int READ_MANY_LIMIT = 200;
+
+    /**
+     * {@code POST /v1/claims/read-many {keys}} → {@code {claims: [{key, state, ...}]}}: the takeover
+     * watcher of a twin that does not arbitrate looks at every message it watches each tick, in one
+     * round trip rather than one each.
+     */
+    Object readMany(RequestBody body) {
+        JsonNode keys = body.node("keys");
+        if (keys == null || !keys.isArray() || keys.size() > READ_MANY_LIMIT) {
+            throw new RequestBody.BadRequest("field 'keys' must be a list of at most " + READ_MANY_LIMIT + " keys");
+        }
+        java.util.List<Object> claims = new java.util.ArrayList<>();
+        try {
+            for (JsonNode key : keys) {
+                if (!key.isString() || key.stringValue().isBlank()) {
+                    throw new RequestBody.BadRequest("field 'keys' must hold strings");
+                }
+                checkKey(key.stringValue());
+                Map<String, Object> claim = new LinkedHashMap<>();
+                claim.put("key", key.stringValue());
+                claim.putAll(ClaimWire.state(store.serveRead(key.stringValue()).state()));
+                claims.add(claim);
+            }
+        } catch (StoreUnavailableException e) {
+            throw refused(e);
+        }
+        return Map.of("claims", claims);
+    }
+
     /** {@code POST /v1/claims/time}: the arbiter's clock, on which the folder lock's slots are counted. */
     Object time(RequestBody body) {
         try {

@@ -302,6 +302,7 @@ public final class Daemon implements AutoCloseable {
             posts.put("/v1/claims/read", claimsApi::read);
             posts.put("/v1/claims/end", claimsApi::end);
             posts.put("/v1/claims/time", claimsApi::time);
+            posts.put("/v1/claims/read-many", claimsApi::readMany);
         });
         this.http = httpServer(() -> new DaemonHttpServer(
                 config.daemon(),

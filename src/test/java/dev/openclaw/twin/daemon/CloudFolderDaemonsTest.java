@@ -138,6 +138,15 @@ class CloudFolderDaemonsTest {
                 "{\"channel\":\"telegram\",\"conversationId\":\"chat-1\",\"messageId\":\"m1\"}");
         assertThat(JSON.readTree(confirm.body()).get("send").asBoolean()).isTrue();
 
+        HttpResponse<String> many = post(tars.httpPort(), "/v1/claims/read-many", "{\"keys\":[\"probe\"]}");
+        assertThat(many.statusCode()).as(many.body()).isEqualTo(200);
+        assertThat(JSON.readTree(many.body()).get("claims").get(0).get("state").asString())
+                .isEqualTo("unclaimed");
+        JsonNode again = decide(kase, "m1");
+        assertThat(again.get("claimedBy").asString())
+                .as("case's read of the claim, refreshed in one round trip with the others it watches")
+                .isEqualTo("tars");
+
         assertThat(claimFiles(dir.resolve("folder-tars"))).isEqualTo(2); // the claim and its end marker
         assertThat(claimFiles(dir.resolve("folder-case")))
                 .as("case never writes a claim file")
