@@ -92,7 +92,10 @@ public final class ArbitratedStore implements StateStore {
         List<String> batch = new ArrayList<>();
         batch.add(key);
         int chars = key.length();
-        for (Map.Entry<String, RecentRead> other : recentReads.entrySet()) {
+        // A key read before is the watcher's (a decide reads a key first): only its reads carry the
+        // others along, so that a decide's round trip stays one claim long.
+        for (Map.Entry<String, RecentRead> other :
+                recent == null ? Map.<String, RecentRead>of().entrySet() : recentReads.entrySet()) {
             RecentRead r = other.getValue();
             if (batch.size() >= BATCH || chars >= BATCH_CHARS) {
                 break;
@@ -140,7 +143,7 @@ public final class ArbitratedStore implements StateStore {
     static final Duration ASKED_LATELY = Duration.ofSeconds(3);
 
     /** At most this many claims per read-many (the arbiter's limit), of at most this many key characters in all. */
-    static final int BATCH = 200;
+    static final int BATCH = 100;
 
     static final int BATCH_CHARS = 32 * 1024;
 
@@ -250,6 +253,16 @@ public final class ArbitratedStore implements StateStore {
             case ClaimState.Revoked r -> sameClaim(r.claim(), claim);
             default -> false;
         };
+    }
+
+    /** The states of {@code keys} if this twin arbitrates, without their ages: a peer's watcher's read-many. */
+    public synchronized Map<String, ClaimState> serveReadMany(List<String> keys) throws StoreUnavailableException {
+        requireServing();
+        Map<String, ClaimState> states = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            states.put(key, local.readClaim(key));
+        }
+        return states;
     }
 
     public synchronized Read serveRead(String key) throws StoreUnavailableException {

@@ -64,16 +64,21 @@ final class ArbiterApi {
         if (keys == null || !keys.isArray() || keys.size() > READ_MANY_LIMIT) {
             throw new RequestBody.BadRequest("field 'keys' must be a list of at most " + READ_MANY_LIMIT + " keys");
         }
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        for (JsonNode key : keys) {
+            if (!key.isString() || key.stringValue().isBlank()) {
+                throw new RequestBody.BadRequest("field 'keys' must hold strings");
+            }
+            checkKey(key.stringValue());
+            asked.add(key.stringValue());
+        }
         java.util.List<Object> claims = new java.util.ArrayList<>();
         try {
-            for (JsonNode key : keys) {
-                if (!key.isString() || key.stringValue().isBlank()) {
-                    throw new RequestBody.BadRequest("field 'keys' must hold strings");
-                }
-                checkKey(key.stringValue());
+            for (Map.Entry<String, dev.openclaw.twin.state.ClaimState> read :
+                    store.serveReadMany(asked).entrySet()) {
                 Map<String, Object> claim = new LinkedHashMap<>();
-                claim.put("key", key.stringValue());
-                claim.putAll(ClaimWire.state(store.serveRead(key.stringValue()).state()));
+                claim.put("key", read.getKey());
+                claim.putAll(ClaimWire.state(read.getValue()));
                 claims.add(claim);
             }
         } catch (StoreUnavailableException e) {
