@@ -971,6 +971,13 @@ public final class ClaimCoordinator {
             }
             case ClaimState.Unclaimed u -> {
                 if (live && now >= entry.takeoverAtNanos()) {
+                    if (prunedSince(entry)) {
+                        // Claimed once and pruned while it waited here (a takeover backlog longer
+                        // than the claims' retention): taken again it would be answered twice.
+                        LOG.info("stopped watching {}: its claim was pruned meanwhile", entry.key());
+                        entry.stopWatching();
+                        return;
+                    }
                     take(entry, 1, now);
                 }
             }
@@ -1008,6 +1015,29 @@ public final class ClaimCoordinator {
             }
             case ClaimState.Unreadable u -> {}
         }
+    }
+
+    /**
+     * Whether the entry's repeat occurrence lies below the store's repeat mark: its claim existed
+     * and was pruned (the mark only rises past pruned occurrences), so "unclaimed" is no sign that
+     * nobody answered it. A message with a global id has no mark.
+     */
+    private boolean prunedSince(MessageEntry entry) throws StoreUnavailableException {
+        if (entry.identity().global()) {
+            return false;
+        }
+        String key = entry.key();
+        int hash = key.lastIndexOf('#');
+        if (hash < 0) {
+            return false;
+        }
+        int occurrence;
+        try {
+            occurrence = Integer.parseInt(key.substring(hash + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return occurrence < store.repeatsPrunedBelow(entry.identity().value());
     }
 
     /**

@@ -1304,4 +1304,33 @@ class ClaimCoordinatorTest {
         }
         assertThat(dispatched).as("answered once: nothing more to take over").hasSize(1);
     }
+
+    @Test
+    void aWatchedMessageWhoseClaimWasPrunedMeanwhileIsNotTakenOverAgain() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atCase = irc("local:c:1", "what is the capital of Peru?");
+        DecideRequest atTars = irc("local:t:1", "what is the capital of Peru?");
+        // case decides first, before tars's claim: a standby watching for its takeover time.
+        assertThat(casey.decide(atCase).respond()).isFalse();
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        // case's watcher falls behind (a takeover backlog) while the claim outlives its retention.
+        try (java.util.stream.Stream<Path> files = Files.walk(state.resolve("twin/claims"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(
+                        f, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            }
+        }
+        assertThat(new FileStateStore(state, "twin-primary.json").pruneOlderThan(Duration.ofMinutes(1)))
+                .isPositive();
+
+        advance(Duration.ofSeconds(3));
+        casey.tick();
+        tars.tick();
+
+        assertThat(dispatched)
+                .as("answered by tars, its claim pruned: not taken over")
+                .isEmpty();
+    }
 }
