@@ -3,6 +3,7 @@ package dev.openclaw.twin.arbiter;
 import dev.openclaw.twin.state.ArbiterUnavailableException;
 import dev.openclaw.twin.state.Claim;
 import dev.openclaw.twin.state.ClaimEnd;
+import dev.openclaw.twin.state.ClaimState;
 import dev.openclaw.twin.state.ClaimWire;
 import dev.openclaw.twin.state.ShareText;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -92,7 +94,55 @@ public final class ArbiterClient {
         }
     }
 
+    /**
+     * The states of {@code keys} by the arbiter, in one round trip ({@code POST
+     * daemon_url/v1/claims/read-many}); keys it did not answer for are left out.
+     */
+    public Map<String, ClaimState> readMany(String arbiter, java.util.List<String> keys)
+            throws ArbiterUnavailableException {
+        JsonNode claims = call(arbiter, "read-many", Map.of("keys", keys), READ_MANY_ANSWER_LIMIT)
+                .get("claims");
+        if (claims == null || !claims.isArray()) {
+            throw invalid(arbiter, "no 'claims'");
+        }
+        java.util.Set<String> asked = new java.util.HashSet<>(keys);
+        Map<String, ClaimState> states = new LinkedHashMap<>();
+        try {
+            for (JsonNode claim : claims) {
+                JsonNode key = claim.get("key");
+                if (key != null && key.isString() && asked.contains(key.stringValue())) {
+                    states.put(key.stringValue(), ClaimWire.state(claim));
+                }
+            }
+        } catch (ClaimWire.Invalid e) {
+            throw invalid(arbiter, e.getMessage());
+        }
+        return states;
+    }
+
+    /** A read-many's answer: up to 200 claim states of a few hundred bytes each. */
+    static final int READ_MANY_ANSWER_LIMIT = 1024 * 1024;
+
+    /**
+     * The arbiter's clock now ({@code POST daemon_url/v1/claims/time} → {@code {nowMillis}}): what a
+     * lock's lease slots are counted on, so that every twin asking one arbiter counts the same slots
+     * whatever its own clock says. Late by the answer's way back (a loopback or LAN round trip), far
+     * below a slot.
+     */
+    public Instant now(String arbiter) throws ArbiterUnavailableException {
+        JsonNode now = call(arbiter, "time", Map.of()).get("nowMillis");
+        if (now == null || !now.isIntegralNumber() || now.longValue() < 0) {
+            throw invalid(arbiter, "no 'nowMillis'");
+        }
+        return Instant.ofEpochMilli(now.longValue());
+    }
+
     private JsonNode call(String arbiter, String operation, Map<String, Object> body)
+            throws ArbiterUnavailableException {
+        return call(arbiter, operation, body, ANSWER_LIMIT);
+    }
+
+    private JsonNode call(String arbiter, String operation, Map<String, Object> body, int answerLimit)
             throws ArbiterUnavailableException {
         URI base = daemonUrls.get(arbiter);
         if (base == null) {
@@ -121,7 +171,7 @@ public final class ArbiterClient {
             throw new ArbiterUnavailableException("interrupted while asking the arbiter " + arbiter, e);
         }
         failedAtNanos.remove(arbiter);
-        if (response.body().length > ANSWER_LIMIT) {
+        if (response.body().length > answerLimit) {
             throw invalid(arbiter, "an answer of " + response.body().length + " bytes");
         }
         JsonNode json;

@@ -10,8 +10,11 @@ import dev.openclaw.twin.state.PrimaryState;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreRead;
 import dev.openclaw.twin.state.StoreUnavailableException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -31,16 +34,17 @@ public final class ArbitratedStore implements StateStore {
     private final StateStore local;
     private final ArbiterRole role;
     private final ArbiterClient client;
+    /** This twin's wall clock: its copy's files are stamped by it, so on the arbiter it is the claims' clock. */
+    private final Clock clock;
+
     private final LongSupplier nanoTime;
-    /** The folder's clock (its files' modification times) from one measurement, extrapolated. */
-    private volatile Instant measuredStoreNow;
 
-    private volatile long measuredAtNanos;
-
-    public ArbitratedStore(StateStore local, ArbiterRole role, ArbiterClient client, LongSupplier nanoTime) {
+    public ArbitratedStore(
+            StateStore local, ArbiterRole role, ArbiterClient client, Clock clock, LongSupplier nanoTime) {
         this.local = local;
         this.role = role;
         this.client = client;
+        this.clock = clock;
         this.nanoTime = nanoTime;
     }
 
@@ -50,23 +54,142 @@ public final class ArbitratedStore implements StateStore {
     public boolean createClaim(Claim claim) throws StoreUnavailableException {
         requireLocal();
         String arbiter = role.arbiter();
-        return arbiter.equals(role.self()) ? serveCreate(claim) : client.create(arbiter, claim);
+        if (arbiter.equals(role.self())) {
+            return serveCreate(claim);
+        }
+        try {
+            return client.create(arbiter, claim);
+        } finally {
+            recentReads.remove(claim.key());
+        }
     }
 
+    /**
+     * A claim's state by the arbiter. The takeover watcher reads every watched message's claim every
+     * tick, and at chat rates (50 messages a second, each watched by the standbys until it is sent,
+     * a thousand at once behind a primary that died) one round trip each made a tick last seconds:
+     * takeovers came minutes late, the watch budget filled up and messages went unanswered. So a
+     * non-arbiter asks for the claims it looked at lately in one round trip ({@code read-many})
+     * whenever one it is asked for is older than {@link #READ_FRESH}, and answers from those reads
+     * meanwhile. A read is only a hint: whatever this twin does on it goes through a create or an
+     * end, which the arbiter decides atomically on its copy (a stale "unclaimed" or "revoked" makes
+     * a create that fails; a stale "held" delays a takeover by that much). This twin's own create or
+     * end of a key forgets its read.
+     */
     @Override
     public ClaimState readClaim(String key) throws StoreUnavailableException {
         requireLocal();
         String arbiter = role.arbiter();
-        return arbiter.equals(role.self())
-                ? serveRead(key).state()
-                : client.read(arbiter, key).state();
+        if (arbiter.equals(role.self())) {
+            return serveRead(key).state();
+        }
+        long now = nanoTime.getAsLong();
+        RecentRead recent = recentReads.get(key);
+        if (recent != null && recent.arbiter().equals(arbiter) && now - recent.readAtNanos() < READ_FRESH.toNanos()) {
+            recent.askedAtNanos = now;
+            return recent.state();
+        }
+        List<String> batch = new ArrayList<>();
+        batch.add(key);
+        int chars = key.length();
+        // A key read before is the watcher's (a decide reads a key first): only its reads carry the
+        // others along, so that a decide's round trip stays one claim long.
+        for (Map.Entry<String, RecentRead> other :
+                recent == null ? Map.<String, RecentRead>of().entrySet() : recentReads.entrySet()) {
+            RecentRead r = other.getValue();
+            if (batch.size() >= BATCH || chars >= BATCH_CHARS) {
+                break;
+            }
+            // Asked for lately and not final: the watcher will ask again within a tick or two.
+            if (!other.getKey().equals(key)
+                    && now - r.askedAtNanos < ASKED_LATELY.toNanos()
+                    && now - r.readAtNanos() >= READ_FRESH.toNanos() / 2
+                    && !(r.state() instanceof ClaimState.Sent)) {
+                batch.add(other.getKey());
+                chars += other.getKey().length();
+            }
+        }
+        Map<String, ClaimState> states =
+                batch.size() == 1 ? Map.of(key, client.read(arbiter, key).state()) : client.readMany(arbiter, batch);
+        ClaimState state = states.get(key);
+        if (state == null) {
+            state = client.read(arbiter, key).state();
+        }
+        if (recentReads.size() >= RECENT_READS) {
+            // Bounded: a flood of keys costs round trips, not memory.
+            recentReads.values().removeIf(r -> now - r.askedAtNanos >= ASKED_LATELY.toNanos());
+            if (recentReads.size() >= RECENT_READS) {
+                recentReads.clear();
+            }
+        }
+        for (Map.Entry<String, ClaimState> read : states.entrySet()) {
+            RecentRead previous = recentReads.get(read.getKey());
+            RecentRead fresh = new RecentRead(arbiter, read.getValue(), now);
+            fresh.askedAtNanos = previous == null || read.getKey().equals(key) ? now : previous.askedAtNanos;
+            recentReads.put(read.getKey(), fresh);
+        }
+        if (!states.containsKey(key)) {
+            RecentRead fresh = new RecentRead(arbiter, state, now);
+            fresh.askedAtNanos = now;
+            recentReads.put(key, fresh);
+        }
+        return state;
     }
+
+    /** How long a non-arbiter's read of a claim stands in for another: a few takeover ticks. */
+    static final Duration READ_FRESH = Duration.ofMillis(400);
+
+    /** A claim read is refreshed with the others while it was asked for within this. */
+    static final Duration ASKED_LATELY = Duration.ofSeconds(3);
+
+    /** At most this many claims per read-many (the arbiter's limit), of at most this many key characters in all. */
+    static final int BATCH = 100;
+
+    static final int BATCH_CHARS = 32 * 1024;
+
+    /** At most this many reads kept. */
+    static final int RECENT_READS = 10_000;
+
+    /** A read of a claim, and when it was last asked for (by this twin's watcher or decide). */
+    private static final class RecentRead {
+        private final String arbiter;
+        private final ClaimState state;
+        private final long readAtNanos;
+        volatile long askedAtNanos;
+
+        RecentRead(String arbiter, ClaimState state, long readAtNanos) {
+            this.arbiter = arbiter;
+            this.state = state;
+            this.readAtNanos = readAtNanos;
+        }
+
+        String arbiter() {
+            return arbiter;
+        }
+
+        ClaimState state() {
+            return state;
+        }
+
+        long readAtNanos() {
+            return readAtNanos;
+        }
+    }
+
+    private final Map<String, RecentRead> recentReads = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public ClaimEnd endClaim(String key, int generation, ClaimEnd end) throws StoreUnavailableException {
         requireLocal();
         String arbiter = role.arbiter();
-        return arbiter.equals(role.self()) ? serveEnd(key, generation, end) : client.end(arbiter, key, generation, end);
+        if (arbiter.equals(role.self())) {
+            return serveEnd(key, generation, end);
+        }
+        try {
+            return client.end(arbiter, key, generation, end);
+        } finally {
+            recentReads.remove(key);
+        }
     }
 
     /** From the arbiter's answer: how long ago it stored generation 1, by the arbiter's folder. */
@@ -76,6 +199,20 @@ public final class ArbitratedStore implements StateStore {
         String arbiter = role.arbiter();
         Read read = arbiter.equals(role.self()) ? serveRead(key) : client.read(arbiter, key);
         return read.storedAge();
+    }
+
+    /**
+     * The arbiter's clock now: what the folder lock's lease slots are counted on ({@code
+     * sync.FolderLock}). Each twin's copy is stamped by its own machine's clock, so slots counted on
+     * it differ between twins whose clocks differ, and two twins could each take the lock in a slot
+     * of its own; every twin asking one arbiter counts the arbiter's. When the arbiter changes, its
+     * successor's clock counts (the lock also looks at the slot before; a successor more than a slot
+     * behind could miss a lock taken just before the change: NTP keeps clocks far closer).
+     */
+    public Optional<Instant> arbiterNow() throws StoreUnavailableException {
+        requireLocal();
+        String arbiter = role.arbiter();
+        return Optional.of(arbiter.equals(role.self()) ? serveNow() : client.now(arbiter));
     }
 
     /** Only the arbiter prunes (claim files have one writer); the sync carries the deletions. */
@@ -118,11 +255,27 @@ public final class ArbitratedStore implements StateStore {
         };
     }
 
+    /** The states of {@code keys} if this twin arbitrates, without their ages: a peer's watcher's read-many. */
+    public synchronized Map<String, ClaimState> serveReadMany(List<String> keys) throws StoreUnavailableException {
+        requireServing();
+        Map<String, ClaimState> states = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            states.put(key, local.readClaim(key));
+        }
+        return states;
+    }
+
     public synchronized Read serveRead(String key) throws StoreUnavailableException {
         requireServing();
         ClaimState state = local.readClaim(key);
         Optional<Duration> age = state instanceof ClaimState.Unclaimed ? Optional.empty() : local.claimAge(key);
         return new Read(state, age);
+    }
+
+    /** This twin's clock, if it arbitrates: the lock slots' clock for every twin that asks it. */
+    public Instant serveNow() throws StoreUnavailableException {
+        requireServing();
+        return clock.instant();
     }
 
     public synchronized ClaimEnd serveEnd(String key, int generation, ClaimEnd end) throws StoreUnavailableException {

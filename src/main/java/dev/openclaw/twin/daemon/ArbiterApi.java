@@ -11,7 +11,7 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /v1/claims/create|read|end} (DESIGN §6, additive): a cloud folder's arbiter creates,
+ * {@code POST /v1/claims/create|read|end|time} (DESIGN §6, additive): a cloud folder's arbiter creates,
  * reads and ends claims for the twins that ask it. Bodies are read like claim files on the share
  * ({@link ClaimWire}); a twin that does not arbitrate now (or cannot reach its copy of the folder)
  * answers {@code 503} with why and whom it takes for the arbiter, which the asking twin treats as
@@ -46,6 +46,51 @@ final class ArbiterApi {
             Map<String, Object> answer = new LinkedHashMap<>(ClaimWire.state(read.state()));
             read.storedAge().ifPresent(age -> answer.put("storedAgeMillis", age.toMillis()));
             return answer;
+        } catch (StoreUnavailableException e) {
+            throw refused(e);
+        }
+    }
+
+    /** At most this many keys in one {@code /v1/claims/read-many}. */
+    static final int READ_MANY_LIMIT = 200;
+
+    /**
+     * {@code POST /v1/claims/read-many {keys}} → {@code {claims: [{key, state, ...}]}}: the takeover
+     * watcher of a twin that does not arbitrate looks at every message it watches each tick, in one
+     * round trip rather than one each.
+     */
+    Object readMany(RequestBody body) {
+        JsonNode keys = body.node("keys");
+        if (keys == null || !keys.isArray() || keys.size() > READ_MANY_LIMIT) {
+            throw new RequestBody.BadRequest("field 'keys' must be a list of at most " + READ_MANY_LIMIT + " keys");
+        }
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        for (JsonNode key : keys) {
+            if (!key.isString() || key.stringValue().isBlank()) {
+                throw new RequestBody.BadRequest("field 'keys' must hold strings");
+            }
+            checkKey(key.stringValue());
+            asked.add(key.stringValue());
+        }
+        java.util.List<Object> claims = new java.util.ArrayList<>();
+        try {
+            for (Map.Entry<String, dev.openclaw.twin.state.ClaimState> read :
+                    store.serveReadMany(asked).entrySet()) {
+                Map<String, Object> claim = new LinkedHashMap<>();
+                claim.put("key", read.getKey());
+                claim.putAll(ClaimWire.state(read.getValue()));
+                claims.add(claim);
+            }
+        } catch (StoreUnavailableException e) {
+            throw refused(e);
+        }
+        return Map.of("claims", claims);
+    }
+
+    /** {@code POST /v1/claims/time}: the arbiter's clock, on which the folder lock's slots are counted. */
+    Object time(RequestBody body) {
+        try {
+            return Map.of("nowMillis", store.serveNow().toEpochMilli());
         } catch (StoreUnavailableException e) {
             throw refused(e);
         }

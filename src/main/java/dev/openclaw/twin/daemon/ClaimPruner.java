@@ -1,48 +1,52 @@
 package dev.openclaw.twin.daemon;
 
-import dev.openclaw.twin.protocol.ClaimCoordinator;
 import dev.openclaw.twin.protocol.ClaimKeys;
 import dev.openclaw.twin.state.Claim;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the store's claims for {@code retention} and no longer: each round, one twin (the one whose
- * duty claim for the round wins) deletes the older ones; every twin forgets its old decisions.
+ * Keeps the store's claims for {@code retention} and no longer, deleting older ones once per round
+ * of the flock.
+ *
+ * <p>On a shared directory one twin prunes per round, the one that wins the duty {@code
+ * prune-claims:<round>} in the store: two pruning the same content keys at once can leave the lower
+ * of two repeat marks (read, compare, write), and a twin counting a text afresh from it would number
+ * an occurrence whose claim is gone again. Rounds are counted on this twin's clock, so a skewed twin
+ * may prune beside another. Claims' ages are the store's own, so a twin minutes (or a day) fast prunes
+ * nothing still in use.
+ *
+ * <p>On a cloud folder ({@code arbitrated}) claims have one writer, the arbiter, and only the arbiter
+ * prunes them, on its own copy (the sync carries the deletions; {@code ArbitratedStore} prunes
+ * nothing elsewhere). So there the arbiter prunes every round, with no duty: a duty won by a twin that
+ * does not arbitrate pruned nothing that round, and the arbiter won it only now and then.
  */
 final class ClaimPruner {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClaimPruner.class);
     /** The first prune waits at most this long after the start. */
     private static final Duration FIRST_AFTER = Duration.ofSeconds(10);
 
+    private final StateStore store;
+    private final boolean arbitrated;
     private final String twin;
     private final String incarnation;
-    private final StateStore store;
     private final Clock clock;
-    private final ClaimCoordinator claims;
-    private final DaemonMetrics metrics;
     private final Duration retention;
 
     ClaimPruner(
-            String twin,
-            String incarnation,
-            StateStore store,
-            Clock clock,
-            ClaimCoordinator claims,
-            DaemonMetrics metrics,
-            Duration retention) {
+            StateStore store, boolean arbitrated, String twin, String incarnation, Clock clock, Duration retention) {
+        this.store = store;
+        this.arbitrated = arbitrated;
         this.twin = twin;
         this.incarnation = incarnation;
-        this.store = store;
         this.clock = clock;
-        this.claims = claims;
-        this.metrics = metrics;
         this.retention = retention;
+    }
+
+    Duration retention() {
+        return retention;
     }
 
     /**
@@ -59,26 +63,16 @@ final class ClaimPruner {
         return every().compareTo(FIRST_AFTER) < 0 ? every() : FIRST_AFTER;
     }
 
-    /** Forgets old decisions; deletes claims older than the retention from the store. */
-    void prune() {
-        claims.prune();
-        try {
-            // Claims' ages are the store's own, so a twin minutes (or a day) fast prunes nothing
-            // still in use. One twin prunes per round (a duty claimed in the store): two pruning the
-            // same content keys at once can leave the lower of two repeat marks (read, compare,
-            // write), and a twin counting a text afresh from it would number an occurrence whose
-            // claim is gone again. Rounds by this twin's clock: a skewed twin may prune beside another.
+    /** Prunes if this twin prunes this round; the number of claims deleted. */
+    int prune() throws StoreUnavailableException {
+        if (!arbitrated) {
             String round = Long.toString(clock.millis() / every().toMillis());
-            if (!store.createClaim(new Claim(
-                    ClaimKeys.dutyKey("prune-claims", round), twin, "duty", clock.instant(), 1, incarnation))) {
-                return;
+            Claim duty =
+                    new Claim(ClaimKeys.dutyKey("prune-claims", round), twin, "duty", clock.instant(), 1, incarnation);
+            if (!store.createClaim(duty)) {
+                return 0;
             }
-            int pruned = store.pruneOlderThan(retention);
-            if (pruned > 0) {
-                LOG.info("pruned {} claims older than {}", pruned, retention);
-            }
-        } catch (StoreUnavailableException e) {
-            metrics.storeError();
         }
+        return store.pruneOlderThan(retention);
     }
 }

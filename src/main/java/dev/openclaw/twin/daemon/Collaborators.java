@@ -90,7 +90,7 @@ final class Collaborators {
                 ARBITER_TIMEOUT,
                 beat.compareTo(Duration.ofSeconds(1)) < 0 ? beat : Duration.ofSeconds(1),
                 nanoTime);
-        return Optional.of(new Arbitration(role, new ArbitratedStore(folder, role, arbiterClient, nanoTime)));
+        return Optional.of(new Arbitration(role, new ArbitratedStore(folder, role, arbiterClient, clock, nanoTime)));
     }
 
     /** Hands a takeover to the configured webhook, or to this twin's OpenClaw gateway. */

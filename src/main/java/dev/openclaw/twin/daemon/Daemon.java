@@ -11,6 +11,7 @@ import dev.openclaw.twin.protocol.PeerAgreement;
 import dev.openclaw.twin.rescue.AutoRescue;
 import dev.openclaw.twin.state.Heartbeat;
 import dev.openclaw.twin.state.StateStore;
+import dev.openclaw.twin.state.StoreUnavailableException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -99,6 +100,7 @@ public final class Daemon implements AutoCloseable {
     private final WakeableLoop takeoverLoop;
 
     private final ClaimPruner pruner;
+    private final DaemonMetrics metrics;
     private final DaemonAlerts alerts;
     private final DaemonSync sync;
     private final DaemonHealth health;
@@ -207,7 +209,9 @@ public final class Daemon implements AutoCloseable {
                     agreement,
                     new HttpPeerPromises(client, config, twin, PROMISE_TIMEOUT));
             this.takeoverLoop = new WakeableLoop(TAKEOVER_TICK, tasks.supervise(TAKEOVER, claims::tick));
-            this.pruner = new ClaimPruner(twin, incarnation, this.store, clock, claims, metrics, claimRetention);
+            this.pruner =
+                    new ClaimPruner(this.store, arbitration.isPresent(), twin, incarnation, clock, claimRetention);
+            this.metrics = metrics;
             this.alerts = collaborators.alerts(claims, metrics);
             // Auto-rescue reads and records rescues in the folder itself.
             Optional<AutoRescue> autoRescue = collaborators.autoRescue(store, claims, alerts);
@@ -275,7 +279,7 @@ public final class Daemon implements AutoCloseable {
         // On virtual threads, one run at a time: a prune of many claims (a mark for each content
         // key) or a long sync must not hold up a heartbeat.
         executors.everyInBackground(
-                "prune", tasks.supervise("prune", pruner::prune), pruner.firstAfter(), pruner.every());
+                "prune", tasks.supervise("prune", this::prune), pruner.firstAfter(), pruner.every());
         if (sync.enabled()) {
             Duration every = config.sync().interval();
             executors.everyInBackground("sync", tasks.supervise("sync", sync::syncAll), every.dividedBy(10), every);
@@ -312,6 +316,19 @@ public final class Daemon implements AutoCloseable {
     /** The names of this daemon's threads still running (none once {@link #close} has returned). */
     List<String> threadsRunning() {
         return executors.running();
+    }
+
+    /** Forgets old decisions; deletes claims older than the retention from the store, if this twin prunes. */
+    private void prune() {
+        claims.prune();
+        try {
+            int pruned = pruner.prune();
+            if (pruned > 0) {
+                LOG.info("pruned {} claims older than {}", pruned, pruner.retention());
+            }
+        } catch (StoreUnavailableException e) {
+            metrics.storeError();
+        }
     }
 
     @Override

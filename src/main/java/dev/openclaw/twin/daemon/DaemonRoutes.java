@@ -37,6 +37,8 @@ record DaemonRoutes(
             posts.put("/v1/claims/create", claims::create);
             posts.put("/v1/claims/read", claims::read);
             posts.put("/v1/claims/end", claims::end);
+            posts.put("/v1/claims/time", claims::time);
+            posts.put("/v1/claims/read-many", claims::readMany);
         });
         return posts;
     }

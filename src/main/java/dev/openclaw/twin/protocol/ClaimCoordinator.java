@@ -74,8 +74,8 @@ public final class ClaimCoordinator {
         LateRequests late = new LateRequests(clock);
         GivenPromises given = new GivenPromises(TakeoverWatcher.WATCH_LIMIT);
         RepeatCounter counter = new RepeatCounter(store, ledger, late, nanoTime);
-        ClaimFence fence = new ClaimFence(self, incarnation, store, clock, nanoTime, holderRuns, metrics);
-        TurnStarter turns = new TurnStarter(self, dispatcher, dispatchExecutor, fence, nanoTime);
+        TurnStarter turns = new TurnStarter(self, dispatcher, dispatchExecutor, nanoTime);
+        ClaimFence fence = new ClaimFence(self, incarnation, store, clock, nanoTime, holderRuns, metrics, turns);
         this.journal = new OutageJournal(self, fence, counter);
         PromisedAnswers promised = new PromisedAnswers(self, promises, agreement, turns, journal, nanoTime);
         ResponseRules rules = new ResponseRules(config);
@@ -97,7 +97,8 @@ public final class ClaimCoordinator {
         this.confirmer = new Confirmer(self, ledger, late, fence, promised, metrics, nanoTime);
         this.promiseGiver = new PromiseGiver(self, ledger, given, nanoTime);
         this.duties = new DutyOwners(self, rules, view, fence, metrics);
-        this.watcher = new TakeoverWatcher(self, ledger, view, fence, turns, promised, journal, metrics, nanoTime);
+        this.watcher =
+                new TakeoverWatcher(self, ledger, view, fence, counter, turns, promised, journal, metrics, nanoTime);
     }
 
     /** {@code POST /v1/decide}: answers at once; a repeated request gets the same answer. */

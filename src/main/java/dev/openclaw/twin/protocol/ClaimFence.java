@@ -32,6 +32,7 @@ final class ClaimFence {
     private final LongSupplier nanoTime;
     private final HolderRuns holderRuns;
     private final ProtocolMetrics metrics;
+    private final TurnStarter turns;
 
     /** A claim of ours given up while the store was unreachable: revoked once it is back. */
     private record GivingUp(MessageEntry entry, int generation) {}
@@ -45,7 +46,8 @@ final class ClaimFence {
             Clock clock,
             LongSupplier nanoTime,
             HolderRuns holderRuns,
-            ProtocolMetrics metrics) {
+            ProtocolMetrics metrics,
+            TurnStarter turns) {
         this.self = self;
         this.incarnation = incarnation;
         this.store = store;
@@ -53,6 +55,7 @@ final class ClaimFence {
         this.nanoTime = nanoTime;
         this.holderRuns = holderRuns;
         this.metrics = metrics;
+        this.turns = turns;
     }
 
     /** Claims generation {@code generation} of the entry's message; if this call won, this twin holds it. */
@@ -145,7 +148,9 @@ final class ClaimFence {
         }
         entry.held(0);
         try {
-            store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
+            ClaimEnd end =
+                    store.endClaim(entry.key(), generation, new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
+            answerIfEndWasLost(entry, generation, end);
         } catch (StoreUnavailableException e) {
             LOG.warn("could not give {} up yet: {}", entry.key(), e.getMessage());
             if (givingUp.size() < MessageLedger.MAX_ENTRIES) {
@@ -157,12 +162,39 @@ final class ClaimFence {
     /** Revokes the claims given up while the store was unreachable (the end marker: first one wins). */
     void finishGivingUp() throws StoreUnavailableException {
         for (GivingUp g; (g = givingUp.peek()) != null; givingUp.poll()) {
-            store.endClaim(g.entry().key(), g.generation(), new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
+            ClaimEnd end = store.endClaim(
+                    g.entry().key(), g.generation(), new ClaimEnd(ClaimEnd.REVOKED, self, clock.instant()));
+            synchronized (g.entry()) {
+                answerIfEndWasLost(g.entry(), g.generation(), end);
+            }
             LOG.info(
                     "gave {} generation {} up now that the store is back",
                     g.entry().key(),
                     g.generation());
         }
+    }
+
+    /**
+     * Our own claim's end came back "sent by this twin" while this twin's reply never went out: its
+     * confirm ended the claim, but the answer was lost (a cloud folder's arbiter that did not answer
+     * in time, a share that failed after its write), so the confirm said no and the gateway dropped
+     * the reply. The claim tells every other twin it is answered: only this one can still answer it,
+     * so it does, through a takeover turn of that same generation. That turn's confirm ends the claim
+     * as sent again and the store answers with the end it has (the first end wins): sent by this
+     * twin, so exactly one reply goes out. Only a message still watched here (its text kept) that
+     * this twin did not give up for good.
+     */
+    private void answerIfEndWasLost(MessageEntry entry, int generation, ClaimEnd end) {
+        if (!end.sent() || !end.twin().equals(self) || entry.sent() || entry.gaveUp() || !entry.watching()) {
+            return;
+        }
+        LOG.warn(
+                "{} generation {} was ended as sent by this twin although its reply did not go out"
+                        + " (the answer was lost); answering it now",
+                entry.key(),
+                generation);
+        entry.held(generation);
+        turns.takeover(entry, generation, nanoTime.getAsLong(), () -> giveUp(entry, generation));
     }
 
     static Optional<String> holderOf(ClaimState state) {

@@ -83,6 +83,29 @@ final class RepeatCounter {
     }
 
     /**
+     * Whether the entry's repeat occurrence lies below the store's repeat mark: its claim existed
+     * and was pruned (the mark only rises past pruned occurrences), so "unclaimed" is no sign that
+     * nobody answered it. A message with a global id has no mark.
+     */
+    boolean prunedSince(MessageEntry entry) throws StoreUnavailableException {
+        if (entry.identity().global()) {
+            return false;
+        }
+        String key = entry.key();
+        int hash = key.lastIndexOf('#');
+        if (hash < 0) {
+            return false;
+        }
+        int occurrence;
+        try {
+            occurrence = Integer.parseInt(key.substring(hash + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return occurrence < store.repeatsPrunedBelow(entry.identity().value());
+    }
+
+    /**
      * The occurrence of {@code base} this message is, from this daemon's count, checked against the
      * claims in the store. A claim stored well before now (older than {@link #HEAL_AGE} by the
      * store's own ages) belongs to an earlier message this daemon never saw (it was down, or its

@@ -36,6 +36,7 @@ final class TakeoverWatcher {
     private final MessageLedger ledger;
     private final Supplier<FlockView> view;
     private final ClaimFence fence;
+    private final RepeatCounter counter;
     private final TurnStarter turns;
     private final PromisedAnswers promised;
     private final OutageJournal journal;
@@ -47,6 +48,7 @@ final class TakeoverWatcher {
             MessageLedger ledger,
             Supplier<FlockView> view,
             ClaimFence fence,
+            RepeatCounter counter,
             TurnStarter turns,
             PromisedAnswers promised,
             OutageJournal journal,
@@ -56,6 +58,7 @@ final class TakeoverWatcher {
         this.ledger = ledger;
         this.view = view;
         this.fence = fence;
+        this.counter = counter;
         this.turns = turns;
         this.promised = promised;
         this.journal = journal;
@@ -116,6 +119,13 @@ final class TakeoverWatcher {
             }
             case ClaimState.Unclaimed u -> {
                 if (live && now >= entry.takeoverAtNanos()) {
+                    if (counter.prunedSince(entry)) {
+                        // Claimed once and pruned while it waited here (a takeover backlog longer
+                        // than the claims' retention): taken again it would be answered twice.
+                        LOG.info("stopped watching {}: its claim was pruned meanwhile", entry.key());
+                        entry.stopWatching();
+                        return;
+                    }
                     take(entry, 1, now);
                 }
             }
@@ -161,6 +171,6 @@ final class TakeoverWatcher {
             return;
         }
         LOG.info("took over {} (generation {})", entry.key(), generation);
-        turns.takeover(entry, generation, now);
+        turns.takeover(entry, generation, now, () -> fence.giveUp(entry, generation));
     }
 }

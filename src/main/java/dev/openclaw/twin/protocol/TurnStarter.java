@@ -18,20 +18,20 @@ final class TurnStarter {
     private final String self;
     private final TakeoverDispatcher dispatcher;
     private final Executor executor;
-    private final ClaimFence fence;
     private final LongSupplier nanoTime;
 
-    TurnStarter(
-            String self, TakeoverDispatcher dispatcher, Executor executor, ClaimFence fence, LongSupplier nanoTime) {
+    TurnStarter(String self, TakeoverDispatcher dispatcher, Executor executor, LongSupplier nanoTime) {
         this.self = self;
         this.dispatcher = dispatcher;
         this.executor = executor;
-        this.fence = fence;
         this.nanoTime = nanoTime;
     }
 
-    /** The turn of a message this twin now holds the claim of; if it cannot be handed over, the claim is given up. */
-    void takeover(MessageEntry entry, int generation, long now) {
+    /**
+     * The turn of a message this twin now holds generation {@code generation} of; if it cannot be
+     * handed over, {@code undelivered} runs (under the entry's lock): the claim is given up.
+     */
+    void takeover(MessageEntry entry, int generation, long now, Runnable undelivered) {
         TakeoverDispatcher.Takeover takeover =
                 new TakeoverDispatcher.Takeover(entry.request(), self, Reason.TAKEOVER.code(), generation, entry.key());
         entry.turnDispatched(now);
@@ -41,7 +41,7 @@ final class TurnStarter {
             }
             LOG.warn("could not dispatch the takeover of {}; giving it up", takeover.claimKey());
             synchronized (entry) {
-                fence.giveUp(entry, takeover.generation());
+                undelivered.run();
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.openclaw.twin.sync;
 
+import dev.openclaw.twin.arbiter.ArbitratedStore;
 import dev.openclaw.twin.config.TwinsConfig;
 import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.state.StateStore;
@@ -117,7 +118,11 @@ public final class FolderSync {
         this.storeRoot = storeRoot;
         this.shared = new SharedFolder(storeRoot, folder.shared());
         this.store = store;
-        this.lock = new FolderLock(lockClaims, store::shareClockNow, folder.shared(), twin, clock);
+        // On a cloud folder each copy is stamped by its own machine's clock: the lock's slots are
+        // counted on the arbiter's, the same for every twin asking it.
+        FolderLock.ShareTime lockTime =
+                lockClaims instanceof ArbitratedStore arbitrated ? arbitrated::arbiterNow : store::shareClockNow;
+        this.lock = new FolderLock(lockClaims, lockTime, folder.shared(), twin, clock);
         this.rules = new FileRules(folder);
         this.maxFileSize = maxFileSize;
         this.clock = clock;

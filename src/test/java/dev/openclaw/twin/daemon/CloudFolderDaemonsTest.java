@@ -39,6 +39,9 @@ class CloudFolderDaemonsTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-28T12:00:00Z"));
+    /** case's wall clock: the same as tars's unless a test skews it. */
+    private final MutableClock caseClock = new MutableClock(Instant.parse("2026-03-28T12:00:00Z"));
+
     private final HttpClient http = HttpClient.newHttpClient();
     private Daemon tars;
     private Daemon kase;
@@ -47,8 +50,8 @@ class CloudFolderDaemonsTest {
     @BeforeEach
     void start() throws IOException {
         ports = LocalFlock.freePorts(2);
-        tars = daemon("tars", 0);
-        kase = daemon("case", 1);
+        tars = daemon("tars", 0, clock);
+        kase = daemon("case", 1, caseClock);
         tars.start();
         kase.start();
     }
@@ -64,7 +67,7 @@ class CloudFolderDaemonsTest {
         http.close();
     }
 
-    private Daemon daemon(String twin, int index) throws IOException {
+    private Daemon daemon(String twin, int index, MutableClock clock) throws IOException {
         Path folder = Files.createDirectories(dir.resolve("folder-" + twin));
         TwinsConfig config = TestConfigs.parse("""
                 twins:
@@ -135,6 +138,15 @@ class CloudFolderDaemonsTest {
                 "{\"channel\":\"telegram\",\"conversationId\":\"chat-1\",\"messageId\":\"m1\"}");
         assertThat(JSON.readTree(confirm.body()).get("send").asBoolean()).isTrue();
 
+        HttpResponse<String> many = post(tars.httpPort(), "/v1/claims/read-many", "{\"keys\":[\"probe\"]}");
+        assertThat(many.statusCode()).as(many.body()).isEqualTo(200);
+        assertThat(JSON.readTree(many.body()).get("claims").get(0).get("state").asString())
+                .isEqualTo("unclaimed");
+        JsonNode again = decide(kase, "m1");
+        assertThat(again.get("claimedBy").asString())
+                .as("case's read of the claim, refreshed in one round trip with the others it watches")
+                .isEqualTo("tars");
+
         assertThat(claimFiles(dir.resolve("folder-tars"))).isEqualTo(2); // the claim and its end marker
         assertThat(claimFiles(dir.resolve("folder-case")))
                 .as("case never writes a claim file")
@@ -152,5 +164,29 @@ class CloudFolderDaemonsTest {
         HttpResponse<String> bad = post(tars.httpPort(), "/v1/claims/create", "{\"claim\":{\"key\":\"k\"}}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(bad.body()).get("error").asString()).isEqualTo("claim: field 'twin' is missing");
+    }
+
+    @Test
+    void theFolderLocksSlotsAreCountedOnTheArbitersClockWhateverTheAskingTwinsSays() throws Exception {
+        // case's clock 12 minutes fast: by its own clock (and its copy's file times) the lock's
+        // 10-minute slot is the next one, and it would take a lock of its own beside tars's.
+        caseClock.advance(Duration.ofMinutes(12));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HttpResponse<String> time = post(tars.httpPort(), "/v1/claims/time", "{}");
+            assertThat(time.statusCode()).as(time.body()).isEqualTo(200);
+        });
+        dev.openclaw.twin.arbiter.ArbiterClient asking = new dev.openclaw.twin.arbiter.ArbiterClient(
+                http,
+                java.util.Map.of("tars", URI.create("http://127.0.0.1:" + ports.get(0))),
+                java.util.Optional.empty(),
+                Duration.ofSeconds(5),
+                Duration.ZERO,
+                System::nanoTime);
+
+        assertThat(asking.now("tars")).as("the arbiter's clock, not case's").isEqualTo(clock.instant());
+        HttpResponse<String> refused = post(kase.httpPort(), "/v1/claims/time", "{}");
+        assertThat(refused.statusCode())
+                .as("a twin that does not arbitrate names no time")
+                .isEqualTo(503);
     }
 }

@@ -1161,4 +1161,210 @@ class ClaimCoordinatorTest {
                 .isEqualTo(dev.openclaw.twin.coordination.Reason.CLAIMED_BY_OTHER.code());
         assertThat(answer.respond()).isFalse();
     }
+
+    /**
+     * The shared store as a cloud folder's arbiter serves it: while {@code losing} is set, an end it
+     * is asked for is written, and its answer then lost on the way back (the arbiter's HTTP answer
+     * timed out), which the asking twin sees as no arbiter answering.
+     */
+    private static final class AnswersLostStore implements dev.openclaw.twin.state.StateStore {
+        private final FileStateStore store;
+        volatile boolean losing;
+
+        AnswersLostStore(FileStateStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public dev.openclaw.twin.state.ClaimEnd endClaim(
+                String key, int generation, dev.openclaw.twin.state.ClaimEnd end)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            dev.openclaw.twin.state.ClaimEnd stored = store.endClaim(key, generation, end);
+            if (losing) {
+                throw new dev.openclaw.twin.state.ArbiterUnavailableException("the arbiter's answer was lost", null);
+            }
+            return stored;
+        }
+
+        @Override
+        public boolean createClaim(dev.openclaw.twin.state.Claim claim)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.createClaim(claim);
+        }
+
+        @Override
+        public dev.openclaw.twin.state.ClaimState readClaim(String key)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.readClaim(key);
+        }
+
+        @Override
+        public java.util.Optional<Duration> claimAge(String key)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.claimAge(key);
+        }
+
+        @Override
+        public int pruneOlderThan(Duration retention) throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.pruneOlderThan(retention);
+        }
+
+        @Override
+        public int repeatsPrunedBelow(String base) throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.repeatsPrunedBelow(base);
+        }
+
+        @Override
+        public void writeHeartbeat(dev.openclaw.twin.state.Heartbeat heartbeat)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            store.writeHeartbeat(heartbeat);
+        }
+
+        @Override
+        public java.util.Map<String, dev.openclaw.twin.state.StoreRead<dev.openclaw.twin.state.Heartbeat>>
+                readHeartbeats() throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.readHeartbeats();
+        }
+
+        @Override
+        public java.util.Map<String, Duration> heartbeatAges()
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.heartbeatAges();
+        }
+
+        @Override
+        public dev.openclaw.twin.state.StoreRead<dev.openclaw.twin.state.PrimaryState> readPrimaryState()
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.readPrimaryState();
+        }
+
+        @Override
+        public void writePrimaryState(dev.openclaw.twin.state.PrimaryState primary)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            store.writePrimaryState(primary);
+        }
+
+        @Override
+        public dev.openclaw.twin.state.StoreRead<Overrides> readOverrides()
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.readOverrides();
+        }
+
+        @Override
+        public void writeOverrides(Overrides overrides) throws dev.openclaw.twin.state.StoreUnavailableException {
+            store.writeOverrides(overrides);
+        }
+
+        @Override
+        public void recordManualRescue(String twin, Instant at)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            store.recordManualRescue(twin, at);
+        }
+
+        @Override
+        public java.util.Optional<Instant> lastManualRescue(String twin)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            return store.lastManualRescue(twin);
+        }
+
+        @Override
+        public void appendEvent(String twin, Instant at, String kind, java.util.Map<String, Object> details)
+                throws dev.openclaw.twin.state.StoreUnavailableException {
+            store.appendEvent(twin, at, kind, details);
+        }
+
+        @Override
+        public String describe() {
+            return store.describe();
+        }
+    }
+
+    @Test
+    void aConfirmWhoseSentEndWasWrittenButItsAnswerLostIsAnsweredOnceByItsClaimant() {
+        AnswersLostStore arbiter = new AnswersLostStore(new FileStateStore(state, "twin-primary.json"));
+        Rotation rotation = new Rotation(config.coordination());
+        ClaimCoordinator tars = started(
+                "tars",
+                new ClaimCoordinator(
+                        config,
+                        "tars",
+                        arbiter,
+                        clock,
+                        nanos::get,
+                        () -> new FlockView(
+                                rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
+                                Overrides.NONE,
+                                false,
+                                down),
+                        takeover -> dispatched.add(takeover),
+                        Runnable::run,
+                        ProtocolMetrics.NONE,
+                        "tars-run",
+                        HolderRuns.NONE,
+                        agreement("tars"),
+                        promises("tars")));
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atTars = irc("local:t:1", "what is the capital of Peru?");
+        DecideRequest atCase = irc("local:c:1", "what is the capital of Peru?");
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(casey.decide(atCase).respond()).isFalse();
+
+        arbiter.losing = true;
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty()))
+                .as("the end's outcome unknown here: the gateway drops this reply")
+                .isFalse();
+        tars.tick();
+        arbiter.losing = false;
+        for (int i = 0; i < 20; i++) {
+            advance(Duration.ofMillis(500));
+            tars.tick();
+            casey.tick();
+        }
+
+        assertThat(dispatched)
+                .as("the claim says sent by tars, which sent nothing: tars answers it, case stays silent")
+                .singleElement()
+                .satisfies(t -> {
+                    assertThat(t.twin()).isEqualTo("tars");
+                    assertThat(t.generation()).isEqualTo(1);
+                });
+        assertThat(tars.confirmSession(atTars.sessionKey(), java.util.Optional.empty()))
+                .as("the takeover turn's confirm: the store keeps its first end, sent by tars")
+                .isTrue();
+        for (int i = 0; i < 20; i++) {
+            advance(Duration.ofMillis(500));
+            tars.tick();
+            casey.tick();
+        }
+        assertThat(dispatched).as("answered once: nothing more to take over").hasSize(1);
+    }
+
+    @Test
+    void aWatchedMessageWhoseClaimWasPrunedMeanwhileIsNotTakenOverAgain() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atCase = irc("local:c:1", "what is the capital of Peru?");
+        DecideRequest atTars = irc("local:t:1", "what is the capital of Peru?");
+        // case decides first, before tars's claim: a standby watching for its takeover time.
+        assertThat(casey.decide(atCase).respond()).isFalse();
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(tars.confirm(id(atTars), java.util.Optional.empty())).isTrue();
+        // case's watcher falls behind (a takeover backlog) while the claim outlives its retention.
+        try (java.util.stream.Stream<Path> files = Files.walk(state.resolve("twin/claims"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(
+                        f, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            }
+        }
+        assertThat(new FileStateStore(state, "twin-primary.json").pruneOlderThan(Duration.ofMinutes(1)))
+                .isPositive();
+
+        advance(Duration.ofSeconds(3));
+        casey.tick();
+        tars.tick();
+
+        assertThat(dispatched)
+                .as("answered by tars, its claim pruned: not taken over")
+                .isEmpty();
+    }
 }
