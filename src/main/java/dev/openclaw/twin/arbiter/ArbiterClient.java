@@ -182,7 +182,7 @@ public final class ArbiterClient {
         }
         if (response.statusCode() == 404) {
             throw new ArbiterUnavailableException(
-                    "the arbiter " + arbiter + " does not arbitrate claims (an older version?)", null);
+                    "the arbiter " + arbiter + " does not arbitrate claims (an older version?)", null, true);
         }
         if (response.statusCode() != 200 || json == null || !json.isObject()) {
             JsonNode error = json == null ? null : json.get("error");

@@ -109,8 +109,7 @@ public final class ArbitratedStore implements StateStore {
                 chars += other.getKey().length();
             }
         }
-        Map<String, ClaimState> states =
-                batch.size() == 1 ? Map.of(key, client.read(arbiter, key).state()) : client.readMany(arbiter, batch);
+        Map<String, ClaimState> states = batch.size() == 1 ? readOne(arbiter, key) : readMany(arbiter, batch, key);
         ClaimState state = states.get(key);
         if (state == null) {
             state = client.read(arbiter, key).state();
@@ -141,6 +140,23 @@ public final class ArbitratedStore implements StateStore {
 
     /** A claim read is refreshed with the others while it was asked for within this. */
     static final Duration ASKED_LATELY = Duration.ofSeconds(3);
+
+    private Map<String, ClaimState> readOne(String arbiter, String key) throws StoreUnavailableException {
+        return Map.of(key, client.read(arbiter, key).state());
+    }
+
+    /** An arbiter of an older version has no read-many (404): the one claim asked for is read alone. */
+    private Map<String, ClaimState> readMany(String arbiter, List<String> batch, String key)
+            throws StoreUnavailableException {
+        try {
+            return client.readMany(arbiter, batch);
+        } catch (ArbiterUnavailableException e) {
+            if (!e.olderVersion()) {
+                throw e;
+            }
+            return readOne(arbiter, key);
+        }
+    }
 
     /** At most this many claims per read-many (the arbiter's limit), of at most this many key characters in all. */
     static final int BATCH = 100;

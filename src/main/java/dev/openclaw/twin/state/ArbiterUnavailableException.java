@@ -9,7 +9,23 @@ package dev.openclaw.twin.state;
  */
 public final class ArbiterUnavailableException extends StoreUnavailableException {
 
+    private final boolean olderVersion;
+
     public ArbiterUnavailableException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    /** @param olderVersion the arbiter answered 404: a version without the endpoint asked for */
+    public ArbiterUnavailableException(String message, Throwable cause, boolean olderVersion) {
         super(message, cause);
+        this.olderVersion = olderVersion;
+    }
+
+    /**
+     * Whether the arbiter runs a version without the endpoint asked for (an upgrade one twin at a
+     * time): a caller of a newer endpoint falls back to what that version has.
+     */
+    public boolean olderVersion() {
+        return olderVersion;
     }
 }

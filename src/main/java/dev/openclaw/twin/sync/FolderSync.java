@@ -2,6 +2,7 @@ package dev.openclaw.twin.sync;
 
 import dev.openclaw.twin.arbiter.ArbitratedStore;
 import dev.openclaw.twin.config.TwinsConfig;
+import dev.openclaw.twin.state.ArbiterUnavailableException;
 import dev.openclaw.twin.state.FileStateStore;
 import dev.openclaw.twin.state.StateStore;
 import dev.openclaw.twin.state.StoreUnavailableException;
@@ -121,7 +122,7 @@ public final class FolderSync {
         // On a cloud folder each copy is stamped by its own machine's clock: the lock's slots are
         // counted on the arbiter's, the same for every twin asking it.
         FolderLock.ShareTime lockTime =
-                lockClaims instanceof ArbitratedStore arbitrated ? arbitrated::arbiterNow : store::shareClockNow;
+                lockClaims instanceof ArbitratedStore arbitrated ? () -> arbiterNow(arbitrated) : store::shareClockNow;
         this.lock = new FolderLock(lockClaims, lockTime, folder.shared(), twin, clock);
         this.rules = new FileRules(folder);
         this.maxFileSize = maxFileSize;
@@ -481,6 +482,18 @@ public final class FolderSync {
             Path file = SyncPath.resolve(local, path);
             return new FileState(
                     sha, Files.size(file), Files.getLastModifiedTime(file).toMillis());
+        }
+    }
+
+    /** An arbiter of an older version has no clock to ask (404): it counts the slots on its copy's clock, as this twin does then. */
+    private Optional<Instant> arbiterNow(ArbitratedStore arbitrated) throws StoreUnavailableException {
+        try {
+            return arbitrated.arbiterNow();
+        } catch (ArbiterUnavailableException e) {
+            if (!e.olderVersion()) {
+                throw e;
+            }
+            return store.shareClockNow();
         }
     }
 }
