@@ -56,34 +56,12 @@ final class PeerProbe {
         ArbiterReport NONE = (peer, arbiter, sentNanos, arbitratedAgo) -> {};
     }
 
-    PeerProbe(
-            HttpClient http,
-            TwinsConfig config,
-            String self,
-            Duration timeout,
-            BiConsumer<String, Boolean> onAnswer,
-            PeerReport onReport) {
-        this(http, config, self, timeout, onAnswer, onReport, ArbiterReport.NONE, System::nanoTime);
-    }
-
     /**
      * @param onAnswer called with each peer and whether it answered as itself
      * @param onReport called with what each peer that answered as itself said
      * @param onArbiter called with whom each peer that answered as itself names as the arbiter
+     * @param onRefused called with each peer whose daemon refused the connection (nothing listens there)
      */
-    PeerProbe(
-            HttpClient http,
-            TwinsConfig config,
-            String self,
-            Duration timeout,
-            BiConsumer<String, Boolean> onAnswer,
-            PeerReport onReport,
-            ArbiterReport onArbiter,
-            java.util.function.LongSupplier nanoTime) {
-        this(http, config, self, timeout, onAnswer, onReport, onArbiter, nanoTime, peer -> {});
-    }
-
-    /** @param onRefused called with each peer whose daemon refused the connection (nothing listens there) */
     PeerProbe(
             HttpClient http,
             TwinsConfig config,

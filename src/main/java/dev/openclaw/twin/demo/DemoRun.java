@@ -44,35 +44,7 @@ public final class DemoRun implements AutoCloseable {
             boolean narrate,
             boolean keep,
             boolean cloud,
-            List<String> onlyFaults) {
-
-        public Options(
-                int twins,
-                int messages,
-                double rate,
-                long seed,
-                boolean faults,
-                Duration generationMin,
-                Duration generationMax,
-                boolean narrate,
-                boolean keep,
-                boolean cloud) {
-            this(twins, messages, rate, seed, faults, generationMin, generationMax, narrate, keep, cloud, List.of());
-        }
-
-        public Options(
-                int twins,
-                int messages,
-                double rate,
-                long seed,
-                boolean faults,
-                Duration generationMin,
-                Duration generationMax,
-                boolean narrate,
-                boolean keep) {
-            this(twins, messages, rate, seed, faults, generationMin, generationMax, narrate, keep, false);
-        }
-    }
+            List<String> onlyFaults) {}
 
     private final Options options;
     private final Consumer<String> out;

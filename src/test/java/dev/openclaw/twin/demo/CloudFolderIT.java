@@ -3,6 +3,7 @@ package dev.openclaw.twin.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +22,7 @@ class CloudFolderIT {
     void onACloudFolderNoRoutineMessageIsAnsweredTwiceOrDroppedUnderFaults() throws Exception {
         int messages = Integer.getInteger("cloud.messages", 400);
         DemoRun.Options options = new DemoRun.Options(
-                3, messages, 20, 7, true, Duration.ofMillis(50), Duration.ofMillis(150), false, false, true);
+                3, messages, 20, 7, true, Duration.ofMillis(50), Duration.ofMillis(150), false, false, true, List.of());
         try (DemoRun run = new DemoRun(options, System.out::println)) {
             DemoReport report = run.run();
             System.out.println(report.table());
