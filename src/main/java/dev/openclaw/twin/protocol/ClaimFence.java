@@ -194,7 +194,10 @@ final class ClaimFence {
                 entry.key(),
                 generation);
         entry.held(generation);
-        turns.takeover(entry, generation, nanoTime.getAsLong(), () -> giveUp(entry, generation));
+        // Only the resend turn may send now: a later chunk of the dropped reply, confirmed by the
+        // message's id against the same "sent" end, would go out beside it.
+        entry.resend();
+        turns.resend(entry, generation, nanoTime.getAsLong(), () -> giveUp(entry, generation));
     }
 
     static Optional<String> holderOf(ClaimState state) {

@@ -52,6 +52,11 @@ final class Confirmer {
      *     is refused and the claim given up, since its gateway no longer waits for the answer
      */
     boolean confirm(LocalMessageId id, Optional<Instant> askedAt) {
+        return confirm(id, askedAt, false);
+    }
+
+    /** @param takeoverTurn a turn this daemon dispatched (confirmed by its session), not the gateway's own */
+    private boolean confirm(LocalMessageId id, Optional<Instant> askedAt, boolean takeoverTurn) {
         Optional<MessageEntry> found = ledger.find(id);
         if (found.isEmpty()) {
             LOG.info("confirm for a message never decided here: {}", id);
@@ -59,13 +64,18 @@ final class Confirmer {
             return false;
         }
         MessageEntry entry = found.get();
-        boolean stale = late.staleConfirm(askedAt);
+        boolean stale;
         boolean send;
         CompletableFuture<Boolean> round;
         synchronized (entry) {
+            // Judged once the lock is held: a confirm that waited for it may be stale by now.
+            stale = late.staleConfirm(askedAt);
             entry.confirmCame();
             round = entry.peersPromised();
-            if (stale) {
+            if (entry.resending() && !takeoverTurn) {
+                LOG.info("reply to {} refused: its message is answered by the turn resent for it", id);
+                send = false;
+            } else if (stale) {
                 LOG.info("confirm for {} arrived late; releasing the message to whoever takes it over", id);
                 if (entry.watching()) {
                     fence.release(entry, entry.heldGeneration()); // this twin too, if nobody else does
@@ -118,7 +128,7 @@ final class Confirmer {
             return false;
         }
         turn.get().turnConfirmed(nanoTime.getAsLong());
-        return confirm(turn.get().request().localId(), askedAt);
+        return confirm(turn.get().request().localId(), askedAt, true);
     }
 
     private boolean confirmClaim(MessageEntry entry) {

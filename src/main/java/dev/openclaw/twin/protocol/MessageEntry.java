@@ -27,6 +27,8 @@ final class MessageEntry {
     private boolean freeToSend;
     /** This twin gave its claim up (it could not dispatch): it does not take the message again. */
     private boolean gaveUp;
+    /** Its reply goes out only through the resend turn (its first turn's reply was dropped). */
+    private boolean resending;
     /** Confirm let this twin's reply to it go out. */
     private boolean sent;
     /** This twin saw a peer's answer to it recorded in the store. */
@@ -158,6 +160,14 @@ final class MessageEntry {
 
     synchronized boolean gaveUp() {
         return gaveUp;
+    }
+
+    synchronized boolean resending() {
+        return resending;
+    }
+
+    synchronized void resend() {
+        this.resending = true;
     }
 
     synchronized void giveUp() {

@@ -8,11 +8,20 @@ package dev.openclaw.twin.protocol;
 public interface TakeoverDispatcher {
 
     /** One takeover to carry out. */
-    record Takeover(DecideRequest request, String twin, String reason, int generation, String claimKey) {
+    /**
+     * @param resend a second turn of a generation this twin holds whose first turn's reply was
+     *     dropped (its confirm's answer was lost): a turn of its own, not a retry of the first
+     */
+    record Takeover(
+            DecideRequest request, String twin, String reason, int generation, String claimKey, boolean resend) {
 
-        /** Retries of one takeover share it; a new generation is a new turn. */
+        public Takeover(DecideRequest request, String twin, String reason, int generation, String claimKey) {
+            this(request, twin, reason, generation, claimKey, false);
+        }
+
+        /** Retries of one takeover share it; a new generation, or a resend, is a new turn. */
         public String idempotencyKey() {
-            return claimKey + "#g" + generation;
+            return claimKey + "#g" + generation + (resend ? "#resend" : "");
         }
     }
 

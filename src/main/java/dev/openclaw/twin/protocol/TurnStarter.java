@@ -32,8 +32,20 @@ final class TurnStarter {
      * handed over, {@code undelivered} runs (under the entry's lock): the claim is given up.
      */
     void takeover(MessageEntry entry, int generation, long now, Runnable undelivered) {
-        TakeoverDispatcher.Takeover takeover =
-                new TakeoverDispatcher.Takeover(entry.request(), self, Reason.TAKEOVER.code(), generation, entry.key());
+        start(entry, generation, now, false, undelivered);
+    }
+
+    /**
+     * A second turn of generation {@code generation}, which this twin holds but whose first turn's
+     * reply was dropped: its own idempotency key, so the gateway does not take it for a retry.
+     */
+    void resend(MessageEntry entry, int generation, long now, Runnable undelivered) {
+        start(entry, generation, now, true, undelivered);
+    }
+
+    private void start(MessageEntry entry, int generation, long now, boolean resend, Runnable undelivered) {
+        TakeoverDispatcher.Takeover takeover = new TakeoverDispatcher.Takeover(
+                entry.request(), self, Reason.TAKEOVER.code(), generation, entry.key(), resend);
         entry.turnDispatched(now);
         executor.execute(() -> {
             if (dispatcher.dispatch(takeover)) {

@@ -140,13 +140,28 @@ class ClaimCoordinatorTest {
             TakeoverDispatcher dispatcher,
             Set<String> downInItsView,
             Path root) {
+        return twin(name, incarnation, runs, dispatcher, downInItsView, new FileStateStore(root, "twin-primary.json"));
+    }
+
+    /** A twin reaching the store through {@code store} (one that fails as a test makes it). */
+    private ClaimCoordinator twin(String name, dev.openclaw.twin.state.StateStore store) {
+        return twin(name, name + "-run", HolderRuns.NONE, takeover -> dispatched.add(takeover), down, store);
+    }
+
+    private ClaimCoordinator twin(
+            String name,
+            String incarnation,
+            HolderRuns runs,
+            TakeoverDispatcher dispatcher,
+            Set<String> downInItsView,
+            dev.openclaw.twin.state.StateStore store) {
         Rotation rotation = new Rotation(config.coordination());
         return started(
                 name,
                 new ClaimCoordinator(
                         config,
                         name,
-                        new FileStateStore(root, "twin-primary.json"),
+                        store,
                         clock,
                         nanos::get,
                         () -> new FlockView(
@@ -1282,27 +1297,7 @@ class ClaimCoordinatorTest {
     @Test
     void aConfirmWhoseSentEndWasWrittenButItsAnswerLostIsAnsweredOnceByItsClaimant() {
         AnswersLostStore arbiter = new AnswersLostStore(new FileStateStore(state, "twin-primary.json"));
-        Rotation rotation = new Rotation(config.coordination());
-        ClaimCoordinator tars = started(
-                "tars",
-                new ClaimCoordinator(
-                        config,
-                        "tars",
-                        arbiter,
-                        clock,
-                        nanos::get,
-                        () -> new FlockView(
-                                rotation.rolesOn(rotation.dateAt(clock.instant()), Overrides.NONE),
-                                Overrides.NONE,
-                                false,
-                                down),
-                        takeover -> dispatched.add(takeover),
-                        Runnable::run,
-                        ProtocolMetrics.NONE,
-                        "tars-run",
-                        HolderRuns.NONE,
-                        agreement("tars"),
-                        promises("tars")));
+        ClaimCoordinator tars = twin("tars", arbiter);
         ClaimCoordinator casey = twin("case");
         DecideRequest atTars = irc("local:t:1", "what is the capital of Peru?");
         DecideRequest atCase = irc("local:c:1", "what is the capital of Peru?");
@@ -1337,6 +1332,69 @@ class ClaimCoordinatorTest {
             casey.tick();
         }
         assertThat(dispatched).as("answered once: nothing more to take over").hasSize(1);
+    }
+
+    /**
+     * Found by review: the resent turn of a taken-over generation had the first turn's idempotency
+     * key, so the gateway took it for a retry and ran nothing, while the claim said sent.
+     */
+    @Test
+    void aLostSentEndOfATakenOverGenerationIsAnsweredByATurnOfItsOwn() {
+        AnswersLostStore arbiter = new AnswersLostStore(new FileStateStore(state, "twin-primary.json"));
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case", arbiter);
+        DecideRequest atTars = irc("local:t:1", "what is the capital of Peru?");
+        DecideRequest atCase = irc("local:c:1", "what is the capital of Peru?");
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(casey.decide(atCase).respond()).isFalse();
+        down.add("tars"); // dies holding the claim
+        advance(Duration.ofMillis(500));
+        casey.tick();
+        assertThat(dispatched)
+                .singleElement()
+                .satisfies(t -> assertThat(t.generation()).isEqualTo(2));
+
+        arbiter.losing = true;
+        assertThat(confirmsTurn(casey, IRC_SESSION))
+                .as("its end written, the answer lost")
+                .isFalse();
+        arbiter.losing = false;
+        advance(Duration.ofMillis(500));
+        casey.tick();
+
+        assertThat(dispatched).hasSize(2);
+        assertThat(dispatched.get(1).idempotencyKey())
+                .as("a turn of its own, not a retry of the dropped one")
+                .isNotEqualTo(dispatched.get(0).idempotencyKey());
+        assertThat(confirmsTurn(casey, IRC_SESSION)).isTrue();
+    }
+
+    /**
+     * Found by review: after a dropped reply was resent, a later chunk of the dropped turn confirmed
+     * by the message's id against the same "sent" end, and went out beside the resent turn's reply.
+     */
+    @Test
+    void aLaterChunkOfADroppedReplyDoesNotGoOutBesideTheResentTurn() {
+        AnswersLostStore arbiter = new AnswersLostStore(new FileStateStore(state, "twin-primary.json"));
+        ClaimCoordinator tars = twin("tars", arbiter);
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atTars = irc("local:t:1", "what is the capital of Peru?");
+        DecideRequest atCase = irc("local:c:1", "what is the capital of Peru?");
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(casey.decide(atCase).respond()).isFalse();
+        arbiter.losing = true;
+        assertThat(confirms(tars, atTars)).isFalse();
+        tars.tick();
+        arbiter.losing = false;
+        advance(Duration.ofMillis(500));
+        tars.tick();
+        assertThat(dispatched).as("the resent turn").hasSize(1);
+
+        assertThat(confirms(tars, atTars)).as("the dropped turn's next chunk").isFalse();
+        assertThat(confirmsTurn(tars, IRC_SESSION))
+                .as("the resent turn's reply")
+                .isTrue();
+        assertThat(confirmsTurn(tars, IRC_SESSION)).as("its next chunk").isTrue();
     }
 
     @Test
