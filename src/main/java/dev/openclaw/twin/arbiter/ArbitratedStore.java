@@ -145,18 +145,36 @@ public final class ArbitratedStore implements StateStore {
         return Map.of(key, client.read(arbiter, key).state());
     }
 
-    /** An arbiter of an older version has no read-many (404): the one claim asked for is read alone. */
+    /**
+     * An arbiter of an older version has no read-many (404): the one claim asked for is read alone,
+     * and alone for the next {@link #OLDER_VERSION_KEPT} (a failed read-many and a read each time
+     * would double its load during an upgrade; once upgraded, it is asked again).
+     */
     private Map<String, ClaimState> readMany(String arbiter, List<String> batch, String key)
             throws StoreUnavailableException {
+        OlderArbiter older = withoutReadMany;
+        if (older != null
+                && older.twin().equals(arbiter)
+                && nanoTime.getAsLong() - older.foundNanos() < OLDER_VERSION_KEPT.toNanos()) {
+            return readOne(arbiter, key);
+        }
         try {
             return client.readMany(arbiter, batch);
         } catch (ArbiterUnavailableException e) {
             if (!e.olderVersion()) {
                 throw e;
             }
+            withoutReadMany = new OlderArbiter(arbiter, nanoTime.getAsLong());
             return readOne(arbiter, key);
         }
     }
+
+    private static final Duration OLDER_VERSION_KEPT = Duration.ofMinutes(5);
+
+    private record OlderArbiter(String twin, long foundNanos) {}
+
+    /** The arbiter last found without read-many (an older version), if any. */
+    private volatile OlderArbiter withoutReadMany;
 
     /** At most this many claims per read-many (the arbiter's limit), of at most this many key characters in all. */
     static final int BATCH = 100;
@@ -231,15 +249,19 @@ public final class ArbitratedStore implements StateStore {
         return Optional.of(arbiter.equals(role.self()) ? serveNow() : client.now(arbiter));
     }
 
-    /** Only the arbiter prunes (claim files have one writer); the sync carries the deletions. */
+    /**
+     * Only the arbiter prunes (claim files have one writer); the sync carries the deletions. Not
+     * under the arbiter's lock: a prune lists every claim and rewrites repeat marks, and the peers'
+     * creates and ends (300 ms timeouts) would wait for it; it deletes only claims older than the
+     * retention, which no create or end touches, as on a shared directory where twins prune beside
+     * each other's creates.
+     */
     @Override
     public int pruneOlderThan(Duration retention) throws StoreUnavailableException {
-        synchronized (this) {
-            if (!role.arbiter().equals(role.self()) || !role.serving()) {
-                return 0;
-            }
-            return local.pruneOlderThan(retention);
+        if (!role.arbiter().equals(role.self()) || !role.serving()) {
+            return 0;
         }
+        return local.pruneOlderThan(retention);
     }
 
     /** The marks are written by the arbiter's pruning and synced: this copy's are the arbiter's of a moment ago. */

@@ -41,7 +41,7 @@ final class FlockViews {
     private final AtomicReference<Beat> last = new AtomicReference<>();
 
     /** The published view and when it was judged (monotonic): judged again from the same beat when older than {@link #VIEW_REFRESH}. */
-    private record Judged(Beat beat, FlockView view, long atNanos) {}
+    private record Judged(Beat beat, long beatNanos, FlockView view, long atNanos) {}
 
     private final AtomicReference<Judged> judged = new AtomicReference<>();
 
@@ -78,7 +78,8 @@ final class FlockViews {
     /** A heartbeat's findings, for every view from now on. */
     void seen(Beat beat) {
         last.set(beat);
-        judged.set(new Judged(beat, beat.view(), nanoTime.getAsLong()));
+        long now = nanoTime.getAsLong();
+        judged.set(new Judged(beat, now, beat.view(), now));
     }
 
     /** The last heartbeat's read of the store; empty before the first. */
@@ -125,12 +126,20 @@ final class FlockViews {
             return FlockSnapshot.read(store, config.twinNames()).view(config, clock.instant(), tracker);
         }
         long now = nanoTime.getAsLong();
-        if (now - last.atNanos() <= VIEW_REFRESH.toNanos()) {
+        if (now - last.atNanos() <= VIEW_REFRESH.toNanos()
+                || now - last.beatNanos()
+                        > config.monitoring()
+                                .heartbeatInterval()
+                                .multipliedBy(2)
+                                .toNanos()) {
+            // Fresh enough; or this twin's own heartbeats have stalled (a hung write on a slow
+            // share): judged again against time, its peers would all go down while this twin still
+            // counts as reaching the store, and it would take over every claim. It keeps its last view.
             return last.view();
         }
         // The same heartbeats, judged again now (no store I/O); a beat racing this one wins.
         FlockView view = last.beat().snapshot().view(config, clock.instant(), tracker);
-        judged.compareAndSet(last, new Judged(last.beat(), view, now));
+        judged.compareAndSet(last, new Judged(last.beat(), last.beatNanos(), view, now));
         return view;
     }
 

@@ -54,8 +54,14 @@ final class OutageJournal {
         for (MessageEntry entry;
                 (entry = answeredWithoutStore.peek()) != null;
                 answeredWithoutStore.poll(), answeredWithoutStoreCount.decrementAndGet()) {
-            if (entry.key() != null) {
+            if (entry.key() != null && entry.identity().global()) {
                 record(entry.key());
+                continue;
+            }
+            if (entry.key() != null) {
+                // A content key counted at the decide (the share readable, not writable) may still
+                // name an earlier repeat this twin missed (healing skips only claims 2 s old).
+                recordCountedNow(entry.key());
                 continue;
             }
             String key = entry.recordedKey();
@@ -68,9 +74,9 @@ final class OutageJournal {
     }
 
     /**
-     * A repeated text counted only now: its occurrence may be a later repeat's that a peer claimed
-     * with the store (simulation seed 5039), so only a free first generation is taken and a peer's
-     * claim is left alone.
+     * A text known by its content and count: the count may be another repeat's that a peer claimed
+     * with the store (simulation seed 5039: one counted only now), so only a free first generation
+     * is taken and a peer's claim is left alone.
      */
     private void recordCountedNow(String key) throws StoreUnavailableException {
         if (!fence.recordSent(key, ANSWERED_WITHOUT_STORE, 1)
@@ -81,8 +87,8 @@ final class OutageJournal {
     }
 
     /**
-     * Records this twin's answer to {@code key}, the message's own key since its decide, in whatever
-     * generation stands: a peer that claimed
+     * Records this twin's answer to {@code key}, the message's global id (the same message at every
+     * twin), in whatever generation stands: a peer that claimed
      * the message meanwhile (one this twin could not reach) and has not confirmed yet finds its
      * generation ended as sent by this twin, so its reply does not go out too; one given up is not
      * taken over again. A peer's reply that went out already is a duplicate, reported.

@@ -13,6 +13,7 @@ import dev.openclaw.twin.testing.MutableClock;
 import dev.openclaw.twin.testing.TestConfigs;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -101,16 +102,28 @@ class FlockViewsTest {
     }
 
     @Test
-    void aViewOlderThanTheRefreshIsJudgedAgainFromTheSameHeartbeats() {
+    void aViewOlderThanTheRefreshIsJudgedAgainFromTheSameHeartbeatsWhileTheyKeepComing() {
         tracker.observeDirectProbe("case", true);
+        Duration onlineWithin = Liveness.direct(config).onlineWithin();
+        advance(onlineWithin.minusMillis(50));
         beat(true);
         assertThat(views.publishedView().isOnline("case")).isTrue();
 
-        nanos.addAndGet(java.time.Duration.ofMinutes(10).toNanos());
-        clock.advance(java.time.Duration.ofMinutes(10));
-
+        advance(Duration.ofMillis(150)); // past the refresh, well within this twin's next beat
         assertThat(views.publishedView().isOnline("case"))
                 .as("its last sign of life is too old now, though no heartbeat was read since")
                 .isFalse();
+
+        // This twin's own heartbeats stall (a hung write): its last view stands, whatever time says.
+        advance(Duration.ofMinutes(10));
+        tracker.observeDirectProbe("case", true);
+        assertThat(views.publishedView().isOnline("case"))
+                .as("no heartbeat of its own for two intervals: not judged again")
+                .isFalse();
+    }
+
+    private void advance(Duration d) {
+        nanos.addAndGet(d.toNanos());
+        clock.advance(d);
     }
 }
