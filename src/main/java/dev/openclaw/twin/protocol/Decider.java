@@ -175,6 +175,7 @@ final class Decider {
             ClaimState state = fence.read(entry.key());
             Optional<String> holder = ClaimFence.holderOf(state);
             if (holder.isPresent()) {
+                entry.claimSeen();
                 if (state instanceof ClaimState.Sent) {
                     entry.markAnsweredByPeer();
                 } else {

@@ -27,6 +27,8 @@ final class MessageEntry {
     private boolean freeToSend;
     /** This twin gave its claim up (it could not dispatch): it does not take the message again. */
     private boolean gaveUp;
+
+    private boolean sawClaim;
     /** Its reply goes out only through the resend turn (its first turn's reply was dropped). */
     private boolean resending;
     /** Confirm let this twin's reply to it go out. */
@@ -90,6 +92,15 @@ final class MessageEntry {
 
     synchronized void markAnsweredByPeer() {
         answeredByPeer = true;
+    }
+
+    /** This twin saw a claim of this message in the store (claims vanish only by pruning). */
+    synchronized boolean sawClaim() {
+        return sawClaim;
+    }
+
+    synchronized void claimSeen() {
+        sawClaim = true;
     }
 
     synchronized String promisedTo() {

@@ -119,9 +119,11 @@ final class TakeoverWatcher {
             }
             case ClaimState.Unclaimed u -> {
                 if (live && now >= entry.takeoverAtNanos()) {
-                    if (counter.prunedSince(entry)) {
+                    if (entry.sawClaim() || counter.prunedSince(entry)) {
                         // Claimed once and pruned while it waited here (a takeover backlog longer
-                        // than the claims' retention): taken again it would be answered twice.
+                        // than the claims' retention): taken again it would be answered twice. Seen
+                        // claimed here, or below the repeat mark (on a cloud folder the mark comes
+                        // by the sync, after the arbiter's deletion is visible).
                         LOG.info("stopped watching {}: its claim was pruned meanwhile", entry.key());
                         entry.stopWatching();
                         return;
@@ -130,6 +132,7 @@ final class TakeoverWatcher {
                 }
             }
             case ClaimState.Held held -> {
+                entry.claimSeen();
                 Claim claim = held.claim();
                 if (live
                         && fence.madeByThisRun(claim)
@@ -152,6 +155,7 @@ final class TakeoverWatcher {
                 }
             }
             case ClaimState.Revoked revoked -> {
+                entry.claimSeen();
                 if (live && !entry.gaveUp()) {
                     take(entry, revoked.claim().generation() + 1, now);
                 }

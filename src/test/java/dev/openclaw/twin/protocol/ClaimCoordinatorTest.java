@@ -1397,6 +1397,34 @@ class ClaimCoordinatorTest {
         assertThat(confirmsTurn(tars, IRC_SESSION)).as("its next chunk").isTrue();
     }
 
+    /**
+     * A cloud folder's arbiter prunes a claim and a watching twin sees it gone before the sync brings
+     * it the repeat mark (cloud long run: answered again by a takeover). A twin that saw the claim
+     * knows it was claimed: gone now means pruned.
+     */
+    @Test
+    void aClaimSeenHereAndGoneBeforeItsRepeatMarkIsNotTakenOverAgain() throws Exception {
+        ClaimCoordinator tars = twin("tars");
+        ClaimCoordinator casey = twin("case");
+        DecideRequest atTars = irc("local:t:1", "what is the capital of Peru?");
+        DecideRequest atCase = irc("local:c:1", "what is the capital of Peru?");
+        assertThat(tars.decide(atTars).respond()).isTrue();
+        assertThat(casey.decide(atCase).reason()).isEqualTo("claimed-by-other");
+        assertThat(confirms(tars, atTars)).isTrue();
+        try (java.util.stream.Stream<Path> files = Files.walk(state.resolve("twin/claims"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.delete(f); // deleted, and no repeat mark raised (not here yet)
+            }
+        }
+        down.add("tars");
+        advance(Duration.ofSeconds(3));
+        casey.tick();
+
+        assertThat(dispatched)
+                .as("seen claimed, now gone: pruned, not taken over")
+                .isEmpty();
+    }
+
     @Test
     void aWatchedMessageWhoseClaimWasPrunedMeanwhileIsNotTakenOverAgain() throws Exception {
         ClaimCoordinator tars = twin("tars");
