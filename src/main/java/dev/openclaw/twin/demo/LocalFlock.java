@@ -537,8 +537,11 @@ public final class LocalFlock implements AutoCloseable {
         if (retention != null && !classPaths.containsKey(twin)) {
             command.addAll(List.of("--claim-retention", retention.toString()));
         }
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder daemon = new ProcessBuilder(command);
+        // As ./twin runs a daemon: two malloc arenas, not one per core-busy thread (each one's pages
+        // count in RSS; several MB under HttpRobustnessIT's flood, where the 128 MB bound is close).
+        daemon.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        Process process = daemon.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
                         dir.resolve(twin + ".log").toFile()))
                 .start();
